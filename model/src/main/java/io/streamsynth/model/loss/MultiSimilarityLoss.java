@@ -1,0 +1,61 @@
+package io.streamsynth.model.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import io.streamsynth.model.mining.MinedPairs;
+import java.util.Map;
+
+/**
+ * Multi-similarity loss (Wang et al., CVPR 2019, eqs. 7-8 and 10). Pair mining first: a negative
+ * (i, k) is kept when S_ik + epsilon > min over i's positives, a positive (i, j) when
+ * S_ij - epsilon < max over i's negatives. Then per anchor
+ * 1/alpha log(1 + sum_pos exp(-alpha (S_ij - lambda))) + 1/beta log(1 + sum_neg exp(beta (S_ik - lambda))),
+ * averaged over anchors. Defaults alpha 2, beta 50, lambda 0.5, epsilon 0.1 follow the authors'
+ * released code (the paper's lambda 1 is for its own similarity scale).
+ */
+public final class MultiSimilarityLoss implements MetricLoss {
+    private final float alpha;
+    private final float beta;
+    private final float lambda;
+    private final float epsilon;
+
+    public MultiSimilarityLoss(float alpha, float beta, float lambda, float epsilon) {
+        if (!(alpha > 0f && beta > 0f && epsilon >= 0f && lambda >= -1f && lambda <= 1f)) {
+            throw new IllegalArgumentException("multi-similarity needs alpha > 0, beta > 0, epsilon >= 0 and lambda in "
+                    + "[-1, 1], got alpha=" + alpha + " beta=" + beta + " lambda=" + lambda + " epsilon=" + epsilon);
+        }
+        this.alpha = alpha;
+        this.beta = beta;
+        this.lambda = lambda;
+        this.epsilon = epsilon;
+    }
+
+    public static MultiSimilarityLoss withDefaults() {
+        return new MultiSimilarityLoss(2f, 50f, 0.5f, 0.1f);
+    }
+
+    @Override
+    public NDArray compute(MinedPairs p) {
+        NDArray pos = p.similarity();
+        NDArray neg = p.negativeSimilarity();
+        NDArray minPositive = Masked.minPerRow(pos.stopGradient(), p.positiveMask()).expandDims(1);
+        NDArray maxNegative = Masked.maxPerRow(neg.stopGradient(), p.negativeMask()).expandDims(1);
+        NDArray keptNeg = neg.stopGradient().add(epsilon).gt(minPositive).toType(DataType.FLOAT32, false)
+                .mul(p.negativeMask());
+        NDArray keptPos = pos.stopGradient().sub(epsilon).lt(maxNegative).toType(DataType.FLOAT32, false)
+                .mul(p.positiveMask());
+        NDArray positiveTerm = Masked.sumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).add(1f).log().div(alpha);
+        NDArray negativeTerm = Masked.sumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).add(1f).log().div(beta);
+        return positiveTerm.add(negativeTerm).mean();
+    }
+
+    @Override
+    public String name() {
+        return "ms";
+    }
+
+    @Override
+    public Map<String, Object> hyperParameters() {
+        return Map.of("alpha", alpha, "beta", beta, "lambda", lambda, "epsilon", epsilon);
+    }
+}

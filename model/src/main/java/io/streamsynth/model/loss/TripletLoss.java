@@ -1,0 +1,42 @@
+package io.streamsynth.model.loss;
+
+import ai.djl.ndarray.NDArray;
+import io.streamsynth.model.mining.MinedPairs;
+import java.util.Map;
+
+/**
+ * Triplet loss with margin (Schroff et al., FaceNet, 2015) in its batch-hard form (Hermans et al.
+ * 2017): each anchor takes its farthest positive and its nearest negative, max(0, d_ap - d_an + m),
+ * averaged over anchors. This is the form the Embedding Expansion authors train with (official
+ * loss/hphn_triplet.py, margin 0.2): positives come from originals only, the nearest negative from
+ * the mined pairs, so with synthesis it ranges over the anchor's group and every negative group.
+ */
+public final class TripletLoss implements MetricLoss {
+    public static final float DEFAULT_MARGIN = 0.2f;
+
+    private final float margin;
+
+    public TripletLoss(float margin) {
+        if (!(margin >= 0f && margin <= 2f)) {
+            throw new IllegalArgumentException("triplet margin must be in [0, 2], got " + margin);
+        }
+        this.margin = margin;
+    }
+
+    @Override
+    public NDArray compute(MinedPairs p) {
+        NDArray hardestPositive = Masked.maxPerRow(MinedPairs.distance(p.similarity()), p.positiveMask());
+        NDArray hardestNegative = Masked.minPerRow(MinedPairs.distance(p.negativeSimilarity()), p.negativeMask());
+        return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+    }
+
+    @Override
+    public String name() {
+        return "triplet";
+    }
+
+    @Override
+    public Map<String, Object> hyperParameters() {
+        return Map.of("margin", margin);
+    }
+}

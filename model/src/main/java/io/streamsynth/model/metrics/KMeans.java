@@ -1,0 +1,138 @@
+package io.streamsynth.model.metrics;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * K-means on unit-length rows (so Euclidean distance orders like cosine), seeded k-means++
+ * start and Lloyd iterations. The same input and seed always give the same assignment.
+ */
+public final class KMeans {
+
+    public static final int DEFAULT_MAX_ITERATIONS = 100;
+
+    private KMeans() {
+    }
+
+    public static int[] cluster(float[][] embeddings, int k, long seed) {
+        return cluster(embeddings, k, seed, DEFAULT_MAX_ITERATIONS);
+    }
+
+    /** Cluster index in [0, k) per row; stops when no assignment changes or after maxIterations. */
+    public static int[] cluster(float[][] embeddings, int k, long seed, int maxIterations) {
+        UnitRows unit = UnitRows.of(embeddings);
+        if (k < 1 || k > unit.rows) {
+            throw new IllegalArgumentException("k must be in [1, " + unit.rows + "]: " + k);
+        }
+        if (maxIterations < 1) {
+            throw new IllegalArgumentException("maxIterations must be positive: " + maxIterations);
+        }
+        double[][] centroids = plusPlusCentroids(unit, k, new Random(seed));
+        int[] assignment = new int[unit.rows];
+        Arrays.fill(assignment, -1);
+        for (int iteration = 0; iteration < maxIterations; iteration++) {
+            if (!reassign(unit, centroids, assignment)) {
+                break;
+            }
+            moveCentroids(unit, assignment, centroids);
+        }
+        return assignment;
+    }
+
+    /**
+     * k-means++: each further centre is drawn with probability proportional to its squared
+     * distance from the nearest centre so far, which spreads the start over the data.
+     */
+    private static double[][] plusPlusCentroids(UnitRows unit, int k, Random random) {
+        double[][] centroids = new double[k][];
+        centroids[0] = row(unit, random.nextInt(unit.rows));
+        double[] nearest = new double[unit.rows];
+        Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        for (int c = 1; c < k; c++) {
+            double total = 0;
+            for (int i = 0; i < unit.rows; i++) {
+                nearest[i] = Math.min(nearest[i], squaredDistance(unit, i, centroids[c - 1]));
+                total += nearest[i];
+            }
+            centroids[c] = row(unit, drawProportional(nearest, total, random));
+        }
+        return centroids;
+    }
+
+    private static int drawProportional(double[] weights, double total, Random random) {
+        // Fewer distinct rows than k leaves no weight; any row then serves as a duplicate centre.
+        if (total <= 0) {
+            return random.nextInt(weights.length);
+        }
+        double target = random.nextDouble() * total;
+        int last = -1;
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] > 0) {
+                last = i;
+                target -= weights[i];
+                if (target < 0) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+
+    /** Nearest centroid per row, lower centroid index on ties; true when any row moved. */
+    private static boolean reassign(UnitRows unit, double[][] centroids, int[] assignment) {
+        // Rows are independent, so running them in parallel cannot change the result.
+        return IntStream.range(0, unit.rows).parallel().map(i -> {
+            int best = 0;
+            double bestDistance = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < centroids.length; c++) {
+                double distance = squaredDistance(unit, i, centroids[c]);
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = c;
+                }
+            }
+            int changed = assignment[i] == best ? 0 : 1;
+            assignment[i] = best;
+            return changed;
+        }).sum() > 0;
+    }
+
+    /** Mean of each cluster's rows; an emptied cluster keeps its old centre rather than vanish. */
+    private static void moveCentroids(UnitRows unit, int[] assignment, double[][] centroids) {
+        double[][] sums = new double[centroids.length][unit.dims];
+        int[] sizes = new int[centroids.length];
+        for (int i = 0; i < unit.rows; i++) {
+            int c = assignment[i];
+            sizes[c]++;
+            for (int d = 0; d < unit.dims; d++) {
+                sums[c][d] += unit.values[i * unit.dims + d];
+            }
+        }
+        for (int c = 0; c < centroids.length; c++) {
+            if (sizes[c] > 0) {
+                for (int d = 0; d < unit.dims; d++) {
+                    centroids[c][d] = sums[c][d] / sizes[c];
+                }
+            }
+        }
+    }
+
+    private static double squaredDistance(UnitRows unit, int i, double[] centroid) {
+        double sum = 0;
+        int offset = i * unit.dims;
+        for (int d = 0; d < unit.dims; d++) {
+            double diff = unit.values[offset + d] - centroid[d];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
+    private static double[] row(UnitRows unit, int i) {
+        double[] copy = new double[unit.dims];
+        for (int d = 0; d < unit.dims; d++) {
+            copy[d] = unit.values[i * unit.dims + d];
+        }
+        return copy;
+    }
+}

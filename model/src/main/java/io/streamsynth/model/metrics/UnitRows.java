@@ -1,0 +1,43 @@
+package io.streamsynth.model.metrics;
+
+/**
+ * Embeddings scaled to unit length and flattened row-major, so that cosine similarity becomes a
+ * plain dot product over contiguous memory. A zero row stays zero and so has similarity 0 to all.
+ */
+final class UnitRows {
+
+    final int rows;
+    final int dims;
+    final float[] values;
+
+    private UnitRows(int rows, int dims, float[] values) {
+        this.rows = rows;
+        this.dims = dims;
+        this.values = values;
+    }
+
+    static UnitRows of(float[][] embeddings) {
+        if (embeddings == null || embeddings.length == 0) {
+            throw new IllegalArgumentException("need at least one embedding");
+        }
+        int rows = embeddings.length;
+        int dims = embeddings[0].length;
+        float[] values = new float[rows * dims];
+        for (int i = 0; i < rows; i++) {
+            float[] row = embeddings[i];
+            if (row.length != dims) {
+                throw new IllegalArgumentException(
+                        "embedding " + i + " has " + row.length + " dimensions, expected " + dims);
+            }
+            double squares = 0;
+            for (float v : row) {
+                squares += (double) v * v;
+            }
+            float scale = squares > 0 ? (float) (1.0 / Math.sqrt(squares)) : 0f;
+            for (int k = 0; k < dims; k++) {
+                values[i * dims + k] = row[k] * scale;
+            }
+        }
+        return new UnitRows(rows, dims, values);
+    }
+}

@@ -1,0 +1,81 @@
+package io.streamsynth.model.net;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What network to build and for which images: it travels in checkpoint metadata so a consumer can
+ * rebuild the same network.
+ *
+ * @param kind          {@code cnn} (small CNN for small grey images) or {@code resnet} (residual)
+ * @param channels      input channels (1 grey, 3 RGB)
+ * @param height        input height in pixels
+ * @param width         input width in pixels
+ * @param embeddingSize length of the L2-normalised output vector
+ * @param baseFilters   filters of the first convolution; later stages double it
+ */
+public record Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters) {
+    public enum Kind { CNN, RESNET }
+
+    public static final int DEFAULT_EMBEDDING_SIZE = 128;
+
+    public Architecture {
+        if (kind == null) {
+            throw new IllegalArgumentException("architecture kind is required (cnn or resnet)");
+        }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        if (height < 8 || width < 8 || height > 1024 || width > 1024) {
+            throw new IllegalArgumentException("image size must be within 8..1024 pixels, got " + height + "x" + width);
+        }
+        if (embeddingSize < 2 || embeddingSize > 4096) {
+            throw new IllegalArgumentException("embedding size must be within 2..4096, got " + embeddingSize);
+        }
+        if (baseFilters < 1 || baseFilters > 512) {
+            throw new IllegalArgumentException("base filters must be within 1..512, got " + baseFilters);
+        }
+    }
+
+    /** The small CNN for Fashion-MNIST sized images. */
+    public static Architecture fashionMnist(int embeddingSize) {
+        return new Architecture(Kind.CNN, 1, 28, 28, embeddingSize, 32);
+    }
+
+    public static Kind parseKind(String name) {
+        try {
+            return Kind.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("architecture must be cnn or resnet, got '" + name + "'");
+        }
+    }
+
+    public int pixelsPerImage() {
+        return channels * height * width;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind.name().toLowerCase(Locale.ROOT));
+        m.put("channels", channels);
+        m.put("height", height);
+        m.put("width", width);
+        m.put("embedding_size", embeddingSize);
+        m.put("base_filters", baseFilters);
+        return m;
+    }
+
+    public static Architecture fromMap(Map<String, ?> m) {
+        return new Architecture(parseKind(String.valueOf(m.get("kind"))), intOf(m, "channels"), intOf(m, "height"),
+                intOf(m, "width"), intOf(m, "embedding_size"), intOf(m, "base_filters"));
+    }
+
+    private static int intOf(Map<String, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("architecture field '" + key + "' missing or not a number: " + v);
+        }
+        return n.intValue();
+    }
+}

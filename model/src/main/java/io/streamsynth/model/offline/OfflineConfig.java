@@ -1,0 +1,76 @@
+package io.streamsynth.model.offline;
+
+import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.model.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Settings of an offline run on Fashion-MNIST, validated once.
+ *
+ * @param data            folder with the four Fashion-MNIST IDX files
+ * @param training        loss, synthesis and optimizer
+ * @param embeddingSize   output dimension
+ * @param steps           training steps
+ * @param classesPerBatch P
+ * @param samplesPerClass K
+ * @param trainClasses    classes trained on; the others are the zero-shot (unseen) classes
+ * @param seed            seeds weights, batches and k-means
+ * @param threads         PyTorch intra-op threads (0: one per core)
+ * @param device          auto, cpu or gpu:N
+ */
+public record OfflineConfig(Path data, TrainingConfig training, int embeddingSize, int steps, int classesPerBatch,
+        int samplesPerClass, List<Integer> trainClasses, long seed, int threads, DeviceSpec device) {
+
+    public static final int CLASSES = 10;
+
+    public OfflineConfig {
+        trainClasses = List.copyOf(new TreeSet<>(trainClasses));
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        }
+        if (classesPerBatch < 2) {
+            throw new IllegalArgumentException("--classes-per-batch must be at least 2 (negatives need two classes), got "
+                    + classesPerBatch);
+        }
+        if (samplesPerClass < 2) {
+            throw new IllegalArgumentException("--samples-per-class must be at least 2 (positives need two samples), got "
+                    + samplesPerClass);
+        }
+        if (!training.synthesis().equals("none") && samplesPerClass % 2 != 0) {
+            throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + training.synthesis()
+                    + " (it pairs the samples of a class), got " + samplesPerClass);
+        }
+        for (int c : trainClasses) {
+            if (c < 0 || c >= CLASSES) {
+                throw new IllegalArgumentException("--train-classes must be within 0.." + (CLASSES - 1) + ", got " + c);
+            }
+        }
+        if (trainClasses.size() < classesPerBatch) {
+            throw new IllegalArgumentException("--train-classes lists " + trainClasses.size()
+                    + " classes, fewer than --classes-per-batch " + classesPerBatch);
+        }
+        if (CLASSES - trainClasses.size() < 2) {
+            throw new IllegalArgumentException("--train-classes must leave at least two classes unseen for the "
+                    + "zero-shot protocol");
+        }
+        if (threads < 0 || threads > 256) {
+            throw new IllegalArgumentException("--threads must be within 0..256, got " + threads);
+        }
+        if (embeddingSize < 2 || embeddingSize > 4096) {
+            throw new IllegalArgumentException("--embedding-size must be within 2..4096, got " + embeddingSize);
+        }
+    }
+
+    public Set<Integer> unseenClasses() {
+        Set<Integer> unseen = new TreeSet<>();
+        for (int c = 0; c < CLASSES; c++) {
+            if (!trainClasses.contains(c)) {
+                unseen.add(c);
+            }
+        }
+        return unseen;
+    }
+}

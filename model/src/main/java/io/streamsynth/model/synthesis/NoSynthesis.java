@@ -1,0 +1,21 @@
+package io.streamsynth.model.synthesis;
+
+import ai.djl.ndarray.NDArray;
+
+/** The baseline: each sample stands alone, so mining reduces to the plain similarity matrix. */
+public final class NoSynthesis implements Synthesis {
+    @Override
+    public NDArray expand(NDArray embeddings, int[] labels) {
+        return embeddings.expandDims(1);
+    }
+
+    @Override
+    public int pointsPerSample() {
+        return 0;
+    }
+
+    @Override
+    public String name() {
+        return "none";
+    }
+}

@@ -1,0 +1,131 @@
+package io.streamsynth.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import io.streamsynth.model.checkpoint.Tensor;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Base of our optimizers. DJL's own optimizers keep their moments where no caller can read them,
+ * and a restored job must resume with exactly the optimizer state it checkpointed, so the state
+ * lives here, in arrays we own and can export.
+ *
+ * <p>Each update reads a parameter's gradient, updates the weights in place (outside gradient
+ * recording) and zeroes the gradient, because PyTorch accumulates gradients across backward passes.
+ */
+public abstract class ParameterOptimizer implements AutoCloseable {
+    private final NDManager stateManager;
+    private final Map<String, NDArray[]> state = new HashMap<>();
+    private long steps;
+
+    protected ParameterOptimizer(NDManager parent) {
+        this.stateManager = parent.newSubManager();
+    }
+
+    /** Names of the per-parameter state slots, in export order. */
+    protected abstract String[] slots();
+
+    /**
+     * Updates one weight in place.
+     *
+     * @param weight   the parameter's array
+     * @param gradient a copy of its gradient
+     * @param state    this parameter's slots, zero-initialised, updated in place
+     *                 (all arrays are temporarily attached to a scratch manager, so temporaries made
+     *                 from them are freed after the step)
+     * @param step     1-based count of updates including this one
+     */
+    protected abstract void apply(NDArray weight, NDArray gradient, NDArray[] state, long step);
+
+    /** Applies one update to every trainable parameter. */
+    public void update(PairList<String, Parameter> parameters) {
+        steps++;
+        try (NDManager scratch = stateManager.newSubManager()) {
+            for (Pair<String, Parameter> p : parameters) {
+                Parameter parameter = p.getValue();
+                if (!parameter.requiresGradient()) {
+                    continue;
+                }
+                NDArray weight = parameter.getArray();
+                NDArray[] slots = stateFor(p.getKey(), weight);
+                weight.tempAttach(scratch);
+                for (NDArray slot : slots) {
+                    slot.tempAttach(scratch);
+                }
+                NDArray grad = weight.getGradient();
+                NDArray gradient = grad.duplicate();
+                grad.muli(0f);
+                apply(weight, gradient, slots, steps);
+            }
+        }
+    }
+
+    private NDArray[] stateFor(String name, NDArray weight) {
+        return state.computeIfAbsent(name, n -> {
+            NDArray[] s = new NDArray[slots().length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
+            }
+            return s;
+        });
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** Tensors named {@code slot/parameter}; parameters never updated yet have no entry. */
+    public Map<String, Tensor> exportState() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        state.keySet().stream().sorted().forEach(name -> {
+            NDArray[] s = state.get(name);
+            for (int i = 0; i < s.length; i++) {
+                out.put(slots()[i] + "/" + name, new Tensor(s[i].getShape().getShape(), s[i].toFloatArray()));
+            }
+        });
+        return out;
+    }
+
+    /** Restores state written by {@link #exportState()} and the update count. */
+    public void importState(Map<String, Tensor> tensors, long stepCount) {
+        state.values().forEach(arrays -> {
+            for (NDArray a : arrays) {
+                a.close();
+            }
+        });
+        state.clear();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String key = e.getKey();
+            int slash = key.indexOf('/');
+            int slot = slash < 0 ? -1 : java.util.Arrays.asList(slots()).indexOf(key.substring(0, slash));
+            if (slot < 0) {
+                throw new IllegalArgumentException("optimizer state entry '" + key + "' does not belong to "
+                        + getClass().getSimpleName());
+            }
+            NDArray[] s = state.computeIfAbsent(key.substring(slash + 1), n -> new NDArray[slots().length]);
+            Tensor t = e.getValue();
+            s[slot] = stateManager.create(t.data(), new ai.djl.ndarray.types.Shape(t.shape()));
+        }
+        for (Map.Entry<String, NDArray[]> e : state.entrySet()) {
+            for (NDArray a : e.getValue()) {
+                if (a == null) {
+                    throw new IllegalArgumentException("optimizer state for '" + e.getKey() + "' is incomplete");
+                }
+            }
+        }
+        this.steps = stepCount;
+    }
+
+    /** Name and settings, for checkpoint metadata. */
+    public abstract Map<String, Object> hyperParameters();
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
+}

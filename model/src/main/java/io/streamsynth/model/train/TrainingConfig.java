@@ -1,0 +1,78 @@
+package io.streamsynth.model.train;
+
+import ai.djl.ndarray.NDManager;
+import io.streamsynth.model.loss.Losses;
+import io.streamsynth.model.loss.MetricLoss;
+import io.streamsynth.model.synthesis.Syntheses;
+import io.streamsynth.model.synthesis.Synthesis;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How to train: loss, synthesis and optimizer settings, validated once.
+ *
+ * @param loss            contrastive, triplet, lifted, npair or ms
+ * @param margin          loss margin (or n-pair scale); NaN for the loss's default
+ * @param synthesis       none, ee or symm
+ * @param syntheticPoints synthetic points per pair for ee
+ * @param optimizer       adam or sgd
+ * @param learningRate    step size
+ * @param momentum        sgd momentum (ignored by adam)
+ * @param weightDecay     L2 weight decay
+ */
+public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String optimizer,
+        float learningRate, float momentum, float weightDecay) {
+
+    public TrainingConfig {
+        loss = loss.trim().toLowerCase(Locale.ROOT);
+        synthesis = synthesis.trim().toLowerCase(Locale.ROOT);
+        optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
+        Losses.create(loss, margin);
+        Syntheses.create(synthesis, syntheticPoints);
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("optimizer must be adam or sgd, got '" + optimizer + "'");
+        }
+        if (!(learningRate > 0f && learningRate < 10f)) {
+            throw new IllegalArgumentException("learning rate must be in (0, 10), got " + learningRate);
+        }
+        if (!(momentum >= 0f && momentum < 1f)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0f && weightDecay < 1f)) {
+            throw new IllegalArgumentException("weight decay must be in [0, 1), got " + weightDecay);
+        }
+    }
+
+    /** Triplet loss, no synthesis, Adam at 1e-3: a sensible start. */
+    public static TrainingConfig defaults() {
+        return new TrainingConfig("triplet", Float.NaN, "none", 2, "adam", 1e-3f, 0.9f, 5e-4f);
+    }
+
+    public MetricLoss newLoss() {
+        return Losses.create(loss, margin);
+    }
+
+    public Synthesis newSynthesis() {
+        return Syntheses.create(synthesis, syntheticPoints);
+    }
+
+    public ParameterOptimizer newOptimizer(NDManager manager) {
+        return optimizer.equals("adam")
+                ? new Adam(manager, learningRate, weightDecay)
+                : new SgdMomentum(manager, learningRate, momentum, weightDecay);
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        m.put("loss_parameters", newLoss().hyperParameters());
+        m.put("synthesis", synthesis);
+        m.put("synthetic_points", synthesis.equals("ee") ? syntheticPoints : newSynthesis().pointsPerSample());
+        m.put("optimizer", optimizer);
+        m.put("learning_rate", learningRate);
+        m.put("momentum", momentum);
+        m.put("weight_decay", weightDecay);
+        return m;
+    }
+}

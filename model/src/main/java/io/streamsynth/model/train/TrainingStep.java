@@ -1,0 +1,72 @@
+package io.streamsynth.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.streamsynth.model.loss.MetricLoss;
+import io.streamsynth.model.mining.HardNegativePairMiner;
+import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.runtime.TorchRuntime;
+import io.streamsynth.model.synthesis.Synthesis;
+
+/**
+ * One metric-learning step: forward pass, synthesis, hard negative pair mining, loss, backward pass
+ * and optimizer update. The step owns a manager for its activations and closes it before returning.
+ */
+public final class TrainingStep implements AutoCloseable {
+    private final EmbeddingModel model;
+    private final Synthesis synthesis;
+    private final MetricLoss loss;
+    private final ParameterOptimizer optimizer;
+    private final HardNegativePairMiner miner = new HardNegativePairMiner();
+
+    public TrainingStep(EmbeddingModel model, TrainingConfig config) {
+        this.model = model;
+        this.synthesis = config.newSynthesis();
+        this.loss = config.newLoss();
+        this.optimizer = config.newOptimizer(model.manager());
+    }
+
+    public EmbeddingModel model() {
+        return model;
+    }
+
+    public ParameterOptimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * @param pixels images row-major (N, C, H, W), values in [0, 1]
+     * @param labels class of each image; at least two classes, an even count per class when synthesising
+     */
+    public StepResult run(float[] pixels, int[] labels) {
+        long start = System.nanoTime();
+        Architecture a = model.architecture();
+        if (pixels.length != labels.length * a.pixelsPerImage()) {
+            throw new IllegalArgumentException("batch of " + labels.length + " labels needs "
+                    + labels.length * a.pixelsPerImage() + " pixels, got " + pixels.length);
+        }
+        float lossValue;
+        double share;
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray images = step.create(pixels, new Shape(labels.length, a.channels(), a.height(), a.width()));
+            try (GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
+                NDArray embeddings = model.forward(images, true);
+                MinedPairs pairs = miner.mine(synthesis.expand(embeddings, labels), labels);
+                NDArray value = loss.compute(pairs);
+                collector.backward(value);
+                lossValue = value.getFloat();
+                share = pairs.syntheticShare();
+            }
+            optimizer.update(model.parameters());
+        }
+        return new StepResult(optimizer.steps(), lossValue, share, (System.nanoTime() - start) / 1e6);
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}

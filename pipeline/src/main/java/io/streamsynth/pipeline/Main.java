@@ -1,0 +1,44 @@
+package io.streamsynth.pipeline;
+
+import io.streamsynth.pipeline.cli.OfflineCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: one shaded jar, one subcommand per task. */
+@Command(name = "streamsynth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
+                + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
+        subcommands = {OfflineCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured parser; tests drive it directly. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                        cmd.getErr().println("error: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"streamsynth " + (v == null ? "dev" : v)};
+        }
+    }
+}

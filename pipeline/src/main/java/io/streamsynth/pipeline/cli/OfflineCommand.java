@@ -1,0 +1,84 @@
+package io.streamsynth.pipeline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsynth.model.data.FashionMnist;
+import io.streamsynth.model.offline.OfflineConfig;
+import io.streamsynth.model.offline.OfflineResult;
+import io.streamsynth.model.offline.OfflineTrainer;
+import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.model.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Trains on Fashion-MNIST without Flink or Kafka and prints one JSON line of retrieval figures. */
+@Command(name = "offline", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train on the train split of the train classes; evaluate zero-shot on the test split of the "
+                + "unseen classes and on the test split of the train classes, before and after training.",
+            "Prints a progress line on stderr and exactly one JSON line on stdout."})
+public final class OfflineCommand implements Callable<Integer> {
+    @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
+    Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--loss", description = "contrastive, triplet, lifted, npair or ms (default: ${DEFAULT-VALUE}).")
+    String loss = "triplet";
+
+    @Option(names = "--margin", description = "Loss margin (n-pair: scale); default: the loss's own.")
+    Float margin;
+
+    @Option(names = "--synthesis", description = "none, ee or symm (default: ${DEFAULT-VALUE}).")
+    String synthesis = "none";
+
+    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
+    int eePoints = 2;
+
+    @Option(names = "--steps", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    int steps = 1000;
+
+    @Option(names = "--classes-per-batch", description = "P, classes per batch (default: ${DEFAULT-VALUE}).")
+    int classesPerBatch = 4;
+
+    @Option(names = "--samples-per-class", description = "K, samples per class (default: ${DEFAULT-VALUE}).")
+    int samplesPerClass = 8;
+
+    @Option(names = "--train-classes", split = ",",
+            description = "Classes to train on, comma separated (default: 0,1,2,3,4).")
+    List<Integer> trainClasses = List.of(0, 1, 2, 3, 4);
+
+    @Option(names = "--embedding-size", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
+    int embeddingSize = 128;
+
+    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer = "adam";
+
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate = 1e-3f;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum = 0.9f;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay = 5e-4f;
+
+    @Option(names = "--seed", description = "Seed of weights, batches and k-means (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--threads", description = "PyTorch threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads = 0;
+
+    @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device = "auto";
+
+    @Override
+    public Integer call() throws Exception {
+        TrainingConfig training = new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints,
+                optimizer, learningRate, momentum, weightDecay);
+        OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
+                samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device));
+        OfflineResult result = OfflineTrainer.run(config, System.err);
+        System.out.println(new ObjectMapper().writeValueAsString(result.toMap(config)));
+        return 0;
+    }
+}
