@@ -1,5 +1,6 @@
 package io.streamsynth.model.mining;
 
+import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -32,8 +33,8 @@ public final class HardNegativePairMiner {
         NDArray flat = groups.reshape(b * (long) g, shape.get(2));
         NDArray all = flat.matMul(flat.transpose()).reshape(b, g, b, g);
         NDArray similarity = all.get(":, 0, :, 0");
-        NDArray positive = manager.create(maskOf(labels, true), new Shape(b, b));
-        NDArray negative = manager.create(maskOf(labels, false), new Shape(b, b));
+        NDArray positive = HostArrays.floats(manager, maskOf(labels, true), new Shape(b, b));
+        NDArray negative = HostArrays.floats(manager, maskOf(labels, false), new Shape(b, b));
         if (g == 1) {
             return new MinedPairs(similarity, similarity, positive, negative, 0.0);
         }

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param embeddingSize length of the L2-normalised output vector
  * @param baseFilters   filters of the first convolution; later stages double it
  */
-public record Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters) {
+public record Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters)
+        implements java.io.Serializable {
     public enum Kind { CNN, RESNET }
 
     public static final int DEFAULT_EMBEDDING_SIZE = 128;

@@ -6,7 +6,7 @@ import ai.djl.Device;
  * A device request as users write it: {@code auto} (a GPU when the engine sees one), {@code cpu},
  * or {@code gpu:N}.
  */
-public record DeviceSpec(Kind kind, int gpuIndex) {
+public record DeviceSpec(Kind kind, int gpuIndex) implements java.io.Serializable {
     public enum Kind { AUTO, CPU, GPU }
 
     public DeviceSpec {

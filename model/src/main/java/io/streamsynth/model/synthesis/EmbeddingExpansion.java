@@ -1,5 +1,6 @@
 package io.streamsynth.model.synthesis;
 
+import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -33,7 +34,7 @@ public final class EmbeddingExpansion implements Synthesis {
     @Override
     public NDArray expand(NDArray embeddings, int[] labels) {
         NDManager manager = embeddings.getManager();
-        NDArray partner = embeddings.get(manager.create(NeighbourPairing.partners(labels)));
+        NDArray partner = embeddings.get(HostArrays.ints(manager, NeighbourPairing.partners(labels)));
         NDList slots = new NDList(points + 1);
         slots.add(embeddings);
         float total = points + 1f;

@@ -1,5 +1,6 @@
 package io.streamsynth.model.synthesis;
 
+import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -23,7 +24,7 @@ public final class SymmetricalSynthesis implements Synthesis {
     @Override
     public NDArray expand(NDArray embeddings, int[] labels) {
         NDManager manager = embeddings.getManager();
-        NDArray partner = embeddings.get(manager.create(NeighbourPairing.partners(labels)));
+        NDArray partner = embeddings.get(HostArrays.ints(manager, NeighbourPairing.partners(labels)));
         NDArray self = reflect(embeddings, partner);
         NDArray other = reflect(partner, embeddings);
         return NDArrays.stack(new NDList(embeddings, self, other), 1);

@@ -1,5 +1,6 @@
 package io.streamsynth.model.train;
 
+import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -83,7 +84,7 @@ public final class EmbeddingModel implements AutoCloseable {
             int count = Math.min(batchSize, n - start);
             try (NDManager batch = manager.newSubManager()) {
                 float[] chunk = java.util.Arrays.copyOfRange(pixels, start * per, (start + count) * per);
-                NDArray x = batch.create(chunk, new Shape(count, architecture.channels(), architecture.height(),
+                NDArray x = HostArrays.floats(batch, chunk, new Shape(count, architecture.channels(), architecture.height(),
                         architecture.width()));
                 float[] flat = forward(x, false).toFloatArray();
                 for (int i = 0; i < count; i++) {
@@ -122,7 +123,7 @@ public final class EmbeddingModel implements AutoCloseable {
                         + " but the weights give " + new Shape(t.shape()));
             }
             try (NDManager scratch = manager.newSubManager()) {
-                target.set(java.nio.FloatBuffer.wrap(t.data()));
+                HostArrays.floats(scratch, t.data(), target.getShape()).copyTo(target);
             }
         }
     }

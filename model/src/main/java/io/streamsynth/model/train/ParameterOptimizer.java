@@ -1,13 +1,17 @@
 package io.streamsynth.model.train;
 
+import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.streamsynth.model.checkpoint.Tensor;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,27 +46,54 @@ public abstract class ParameterOptimizer implements AutoCloseable {
      */
     protected abstract void apply(NDArray weight, NDArray gradient, NDArray[] state, long step);
 
-    /** Applies one update to every trainable parameter. */
-    public void update(PairList<String, Parameter> parameters) {
-        steps++;
+    /**
+     * Applies one update to every trainable parameter, unless some gradient is not finite: then
+     * it discards the gradients and leaves weights and state as they were, because one NaN would
+     * poison the model for good. (PyTorch 2.7's CPU convolution backward has produced NaN input
+     * gradients here for 4-channel layers on two threads, at random.)
+     *
+     * @return whether the update was applied
+     */
+    public boolean update(PairList<String, Parameter> parameters) {
         try (NDManager scratch = stateManager.newSubManager()) {
+            List<String> names = new ArrayList<>();
+            List<NDArray> weights = new ArrayList<>();
+            List<NDArray> gradients = new ArrayList<>();
+            boolean finite = true;
             for (Pair<String, Parameter> p : parameters) {
-                Parameter parameter = p.getValue();
-                if (!parameter.requiresGradient()) {
-                    continue;
+                if (p.getValue().requiresGradient()) {
+                    NDArray weight = p.getValue().getArray();
+                    weight.tempAttach(scratch);
+                    NDArray grad = weight.getGradient();
+                    finite &= grad.isNaN().logicalOr(grad.isInfinite()).none().getBoolean();
+                    names.add(p.getKey());
+                    weights.add(weight);
+                    gradients.add(grad);
                 }
-                NDArray weight = parameter.getArray();
-                NDArray[] slots = stateFor(p.getKey(), weight);
-                weight.tempAttach(scratch);
+            }
+            if (!finite) {
+                gradients.forEach(ParameterOptimizer::zero);
+                return false;
+            }
+            steps++;
+            for (int i = 0; i < weights.size(); i++) {
+                NDArray weight = weights.get(i);
+                NDArray[] slots = stateFor(names.get(i), weight);
                 for (NDArray slot : slots) {
                     slot.tempAttach(scratch);
                 }
-                NDArray grad = weight.getGradient();
+                NDArray grad = gradients.get(i);
                 NDArray gradient = grad.duplicate();
-                grad.muli(0f);
+                zero(grad);
                 apply(weight, gradient, slots, steps);
             }
+            return true;
         }
+    }
+
+    /** A fill, not a multiplication: NaN times zero is still NaN. */
+    private static void zero(NDArray gradient) {
+        gradient.set(new NDIndex("..."), 0f);
     }
 
     private NDArray[] stateFor(String name, NDArray weight) {
@@ -109,7 +140,7 @@ public abstract class ParameterOptimizer implements AutoCloseable {
             }
             NDArray[] s = state.computeIfAbsent(key.substring(slash + 1), n -> new NDArray[slots().length]);
             Tensor t = e.getValue();
-            s[slot] = stateManager.create(t.data(), new ai.djl.ndarray.types.Shape(t.shape()));
+            s[slot] = HostArrays.floats(stateManager, t.data(), new ai.djl.ndarray.types.Shape(t.shape()));
         }
         for (Map.Entry<String, NDArray[]> e : state.entrySet()) {
             for (NDArray a : e.getValue()) {

@@ -7,5 +7,6 @@ package io.streamsynth.model.train;
  * @param loss           loss value before the update
  * @param syntheticShare share of mined negative pairs that involve a synthetic point
  * @param millis         wall time of the step
+ * @param applied        false when the gradients were not finite and the update was skipped
  */
-public record StepResult(long step, float loss, double syntheticShare, double millis) {}
+public record StepResult(long step, float loss, double syntheticShare, double millis, boolean applied) {}

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param weightDecay     L2 weight decay
  */
 public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String optimizer,
-        float learningRate, float momentum, float weightDecay) {
+        float learningRate, float momentum, float weightDecay) implements java.io.Serializable {
 
     public TrainingConfig {
         loss = loss.trim().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.streamsynth.model.train;
 
+import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -50,8 +51,10 @@ public final class TrainingStep implements AutoCloseable {
         }
         float lossValue;
         double share;
+        boolean applied;
         try (NDManager step = model.manager().newSubManager()) {
-            NDArray images = step.create(pixels, new Shape(labels.length, a.channels(), a.height(), a.width()));
+            NDArray images = HostArrays.floats(step, pixels,
+                    new Shape(labels.length, a.channels(), a.height(), a.width()));
             try (GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
                 NDArray embeddings = model.forward(images, true);
                 MinedPairs pairs = miner.mine(synthesis.expand(embeddings, labels), labels);
@@ -60,9 +63,9 @@ public final class TrainingStep implements AutoCloseable {
                 lossValue = value.getFloat();
                 share = pairs.syntheticShare();
             }
-            optimizer.update(model.parameters());
+            applied = optimizer.update(model.parameters());
         }
-        return new StepResult(optimizer.steps(), lossValue, share, (System.nanoTime() - start) / 1e6);
+        return new StepResult(optimizer.steps(), lossValue, share, (System.nanoTime() - start) / 1e6, applied);
     }
 
     @Override

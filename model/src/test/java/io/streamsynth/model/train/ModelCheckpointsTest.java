@@ -31,6 +31,9 @@ class ModelCheckpointsTest {
             byte[] bytes = CheckpointCodec.encode(ModelCheckpoints.snapshot(step, CONFIG, "shoes", 2,
                     Map.of("r_at_1", 0.5)));
             Checkpoint decoded = CheckpointCodec.decode(bytes);
+            try (EmbeddingModel loaded = ModelCheckpoints.loadModel(decoded, Device.cpu())) {
+                assertThat(loaded.embed(probe, 12)).isDeepEqualTo(model.embed(probe, 12));
+            }
             assertThat(decoded.metadata().step()).isEqualTo(4);
             assertThat(decoded.metadata().modelVersion()).isEqualTo(2);
             assertThat(decoded.metadata().hyperParameters()).containsEntry("synthesis", "symm");
@@ -39,9 +42,9 @@ class ModelCheckpointsTest {
                 ModelCheckpoints.restore(decoded, resumed);
                 assertThat(other.embed(probe, 5)).isDeepEqualTo(model.embed(probe, 5));
                 assertThat(resumed.optimizer().steps()).isEqualTo(4);
-            }
-            try (EmbeddingModel loaded = ModelCheckpoints.loadModel(decoded, Device.cpu())) {
-                assertThat(loaded.embed(probe, 12)).isDeepEqualTo(model.embed(probe, 12));
+                float[] next = GeneratedImages.batch(labels, 16, random);
+                assertThat(resumed.run(next, labels).loss()).isEqualTo(step.run(next, labels).loss());
+                assertThat(other.embed(probe, 5)).as("after one more step on both").isDeepEqualTo(model.embed(probe, 5));
             }
         }
     }

@@ -1,0 +1,150 @@
+package io.streamsynth.operators.batch;
+
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.TrainerInput;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Buffers one catalog's training samples and builds its batches: keeps the index and the store in
+ * step, evicts classes, and carries out the decisions of {@link BatchComposer}. Plain Java over a
+ * {@link SampleStore}, so the Flink function only loads and saves the index.
+ *
+ * <p>State touched per sample: the index (by the caller), one class's slots (get and put), one
+ * pixel entry (put); an eviction removes the evicted class's entries; a batch reads P slots and
+ * P*K pixel entries and writes back the P slots it marked trained.
+ */
+public final class CatalogBuffers {
+    private final BatchPolicy policy;
+    private final BatchComposer composer;
+    private final SampleStore store;
+
+    public CatalogBuffers(BatchPolicy policy, SampleStore store) {
+        this.policy = policy;
+        this.composer = new BatchComposer(policy);
+        this.store = store;
+    }
+
+    /** What happened to one sample. */
+    public record Outcome(boolean buffered, String rejection, int evictedClasses, TrainerInput batch) {
+        static Outcome rejected(String why) {
+            return new Outcome(false, why, 0, null);
+        }
+    }
+
+    /** Buffers a training sample of this catalog and returns the batch it completes, if any. */
+    public Outcome add(String catalog, CatalogIndex index, ImageSample sample) throws Exception {
+        String problem = problemWith(index, sample);
+        if (problem != null) {
+            return Outcome.rejected(problem);
+        }
+        if (!index.hasShape()) {
+            index.setShape(sample.channels, sample.height, sample.width);
+        }
+
+        int evicted = 0;
+        ClassSummary summary = index.find(sample.label);
+        ClassSlots slots;
+        if (summary == null) {
+            if (index.classCount() >= policy.maxClasses()) {
+                evict(index, index.leastRecentlyUpdated());
+                evicted++;
+            }
+            summary = index.add(sample.label);
+            slots = ClassSlots.withCapacity(policy.maxSamplesPerClass());
+        } else {
+            slots = loadSlots(summary.label);
+        }
+        int slot = slots.append(sample.ingestTime);
+        store.putPixels(sample.label, slot, sample.pixels);
+        index.touch(summary);
+        summary.mirror(slots);
+
+        // Slots read for this event, written back once at the end even if the batch changed them too.
+        Map<String, ClassSlots> touched = new LinkedHashMap<>();
+        touched.put(sample.label, slots);
+        TrainerInput batch = composer.isDue(index) ? build(catalog, index, touched) : null;
+        for (Map.Entry<String, ClassSlots> entry : touched.entrySet()) {
+            store.putSlots(entry.getKey(), entry.getValue());
+        }
+        return new Outcome(true, null, evicted, batch);
+    }
+
+    private TrainerInput build(String catalog, CatalogIndex index, Map<String, ClassSlots> touched)
+            throws Exception {
+        Random random = BatchComposer.randomFor(policy.seed(), catalog, index.batches);
+        index.batches++;
+        List<ClassSummary> chosen = composer.pickClasses(index.classes, random);
+        int k = policy.samplesPerClass();
+        int sampleBytes = index.sampleBytes();
+        String[] labels = new String[chosen.size() * k];
+        byte[] pixels = new byte[labels.length * sampleBytes];
+        int n = 0;
+        int freshCount = 0;
+        long oldestFresh = Long.MAX_VALUE;
+        for (ClassSummary summary : chosen) {
+            ClassSlots slots = touched.get(summary.label);
+            if (slots == null) {
+                slots = loadSlots(summary.label);
+                touched.put(summary.label, slots);
+            }
+            SlotPick pick = composer.pickSlots(slots, random);
+            for (int slot : pick.slots()) {
+                byte[] samplePixels = store.pixels(summary.label, slot);
+                if (samplePixels == null || samplePixels.length != sampleBytes) {
+                    throw new IllegalStateException("pixels of class '" + summary.label + "' slot " + slot
+                            + " are missing or not " + sampleBytes + " bytes");
+                }
+                System.arraycopy(samplePixels, 0, pixels, n * sampleBytes, sampleBytes);
+                labels[n++] = summary.label;
+            }
+            for (int i = 0; i < pick.freshTaken(); i++) {
+                slots.markTrained(pick.slots()[i]);
+            }
+            summary.mirror(slots);
+            freshCount += pick.freshTaken();
+            oldestFresh = Math.min(oldestFresh, pick.oldestFreshIngestTime());
+        }
+        return TrainerInputs.batch(catalog, index, labels, pixels, freshCount, oldestFresh);
+    }
+
+    private void evict(CatalogIndex index, ClassSummary victim) throws Exception {
+        // Slots 0..size-1 are exactly the ones written: a ring fills from 0 and never has gaps.
+        for (int slot = 0; slot < victim.size; slot++) {
+            store.removePixels(victim.label, slot);
+        }
+        store.removeSlots(victim.label);
+        index.remove(victim.label);
+    }
+
+    private ClassSlots loadSlots(String label) throws Exception {
+        ClassSlots slots = store.slots(label);
+        if (slots == null) {
+            throw new IllegalStateException("class '" + label + "' is in the index but has no slots in state");
+        }
+        return slots;
+    }
+
+    /** Why a sample cannot be buffered, or null if it can. */
+    private static String problemWith(CatalogIndex index, ImageSample sample) {
+        if (sample.label == null) {
+            return "missing label";
+        }
+        if (sample.channels <= 0 || sample.height <= 0 || sample.width <= 0 || sample.pixels == null
+                || (long) sample.channels * sample.height * sample.width != sample.pixels.length) {
+            return "pixels do not match shape " + shape(sample.channels, sample.height, sample.width);
+        }
+        if (index.hasShape() && !index.hasShape(sample.channels, sample.height, sample.width)) {
+            // A batch is one tensor, so every sample of a catalog must have the catalog's shape.
+            return "shape " + shape(sample.channels, sample.height, sample.width) + " differs from the catalog's "
+                    + shape(index.channels, index.height, index.width);
+        }
+        return null;
+    }
+
+    private static String shape(int c, int h, int w) {
+        return c + "x" + h + "x" + w;
+    }
+}

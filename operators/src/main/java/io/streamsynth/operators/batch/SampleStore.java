@@ -1,0 +1,21 @@
+package io.streamsynth.operators.batch;
+
+/**
+ * Where one catalog's buffered samples live: the bookkeeping of each class and the pixels of each
+ * slot, as separate entries so that an event touches only its own class and slot. In the job this
+ * is Flink keyed state ({@link StateSampleStore}); tests use a map.
+ */
+public interface SampleStore {
+    /** The class's slots, or null if the class is not buffered. */
+    ClassSlots slots(String label) throws Exception;
+
+    void putSlots(String label, ClassSlots slots) throws Exception;
+
+    void removeSlots(String label) throws Exception;
+
+    byte[] pixels(String label, int slot) throws Exception;
+
+    void putPixels(String label, int slot, byte[] pixels) throws Exception;
+
+    void removePixels(String label, int slot) throws Exception;
+}

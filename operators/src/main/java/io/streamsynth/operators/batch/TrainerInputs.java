@@ -1,0 +1,39 @@
+package io.streamsynth.operators.batch;
+
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.TrainerInput;
+
+/** Builds the two kinds of {@link TrainerInput} the batch builder emits. */
+final class TrainerInputs {
+    private TrainerInputs() {}
+
+    /** A held-out sample, passed on whole for the trainer's evaluation set. */
+    static TrainerInput heldOut(ImageSample sample) {
+        TrainerInput input = new TrainerInput();
+        input.kind = TrainerInput.HELD_OUT;
+        input.catalog = sample.catalog;
+        input.itemId = sample.itemId;
+        input.channels = sample.channels;
+        input.height = sample.height;
+        input.width = sample.width;
+        input.labels = new String[] {sample.label};
+        input.pixels = sample.pixels;
+        return input;
+    }
+
+    /** A P x K batch; labels and pixels are class-major, as built by {@link CatalogBuffers}. */
+    static TrainerInput batch(String catalog, CatalogIndex index, String[] labels, byte[] pixels, int freshCount,
+            long oldestFreshIngestTime) {
+        TrainerInput input = new TrainerInput();
+        input.kind = TrainerInput.BATCH;
+        input.catalog = catalog;
+        input.channels = index.channels;
+        input.height = index.height;
+        input.width = index.width;
+        input.labels = labels;
+        input.pixels = pixels;
+        input.freshCount = freshCount;
+        input.oldestFreshIngestTime = freshCount > 0 ? oldestFreshIngestTime : 0L;
+        return input;
+    }
+}

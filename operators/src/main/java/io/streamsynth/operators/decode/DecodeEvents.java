@@ -1,0 +1,81 @@
+package io.streamsynth.operators.decode;
+
+import io.streamsynth.operators.types.DeadLetter;
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.RawEvent;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes and validates raw input records. Valid events continue as {@link ImageSample}s; every
+ * other record goes to {@link #DEAD_LETTERS} with its original bytes and a reason code. Input never
+ * makes this function throw, so a bad record cannot put the job into a restart loop.
+ */
+public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** For parser failures that are bugs rather than bad input; the event is kept all the same. */
+    public static final String INTERNAL_ERROR = "internal_error";
+
+    private final EventLimits limits;
+    private final HeldOutSelector heldOut;
+
+    private transient ImageEventParser parser;
+    private transient Counter eventsIn;
+    private transient Counter deadLetters;
+    private transient Counter heldOutItems;
+
+    public DecodeEvents(EventLimits limits, HeldOutSelector heldOut) {
+        if (limits == null || heldOut == null) {
+            throw new IllegalArgumentException("limits and heldOut must not be null");
+        }
+        this.limits = limits;
+        this.heldOut = heldOut;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        parser = new ImageEventParser(limits, heldOut);
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        eventsIn = metrics.counter("eventsIn");
+        deadLetters = metrics.counter("deadLetters");
+        heldOutItems = metrics.counter("heldOutItems");
+        metrics.meter("eventsPerSecond", new MeterView(eventsIn));
+    }
+
+    @Override
+    public void processElement(RawEvent raw, Context ctx, Collector<ImageSample> out) {
+        eventsIn.inc();
+        ImageSample sample;
+        try {
+            sample = parser.parse(raw.value, raw.ingestTime);
+        } catch (EventRejectedException e) {
+            reject(raw, e.reason(), e.detail(), ctx);
+            return;
+        } catch (RuntimeException e) {
+            reject(raw, INTERNAL_ERROR, e.getClass().getName() + ": " + e.getMessage(), ctx);
+            return;
+        }
+        if (sample.heldOut) {
+            heldOutItems.inc();
+        }
+        // Outside the try: a failure downstream is not this record's fault and must not be
+        // dead-lettered as if it were.
+        out.collect(sample);
+    }
+
+    private void reject(RawEvent raw, String reason, String detail, Context ctx) {
+        deadLetters.inc();
+        ctx.output(DEAD_LETTERS, new DeadLetter(raw.key, raw.value, reason, detail, raw.source(), raw.timestamp));
+    }
+}

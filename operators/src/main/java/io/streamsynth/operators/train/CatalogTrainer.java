@@ -1,0 +1,221 @@
+package io.streamsynth.operators.train;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.train.EmbeddingModel;
+import io.streamsynth.model.train.ModelCheckpoints;
+import io.streamsynth.model.train.StepResult;
+import io.streamsynth.model.train.TrainingStep;
+import io.streamsynth.operators.types.ModelRelease;
+import io.streamsynth.operators.types.TrainerInput;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything one catalog's training needs between events: the model and optimizer, the version
+ * and publish counters, and the held-out set. Plain Java: the Flink operator only decides when to
+ * call it and where its snapshot is kept.
+ */
+public final class CatalogTrainer implements AutoCloseable {
+    private static final int SNAPSHOT_MAGIC = 0x53535452; // "SSTR"
+    private static final int SNAPSHOT_FORMAT = 1;
+
+    private final String catalog;
+    private final TrainerSettings settings;
+    private final EmbeddingModel model;
+    private final TrainingStep step;
+    private final HeldOutSet heldOut;
+    private long version;
+    private long stepsSincePublish;
+    private long lastPublishMillis;
+    private long oldestUnpublishedFresh;
+    private Map<String, Double> lastEvaluation = Map.of();
+    private StepResult lastStep;
+
+    private CatalogTrainer(String catalog, TrainerSettings settings, long now) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.model = new EmbeddingModel(settings.architecture(), settings.device().resolve(), settings.seed());
+        this.step = new TrainingStep(model, settings.training());
+        this.heldOut = new HeldOutSet(settings.heldOutCapacity());
+        this.lastPublishMillis = now;
+    }
+
+    /** A catalog seen for the first time: initial weights from the seed, version 0. */
+    public static CatalogTrainer create(String catalog, TrainerSettings settings, long now) {
+        return new CatalogTrainer(catalog, settings, now);
+    }
+
+    /** A catalog resumed from {@link #snapshot()}: the same weights, optimizer state, counters and held-out set. */
+    public static CatalogTrainer restore(String catalog, TrainerSettings settings, byte[] snapshot) {
+        CatalogTrainer t = new CatalogTrainer(catalog, settings, 0);
+        try {
+            t.read(new DataInputStream(new ByteArrayInputStream(snapshot)));
+            return t;
+        } catch (IOException | RuntimeException e) {
+            t.close();
+            throw new IllegalStateException("cannot restore the trainer of catalog '" + catalog + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public StepResult train(TrainerInput batch) {
+        requireShape(batch);
+        Map<String, Integer> ids = new HashMap<>();
+        int[] labels = new int[batch.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = ids.computeIfAbsent(batch.labels[i], l -> ids.size());
+        }
+        float[] pixels = new float[batch.pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (batch.pixels[i] & 0xff) / 255f;
+        }
+        lastStep = step.run(pixels, labels);
+        stepsSincePublish++;
+        if (batch.freshCount > 0 && batch.oldestFreshIngestTime > 0) {
+            oldestUnpublishedFresh = oldestUnpublishedFresh == 0 ? batch.oldestFreshIngestTime
+                    : Math.min(oldestUnpublishedFresh, batch.oldestFreshIngestTime);
+        }
+        return lastStep;
+    }
+
+    public void addHeldOut(TrainerInput sample) {
+        requireShape(sample);
+        heldOut.add(sample.itemId, sample.labels[0], sample.pixels);
+    }
+
+    private void requireShape(TrainerInput in) {
+        var a = settings.architecture();
+        if (in.channels != a.channels() || in.height != a.height() || in.width != a.width()) {
+            throw new IllegalArgumentException("catalog '" + catalog + "' trains on " + a.channels() + "x"
+                    + a.height() + "x" + a.width() + " images, got " + in.channels + "x" + in.height + "x" + in.width);
+        }
+        if (in.pixels.length != in.count() * a.pixelsPerImage()) {
+            throw new IllegalArgumentException("input of " + in.count() + " images carries " + in.pixels.length
+                    + " pixel bytes");
+        }
+    }
+
+    /** True when enough steps have passed, or some steps and enough time. */
+    public boolean publishDue(long now) {
+        return stepsSincePublish >= settings.publishEverySteps()
+                || (stepsSincePublish > 0 && now - lastPublishMillis >= settings.publishInterval().toMillis());
+    }
+
+    /** When unpublished steps become due by time alone. */
+    public long publishDeadline() {
+        return lastPublishMillis + settings.publishInterval().toMillis();
+    }
+
+    public boolean hasUnpublishedSteps() {
+        return stepsSincePublish > 0;
+    }
+
+    /** Evaluates on the held-out set and releases the next version. */
+    public ModelRelease publish(long now) {
+        lastEvaluation = heldOut.evaluate(model, settings.evaluationMinItems(), settings.seed());
+        version++;
+        Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
+                lastEvaluation);
+        ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
+                oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint));
+        stepsSincePublish = 0;
+        lastPublishMillis = now;
+        oldestUnpublishedFresh = 0;
+        return release;
+    }
+
+    /** Bytes that {@link #restore} turns back into this exact trainer. */
+    public byte[] snapshot() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(SNAPSHOT_MAGIC);
+            out.writeInt(SNAPSHOT_FORMAT);
+            out.writeLong(version);
+            out.writeLong(stepsSincePublish);
+            out.writeLong(lastPublishMillis);
+            out.writeLong(oldestUnpublishedFresh);
+            out.writeInt(lastEvaluation.size());
+            for (Map.Entry<String, Double> e : lastEvaluation.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeDouble(e.getValue());
+            }
+            byte[] checkpoint = CheckpointCodec.encode(ModelCheckpoints.snapshot(step, settings.training(), catalog,
+                    version, lastEvaluation));
+            out.writeInt(checkpoint.length);
+            out.write(checkpoint);
+            heldOut.write(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void read(DataInputStream in) throws IOException {
+        if (in.readInt() != SNAPSHOT_MAGIC) {
+            throw new IOException("not a trainer snapshot");
+        }
+        int format = in.readInt();
+        if (format != SNAPSHOT_FORMAT) {
+            throw new IOException("trainer snapshot format " + format + " is not supported");
+        }
+        version = in.readLong();
+        stepsSincePublish = in.readLong();
+        lastPublishMillis = in.readLong();
+        oldestUnpublishedFresh = in.readLong();
+        int figures = in.readInt();
+        Map<String, Double> evaluation = new LinkedHashMap<>();
+        for (int i = 0; i < figures; i++) {
+            evaluation.put(in.readUTF(), in.readDouble());
+        }
+        lastEvaluation = evaluation;
+        byte[] checkpoint = new byte[in.readInt()];
+        in.readFully(checkpoint);
+        ModelCheckpoints.restore(CheckpointCodec.decode(checkpoint), step);
+        heldOut.read(in);
+    }
+
+    public String catalog() {
+        return catalog;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public long steps() {
+        return step.optimizer().steps();
+    }
+
+    public EmbeddingModel model() {
+        return model;
+    }
+
+    public int heldOutSize() {
+        return heldOut.size();
+    }
+
+    public Map<String, Double> lastEvaluation() {
+        return lastEvaluation;
+    }
+
+    /** The last step's figures, or null before the first step. */
+    public StepResult lastStep() {
+        return lastStep;
+    }
+
+    @Override
+    public void close() {
+        step.close();
+        model.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.streamsynth.operators.train;
+
+import io.streamsynth.model.metrics.RetrievalReport;
+import io.streamsynth.model.train.EmbeddingModel;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A catalog's held-out items, never trained on, for evaluating each published version. Bounded:
+ * when full, the oldest item leaves; an item seen again replaces its earlier image.
+ */
+final class HeldOutSet {
+    private record Item(String label, byte[] pixels) {}
+
+    private final int capacity;
+    private final LinkedHashMap<String, Item> items = new LinkedHashMap<>();
+
+    HeldOutSet(int capacity) {
+        this.capacity = capacity;
+    }
+
+    void add(String itemId, String label, byte[] pixels) {
+        items.remove(itemId);
+        if (capacity == 0) {
+            return;
+        }
+        items.put(itemId, new Item(label, pixels));
+        Iterator<String> oldest = items.keySet().iterator();
+        while (items.size() > capacity) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    int size() {
+        return items.size();
+    }
+
+    /** Recall@K, NMI and MAP@R of the model on these items; empty when there are too few items or classes. */
+    Map<String, Double> evaluate(EmbeddingModel model, int minItems, long seed) {
+        Map<String, Integer> labelIds = new HashMap<>();
+        int per = model.architecture().pixelsPerImage();
+        float[] pixels = new float[items.size() * per];
+        int[] labels = new int[items.size()];
+        int n = 0;
+        for (Item item : items.values()) {
+            for (int i = 0; i < per; i++) {
+                pixels[n * per + i] = (item.pixels()[i] & 0xff) / 255f;
+            }
+            labels[n++] = labelIds.computeIfAbsent(item.label(), l -> labelIds.size());
+        }
+        if (n < minItems || labelIds.size() < 2) {
+            return Map.of();
+        }
+        RetrievalReport report = RetrievalReport.evaluate(model.embed(pixels, 256), labels, seed);
+        Map<String, Double> figures = new LinkedHashMap<>(report.toMap());
+        figures.put("held_out_items", (double) n);
+        return figures;
+    }
+
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(items.size());
+        for (Map.Entry<String, Item> e : items.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue().label());
+            out.writeInt(e.getValue().pixels().length);
+            out.write(e.getValue().pixels());
+        }
+    }
+
+    void read(DataInputStream in) throws IOException {
+        items.clear();
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            String id = in.readUTF();
+            String label = in.readUTF();
+            byte[] pixels = new byte[in.readInt()];
+            in.readFully(pixels);
+            add(id, label, pixels);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.streamsynth.operators.train;
+
+import io.streamsynth.model.train.StepResult;
+import io.streamsynth.operators.types.ModelRelease;
+import io.streamsynth.operators.types.TrainerInput;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming trainer, keyed by catalog: one training step per batch, a new model version every
+ * N steps or T seconds.
+ *
+ * <p>Each catalog's model lives in memory between events, because writing a megabyte of weights
+ * and optimizer moments to state after every step would cost more than the step. Instead the
+ * operator writes the snapshot of every catalog that changed into keyed state in
+ * {@link #snapshotState}, which Flink calls before it snapshots the keyed state backend: each
+ * completed checkpoint holds exactly the model that had seen the input before its barrier, and a
+ * restored job resumes from it (on another subtask too, after rescaling, since it is keyed state).
+ */
+public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
+        implements OneInputStreamOperator<TrainerInput, ModelRelease>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
+
+    private final TrainerSettings settings;
+
+    private transient ValueState<byte[]> snapshots;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient Map<String, CatalogTrainer> trainers;
+    private transient Set<String> changed;
+    private transient Counter steps;
+    private transient Meter stepsPerSecond;
+    private transient Counter images;
+    private transient Meter imagesPerSecond;
+    private transient Counter rejectedInputs;
+    private transient Counter releases;
+
+    public TrainerOperator(TrainerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        snapshots = getPartitionedState(new ValueStateDescriptor<>("trainer-snapshot",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        timers = getInternalTimerService("publish", VoidNamespaceSerializer.INSTANCE, this);
+        trainers = new HashMap<>();
+        changed = new HashSet<>();
+        MetricGroup g = getMetricGroup();
+        steps = g.counter("steps");
+        stepsPerSecond = g.meter("stepsPerSecond", new MeterView(steps));
+        images = g.counter("imagesTrained");
+        imagesPerSecond = g.meter("imagesPerSecond", new MeterView(images));
+        rejectedInputs = g.counter("rejectedInputs");
+        releases = g.counter("modelReleases");
+    }
+
+    @Override
+    public void processElement(StreamRecord<TrainerInput> element) throws Exception {
+        TrainerInput in = element.getValue();
+        String catalog = (String) getCurrentKey();
+        CatalogTrainer trainer = trainerFor(catalog);
+        try {
+            if (in.kind == TrainerInput.HELD_OUT) {
+                trainer.addHeldOut(in);
+            } else {
+                StepResult r = trainer.train(in);
+                steps.inc();
+                images.inc(in.count());
+                if (!Float.isFinite(r.loss())) {
+                    LOG.warn("catalog {}: non-finite loss at step {}", catalog, r.step());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // the decoder checks shapes; reaching here means a misconfigured job, not bad input, but
+            // it must not restart the job either
+            rejectedInputs.inc();
+            LOG.warn("catalog {}: input dropped: {}", catalog, e.getMessage());
+            return;
+        }
+        changed.add(catalog);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        if (trainer.publishDue(now)) {
+            publish(trainer, now);
+        } else if (trainer.hasUnpublishedSteps()) {
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, trainer.publishDeadline());
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        CatalogTrainer trainer = trainerFor(timer.getKey());
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        if (trainer.publishDue(now)) {
+            publish(trainer, now);
+            changed.add(trainer.catalog());
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+        // training is driven by arrival, not event time
+    }
+
+    private void publish(CatalogTrainer trainer, long now) {
+        ModelRelease release = trainer.publish(now);
+        releases.inc();
+        output.collect(new StreamRecord<>(release));
+    }
+
+    private CatalogTrainer trainerFor(String catalog) throws Exception {
+        CatalogTrainer trainer = trainers.get(catalog);
+        if (trainer == null) {
+            byte[] saved = snapshots.value();
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            trainer = saved == null ? CatalogTrainer.create(catalog, settings, now)
+                    : CatalogTrainer.restore(catalog, settings, saved);
+            trainers.put(catalog, trainer);
+            registerCatalogMetrics(trainer);
+            if (saved != null) {
+                LOG.info("catalog {}: resumed at version {} step {}", catalog, trainer.version(), trainer.steps());
+            }
+        }
+        return trainer;
+    }
+
+    private void registerCatalogMetrics(CatalogTrainer t) {
+        MetricGroup g = getMetricGroup().addGroup("catalog", t.catalog());
+        g.gauge("loss", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN : t.lastStep().loss());
+        g.gauge("syntheticShare", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN
+                : t.lastStep().syntheticShare());
+        g.gauge("stepMillis", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN : t.lastStep().millis());
+        g.gauge("trainingStep", (Gauge<Long>) t::steps);
+        g.gauge("modelVersion", (Gauge<Long>) t::version);
+        g.gauge("heldOutItems", (Gauge<Integer>) t::heldOutSize);
+        g.gauge("heldOutRecallAt1", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("r_at_1", Double.NaN));
+        g.gauge("heldOutNmi", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("nmi", Double.NaN));
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        for (String catalog : changed) {
+            setCurrentKey(catalog);
+            snapshots.update(trainers.get(catalog).snapshot());
+        }
+        changed.clear();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (trainers != null) {
+            trainers.values().forEach(CatalogTrainer::close);
+            trainers.clear();
+        }
+        super.close();
+    }
+}

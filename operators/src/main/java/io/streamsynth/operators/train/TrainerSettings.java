@@ -1,0 +1,39 @@
+package io.streamsynth.operators.train;
+
+import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.model.train.TrainingConfig;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the streaming trainer trains and publishes, validated once.
+ *
+ * @param architecture       the network every catalog trains
+ * @param training           loss, synthesis and optimizer
+ * @param seed               initial weights (the same for every catalog)
+ * @param device             auto, cpu or gpu:N
+ * @param publishEverySteps  publish a new version after this many steps...
+ * @param publishInterval    ...or this long after the last publish, whichever comes first
+ * @param heldOutCapacity    held-out items kept per catalog for evaluation (oldest dropped first)
+ * @param evaluationMinItems fewer held-out items than this: no evaluation figures yet
+ */
+public record TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
+        int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems)
+        implements Serializable {
+
+    public TrainerSettings {
+        if (publishEverySteps < 1) {
+            throw new IllegalArgumentException("publish-every-steps must be at least 1, got " + publishEverySteps);
+        }
+        if (publishInterval.isNegative() || publishInterval.isZero()) {
+            throw new IllegalArgumentException("publish-interval must be positive, got " + publishInterval);
+        }
+        if (heldOutCapacity < 0 || heldOutCapacity > 1_000_000) {
+            throw new IllegalArgumentException("held-out-capacity must be within 0..1000000, got " + heldOutCapacity);
+        }
+        if (evaluationMinItems < 2) {
+            throw new IllegalArgumentException("evaluation-min-items must be at least 2, got " + evaluationMinItems);
+        }
+    }
+}

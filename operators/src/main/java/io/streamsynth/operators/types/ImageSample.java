@@ -1,0 +1,40 @@
+package io.streamsynth.operators.types;
+
+/**
+ * A decoded, validated image event: one item of a catalog with its class label and pixels.
+ * Pixels are unsigned bytes, row-major C x H x W, to keep state small; they become floats in [0, 1]
+ * only when a batch is formed.
+ */
+public class ImageSample {
+    public String catalog;
+    public String itemId;
+    public String label;
+    public int channels;
+    public int height;
+    public int width;
+    public byte[] pixels;
+    /** The event's own time (from the event, milliseconds since the epoch). */
+    public long eventTime;
+    /** When the job read it, for freshness figures. */
+    public long ingestTime;
+    /** False for items that are only to be embedded (e.g. a query set), never trained on. */
+    public boolean train;
+    /** Chosen by a hash of the item id: kept out of training to evaluate the model. */
+    public boolean heldOut;
+
+    public ImageSample() {}
+
+    /** The embedder's key: items are unique within a catalog. */
+    public String itemKey() {
+        return catalog + "/" + itemId;
+    }
+
+    /** Pixels as floats in [0, 1]. */
+    public float[] floatPixels() {
+        float[] out = new float[pixels.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (pixels[i] & 0xff) / 255f;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,32 @@
+package io.streamsynth.operators.types;
+
+/**
+ * What the batch builder sends the trainer: either a P x K batch to train on, or one held-out
+ * sample for the trainer's evaluation set. One class for both keeps Flink's POJO serializer.
+ */
+public class TrainerInput {
+    public static final int BATCH = 0;
+    public static final int HELD_OUT = 1;
+
+    public int kind;
+    public String catalog;
+    /** Held-out sample's item id; null for batches. */
+    public String itemId;
+    public int channels;
+    public int height;
+    public int width;
+    /** Labels in batch order (class-major for batches). */
+    public String[] labels;
+    /** Concatenated pixels of all samples, row-major N x C x H x W, unsigned bytes. */
+    public byte[] pixels;
+    /** Earliest ingest time of the fresh samples in this batch (0 if none). */
+    public long oldestFreshIngestTime;
+    /** Samples in this batch never trained on before. */
+    public int freshCount;
+
+    public TrainerInput() {}
+
+    public int count() {
+        return labels.length;
+    }
+}

@@ -1,0 +1,110 @@
+package io.streamsynth.operators.decode;
+
+import static io.streamsynth.operators.decode.TestEvents.bytes;
+import static io.streamsynth.operators.decode.TestEvents.validEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsynth.operators.types.DeadLetter;
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.RawEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DecodeEventsTest {
+
+    private OneInputStreamOperatorTestHarness<RawEvent, ImageSample> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeEvents(TestEvents.greyLimits(), new HeldOutSelector(0.1)));
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void validEventsComeOutAsSamples() throws Exception {
+        harness.processElement(raw(bytes(validEvent()), 7), 100L);
+
+        List<ImageSample> samples = harness.extractOutputValues();
+        assertThat(samples).hasSize(1);
+        assertThat(samples.get(0).itemId).isEqualTo("sku-1");
+        assertThat(samples.get(0).ingestTime).isEqualTo(555L);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void rejectedEventsGoToTheSideOutputWithTheirOriginalBytesAndReason() throws Exception {
+        byte[] badJson = "{\"schema_version\":1".getBytes(StandardCharsets.UTF_8);
+        byte[] missingCatalog = bytes(validEvent().without("catalog"));
+
+        harness.processElement(raw(badJson, 11), 100L);
+        harness.processElement(raw(missingCatalog, 12), 101L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        List<DeadLetter> letters = deadLetters();
+        assertThat(letters).extracting(letter -> letter.reason)
+                .containsExactly("invalid_json", "missing_field:catalog");
+        DeadLetter first = letters.get(0);
+        assertThat(first.value).isEqualTo(badJson);
+        assertThat(first.key).isEqualTo("key-11".getBytes(StandardCharsets.UTF_8));
+        assertThat(first.source).isEqualTo("images-3@11");
+        assertThat(first.timestamp).isEqualTo(1_000L + 11);
+        assertThat(first.detail).isNotBlank();
+    }
+
+    @Test
+    void noInputMakesTheFunctionThrow() throws Exception {
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            byte[] noise = new byte[random.nextInt(300)];
+            random.nextBytes(noise);
+            harness.processElement(raw(noise, i), i);
+        }
+        harness.processElement(new RawEvent(null, null, "images", 0, 999, 0, 0), 0L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).hasSize(201);
+    }
+
+    @Test
+    void validAndInvalidEventsAreSeparatedInOrder() throws Exception {
+        harness.processElement(raw(bytes(validEvent().put("item_id", "a")), 1), 1L);
+        harness.processElement(raw(bytes(validEvent().put("catalog", "")), 2), 2L);
+        harness.processElement(raw(bytes(validEvent().put("item_id", "b")), 3), 3L);
+
+        assertThat(harness.extractOutputValues()).extracting(sample -> sample.itemId).containsExactly("a", "b");
+        assertThat(deadLetters()).extracting(letter -> letter.reason).containsExactly("empty_field:catalog");
+    }
+
+    @Test
+    void functionSurvivesTheJavaSerializationFlinkShipsItWith() throws Exception {
+        DecodeEvents copy = InstantiationUtil.clone(new DecodeEvents(TestEvents.greyLimits(), new HeldOutSelector(0.1)));
+
+        try (var copied = ProcessFunctionTestHarnesses.forProcessFunction(copy)) {
+            copied.processElement(raw(bytes(validEvent()), 1), 1L);
+            assertThat(copied.extractOutputValues()).hasSize(1);
+        }
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var side = harness.getSideOutput(DecodeEvents.DEAD_LETTERS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static RawEvent raw(byte[] value, long offset) {
+        return new RawEvent(("key-" + offset).getBytes(StandardCharsets.UTF_8), value, "images", 3, offset,
+                1_000L + offset, 555L);
+    }
+}

@@ -1,0 +1,108 @@
+package io.streamsynth.operators.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.operators.types.ModelRelease;
+import io.streamsynth.operators.types.TrainerInput;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class TrainerOperatorTest {
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, ModelRelease> harness(int every)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new TrainerOperator(Batches.settings(every)),
+                in -> in.catalog, Types.STRING);
+    }
+
+    private static List<ModelRelease> releases(KeyedOneInputStreamOperatorTestHarness<String, ?, ModelRelease> h) {
+        return h.extractOutputValues();
+    }
+
+    @Test
+    void publishesIncreasingVersionsPerCatalogEveryNSteps() throws Exception {
+        Random random = new Random(1);
+        try (var h = harness(3)) {
+            h.open();
+            for (int i = 0; i < 7; i++) {
+                h.processElement(new StreamRecord<>(Batches.batch("shoes", 2, 2, random)));
+                h.processElement(new StreamRecord<>(Batches.batch("bags", 2, 2, random)));
+            }
+            List<ModelRelease> out = releases(h);
+            assertThat(out).extracting(r -> r.catalog + ":" + r.version + "@" + r.step)
+                    .containsExactly("shoes:1@3", "bags:1@3", "shoes:2@6", "bags:2@6");
+            Checkpoint c = CheckpointCodec.decode(out.get(2).checkpoint);
+            assertThat(c.metadata().catalog()).isEqualTo("shoes");
+            assertThat(c.metadata().modelVersion()).isEqualTo(2);
+            assertThat(c.metadata().step()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void heldOutItemsAreEvaluatedAtPublishAndNeverTrained() throws Exception {
+        Random random = new Random(2);
+        try (var h = harness(2)) {
+            h.open();
+            for (int i = 0; i < 12; i++) {
+                h.processElement(new StreamRecord<>(Batches.heldOut("shoes", "item-" + i, i % 3, random)));
+            }
+            for (int i = 0; i < 2; i++) {
+                h.processElement(new StreamRecord<>(Batches.batch("shoes", 3, 2, random)));
+            }
+            ModelRelease release = releases(h).get(0);
+            Checkpoint c = CheckpointCodec.decode(release.checkpoint);
+            assertThat(c.metadata().evaluation()).containsKeys("r_at_1", "nmi", "map_at_r")
+                    .containsEntry("held_out_items", 12.0);
+            assertThat(c.metadata().step()).as("held-out samples are not steps").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void restoredOperatorResumesFromTheCheckpointedModel() throws Exception {
+        Random random = new Random(3);
+        TrainerInput[] inputs = new TrainerInput[8];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = Batches.batch("shoes", 2, 2, random);
+        }
+        OperatorSubtaskState snapshot;
+        List<ModelRelease> uninterrupted;
+        try (var h = harness(2)) {
+            h.open();
+            for (TrainerInput in : inputs) {
+                h.processElement(new StreamRecord<>(in));
+            }
+            uninterrupted = releases(h);
+        }
+        try (var first = harness(2)) {
+            first.open();
+            for (int i = 0; i < 5; i++) {
+                first.processElement(new StreamRecord<>(inputs[i]));
+            }
+            snapshot = first.snapshot(1, 1);
+            // work after the checkpoint is lost with the failure
+            first.processElement(new StreamRecord<>(inputs[5]));
+        }
+        try (var restored = harness(2)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 5; i < inputs.length; i++) {
+                restored.processElement(new StreamRecord<>(inputs[i]));
+            }
+            List<ModelRelease> resumed = releases(restored);
+            assertThat(resumed).extracting(r -> r.version + "@" + r.step).containsExactly("3@6", "4@8");
+            // same inputs from the same checkpointed model and optimizer state: the same weights
+            for (int i = 0; i < resumed.size(); i++) {
+                Checkpoint a = CheckpointCodec.decode(uninterrupted.get(i + 2).checkpoint);
+                Checkpoint b = CheckpointCodec.decode(resumed.get(i).checkpoint);
+                assertThat(b.metadata().weightsSha256()).isEqualTo(a.metadata().weightsSha256());
+            }
+        }
+    }
+}

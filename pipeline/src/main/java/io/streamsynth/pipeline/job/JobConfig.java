@@ -1,0 +1,75 @@
+package io.streamsynth.pipeline.job;
+
+import io.streamsynth.model.data.ImageLimits;
+import io.streamsynth.operators.batch.BatchPolicy;
+import io.streamsynth.operators.decode.EventLimits;
+import io.streamsynth.operators.embed.EmbedderSettings;
+import io.streamsynth.operators.train.TrainerSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Everything the streaming job needs, validated once at start-up.
+ *
+ * @param bootstrapServers   Kafka bootstrap servers
+ * @param kafkaProperties    client properties passed to every source and sink (TLS, SASL, ...)
+ * @param topics             topic names
+ * @param groupId            consumer group of the images source
+ * @param transactionalIdPrefix prefix of the sinks' transactional ids (unique per job)
+ * @param limits             event and image limits of the decoder
+ * @param heldOutShare       share of items kept out of training for evaluation
+ * @param batches            batch building policy
+ * @param trainer            training and publishing
+ * @param embedder           embedding
+ * @param checkpointInterval Flink checkpoint interval (also how often results become visible to read_committed readers)
+ * @param maxChunkBytes      checkpoint chunk size on the checkpoints topic
+ */
+public record JobConfig(String bootstrapServers, Properties kafkaProperties, Topics topics, String groupId,
+        String transactionalIdPrefix, EventLimits limits, double heldOutShare, BatchPolicy batches,
+        TrainerSettings trainer, EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes)
+        implements Serializable {
+
+    public JobConfig {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap-servers is required");
+        }
+        if (groupId == null || groupId.isBlank()) {
+            throw new IllegalArgumentException("group-id must not be empty");
+        }
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
+            throw new IllegalArgumentException("transactional-id-prefix must not be empty");
+        }
+        if (!(heldOutShare >= 0 && heldOutShare <= 0.5)) {
+            throw new IllegalArgumentException("held-out-share must be within 0..0.5, got " + heldOutShare);
+        }
+        if (checkpointInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("checkpoint-interval must be at least 100ms, got " + checkpointInterval);
+        }
+        if (maxChunkBytes < 1024 || maxChunkBytes > 64 * 1024 * 1024) {
+            throw new IllegalArgumentException("checkpoint-chunk-bytes must be within 1KiB..64MiB, got " + maxChunkBytes);
+        }
+        ImageLimits image = limits.image();
+        if (image.channels() != trainer.architecture().channels() || image.height() != trainer.architecture().height()
+                || image.width() != trainer.architecture().width()) {
+            throw new IllegalArgumentException("the decoder's required image shape " + image.channels() + "x"
+                    + image.height() + "x" + image.width() + " must match the network's input "
+                    + trainer.architecture().channels() + "x" + trainer.architecture().height() + "x"
+                    + trainer.architecture().width());
+        }
+        kafkaProperties = copy(kafkaProperties);
+    }
+
+    private static Properties copy(Properties p) {
+        Properties out = new Properties();
+        if (p != null) {
+            out.putAll(p);
+        }
+        return out;
+    }
+
+    @Override
+    public Properties kafkaProperties() {
+        return copy(kafkaProperties);
+    }
+}

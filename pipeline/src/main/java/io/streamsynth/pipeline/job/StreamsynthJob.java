@@ -1,0 +1,99 @@
+package io.streamsynth.pipeline.job;
+
+import io.streamsynth.operators.batch.ClassBalancedBatchBuilder;
+import io.streamsynth.operators.decode.DecodeEvents;
+import io.streamsynth.operators.decode.HeldOutSelector;
+import io.streamsynth.operators.embed.ItemEmbedder;
+import io.streamsynth.operators.kafka.CheckpointChunkSerializer;
+import io.streamsynth.operators.kafka.ChunkCheckpoints;
+import io.streamsynth.operators.kafka.DeadLetterSerializer;
+import io.streamsynth.operators.kafka.EmbeddingSerializer;
+import io.streamsynth.operators.kafka.RawEventDeserializer;
+import io.streamsynth.operators.train.TrainerOperator;
+import io.streamsynth.operators.types.CheckpointChunk;
+import io.streamsynth.operators.types.DeadLetter;
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ModelRelease;
+import io.streamsynth.operators.types.RawEvent;
+import io.streamsynth.operators.types.TrainerInput;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Wires the job graph of DESIGN.md: decode, batch, train, embed, and the three exactly-once Kafka sinks. */
+public final class StreamsynthJob {
+    /** Kafka brokers abort transactions older than this by default (15 min); stay under it. */
+    private static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private StreamsynthJob() {}
+
+    public static void build(StreamExecutionEnvironment env, JobConfig c) {
+        env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        KafkaSource<RawEvent> source = KafkaSource.<RawEvent>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setProperties(c.kafkaProperties())
+                .setTopics(c.topics().images())
+                .setGroupId(c.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawEventDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        DataStream<RawEvent> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "images")
+                .uid("images-source");
+
+        SingleOutputStreamOperator<ImageSample> samples = raw
+                .process(new DecodeEvents(c.limits(), new HeldOutSelector(c.heldOutShare())))
+                .name("decode+validate").uid("decode");
+        DataStream<DeadLetter> deadLetters = samples.getSideOutput(DecodeEvents.DEAD_LETTERS);
+
+        DataStream<TrainerInput> batches = samples
+                .keyBy(s -> s.catalog, Types.STRING)
+                .process(new ClassBalancedBatchBuilder(c.batches()))
+                .name("batch builder").uid("batch-builder");
+
+        SingleOutputStreamOperator<ModelRelease> releases = batches
+                .keyBy(b -> b.catalog, Types.STRING)
+                .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(c.trainer()))
+                .uid("trainer");
+
+        DataStream<ItemEmbedding> embeddings = samples
+                .keyBy(ImageSample::itemKey, Types.STRING)
+                .connect(releases.broadcast(ItemEmbedder.MODELS))
+                .process(new ItemEmbedder(c.embedder()))
+                .name("embedder").uid("embedder");
+
+        releases.flatMap(new ChunkCheckpoints(c.maxChunkBytes())).name("checkpoint chunks").uid("chunks")
+                .sinkTo(sink(c, "checkpoints", new CheckpointChunkSerializer(c.topics().checkpoints())))
+                .name("checkpoints sink").uid("checkpoints-sink");
+        embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
+                .name("embeddings sink").uid("embeddings-sink");
+        deadLetters.sinkTo(sink(c, "dead-letters", new DeadLetterSerializer(c.topics().deadLetters())))
+                .name("dead-letter sink").uid("dead-letters-sink");
+    }
+
+    private static <T> KafkaSink<T> sink(JobConfig c, String name, KafkaRecordSerializationSchema<T> serializer) {
+        Properties producer = c.kafkaProperties();
+        producer.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        producer.putIfAbsent("max.request.size", Integer.toString(Math.max(1 << 20, c.maxChunkBytes() + (64 << 10))));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(c.transactionalIdPrefix() + "-" + name)
+                .build();
+    }
+}
