@@ -1,6 +1,7 @@
 package io.streamsynth.pipeline;
 
 import io.streamsynth.pipeline.cli.OfflineCommand;
+import io.streamsynth.pipeline.cli.QuickstartCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamsynth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
                 + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
-        subcommands = {OfflineCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, OfflineCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package io.streamsynth.model.train;
 
 import io.streamsynth.model.runtime.HostArrays;
+import io.streamsynth.model.runtime.NoGrad;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -73,6 +74,10 @@ public final class EmbeddingModel implements AutoCloseable {
      * @return N unit-norm vectors
      */
     public float[][] embed(float[] pixels, int batchSize) {
+        return NoGrad.call(() -> embedBatches(pixels, batchSize));
+    }
+
+    private float[][] embedBatches(float[] pixels, int batchSize) {
         int per = architecture.pixelsPerImage();
         if (pixels.length % per != 0) {
             throw new IllegalArgumentException("pixel count " + pixels.length + " is not a multiple of " + per);
@@ -107,6 +112,10 @@ public final class EmbeddingModel implements AutoCloseable {
 
     /** Overwrites every parameter; the names and shapes must match this architecture exactly. */
     public void importWeights(Map<String, Tensor> weights) {
+        NoGrad.run(() -> copyWeights(weights));
+    }
+
+    private void copyWeights(Map<String, Tensor> weights) {
         PairList<String, Parameter> params = parameters();
         if (weights.size() != params.size()) {
             throw new IllegalArgumentException("weights hold " + weights.size() + " tensors, the network has "

@@ -1,6 +1,7 @@
 package io.streamsynth.model.train;
 
 import io.streamsynth.model.runtime.HostArrays;
+import io.streamsynth.model.runtime.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -124,6 +125,10 @@ public abstract class ParameterOptimizer implements AutoCloseable {
 
     /** Restores state written by {@link #exportState()} and the update count. */
     public void importState(Map<String, Tensor> tensors, long stepCount) {
+        NoGrad.run(() -> replaceState(tensors, stepCount));
+    }
+
+    private void replaceState(Map<String, Tensor> tensors, long stepCount) {
         state.values().forEach(arrays -> {
             for (NDArray a : arrays) {
                 a.close();

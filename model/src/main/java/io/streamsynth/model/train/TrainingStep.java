@@ -1,6 +1,7 @@
 package io.streamsynth.model.train;
 
 import io.streamsynth.model.runtime.HostArrays;
+import io.streamsynth.model.runtime.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -63,7 +64,7 @@ public final class TrainingStep implements AutoCloseable {
                 lossValue = value.getFloat();
                 share = pairs.syntheticShare();
             }
-            applied = optimizer.update(model.parameters());
+            applied = NoGrad.call(() -> optimizer.update(model.parameters()));
         }
         return new StepResult(optimizer.steps(), lossValue, share, (System.nanoTime() - start) / 1e6, applied);
     }

@@ -75,4 +75,24 @@ class TrainingStepTest {
             wa.forEach((name, t) -> assertThat(wb.get(name).data()).as(name).containsExactly(t.data()));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void trainsAndEmbedsOnAFreshThreadWherePyTorchRecordsGradientsByDefault() throws Exception {
+        TrainingConfig config = new TrainingConfig("triplet", Float.NaN, "symm", 2, "adam", 1e-3f, 0.9f, 0f);
+        int[] labels = GeneratedImages.pk(2, 2);
+        float[] pixels = GeneratedImages.batch(labels, 16, new Random(5));
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try (EmbeddingModel model = new EmbeddingModel(SMALL, Device.cpu(), 1);
+                    TrainingStep step = new TrainingStep(model, config)) {
+                assertThat(step.run(pixels, labels).applied()).isTrue();
+                assertThat(model.embed(pixels, 2)).hasNumberOfRows(4);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        worker.start();
+        worker.join();
+        assertThat(failure.get()).isNull();
+    }
 }

@@ -1,0 +1,196 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.model.data.ImageLimits;
+import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.model.train.TrainingConfig;
+import io.streamsynth.operators.batch.BatchPolicy;
+import io.streamsynth.operators.decode.EventLimits;
+import io.streamsynth.operators.embed.EmbedderSettings;
+import io.streamsynth.operators.train.TrainerSettings;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Every setting of the streaming job, shared by {@code quickstart} and {@code train}. Any of them
+ * can also come from a file: {@code train @job.args} reads one option per line.
+ */
+public final class JobOptions {
+    @Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "Kafka client properties for every source and sink (TLS, SASL, ...).")
+    Path kafkaProperties;
+
+    @Option(names = "--images-topic", description = "Input topic (default: ${DEFAULT-VALUE}).")
+    String imagesTopic = "images";
+
+    @Option(names = "--checkpoints-topic", description = "Model checkpoints topic (default: ${DEFAULT-VALUE}).")
+    String checkpointsTopic = "checkpoints";
+
+    @Option(names = "--embeddings-topic", description = "Item embeddings topic (default: ${DEFAULT-VALUE}).")
+    String embeddingsTopic = "embeddings";
+
+    @Option(names = "--dead-letter-topic", description = "Rejected events topic (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic = "dead-letters";
+
+    @Option(names = "--group-id", description = "Consumer group of the images source (default: ${DEFAULT-VALUE}).")
+    String groupId = "streamsynth";
+
+    @Option(names = "--transactional-id-prefix",
+            description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: ${DEFAULT-VALUE}).")
+    String transactionalIdPrefix = "streamsynth";
+
+    @Option(names = "--image-channels", description = "Channels every image must have (default: ${DEFAULT-VALUE}).")
+    int channels = 1;
+
+    @Option(names = "--image-height", description = "Height every image must have (default: ${DEFAULT-VALUE}).")
+    int height = 28;
+
+    @Option(names = "--image-width", description = "Width every image must have (default: ${DEFAULT-VALUE}).")
+    int width = 28;
+
+    @Option(names = "--max-event-bytes", description = "Largest event accepted (default: ${DEFAULT-VALUE}).")
+    int maxEventBytes = EventLimits.DEFAULT_MAX_EVENT_BYTES;
+
+    @Option(names = "--max-image-bytes", description = "Largest encoded image accepted (default: ${DEFAULT-VALUE}).")
+    int maxImageBytes = EventLimits.DEFAULT_MAX_IMAGE_BYTES;
+
+    @Option(names = "--architecture", description = "cnn or resnet (default: ${DEFAULT-VALUE}).")
+    String architecture = "cnn";
+
+    @Option(names = "--embedding-size", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
+    int embeddingSize = 128;
+
+    @Option(names = "--base-filters", description = "Filters of the first convolution (default: ${DEFAULT-VALUE}).")
+    int baseFilters = 32;
+
+    @Option(names = "--loss", description = "contrastive, triplet, lifted, npair or ms (default: ${DEFAULT-VALUE}).")
+    String loss = "triplet";
+
+    @Option(names = "--margin", description = "Loss margin (n-pair: scale); default: the loss's own.")
+    Float margin;
+
+    @Option(names = "--synthesis", description = "none, ee or symm (default: ${DEFAULT-VALUE}).")
+    String synthesis = "ee";
+
+    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
+    int eePoints = 2;
+
+    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer = "adam";
+
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate = 1e-3f;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum = 0.9f;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay = 5e-4f;
+
+    @Option(names = "--classes-per-batch", description = "P (default: ${DEFAULT-VALUE}).")
+    int classesPerBatch = 4;
+
+    @Option(names = "--samples-per-class", description = "K (default: ${DEFAULT-VALUE}).")
+    int samplesPerClass = 8;
+
+    @Option(names = "--max-samples-per-class", description = "Buffer cap per class (default: ${DEFAULT-VALUE}).")
+    int maxSamplesPerClass = BatchPolicy.DEFAULT_MAX_SAMPLES_PER_CLASS;
+
+    @Option(names = "--max-classes", description = "Buffered classes per catalog (default: ${DEFAULT-VALUE}).")
+    int maxClasses = BatchPolicy.DEFAULT_MAX_CLASSES;
+
+    @Option(names = "--fresh-per-batch",
+            description = "New samples that trigger a batch (default: half a batch).")
+    Integer freshPerBatch;
+
+    @Option(names = "--publish-every-steps", description = "Publish a version every N steps (default: ${DEFAULT-VALUE}).")
+    int publishEverySteps = 100;
+
+    @Option(names = "--publish-interval", description = "...or after this many seconds (default: ${DEFAULT-VALUE}).")
+    double publishIntervalSeconds = 10;
+
+    @Option(names = "--held-out-share", description = "Share of items kept for evaluation (default: ${DEFAULT-VALUE}).")
+    double heldOutShare = 0.1;
+
+    @Option(names = "--held-out-capacity", description = "Held-out items kept per catalog (default: ${DEFAULT-VALUE}).")
+    int heldOutCapacity = 2000;
+
+    @Option(names = "--embed-batch-size", description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
+    int embedBatchSize = 256;
+
+    @Option(names = "--embed-max-delay-ms", description = "Longest a new item waits for a batch (default: ${DEFAULT-VALUE}).")
+    long embedMaxDelayMillis = 200;
+
+    @Option(names = "--checkpoint-interval", description = "Flink checkpoint interval in seconds (default: ${DEFAULT-VALUE}).")
+    double checkpointIntervalSeconds = 5;
+
+    @Option(names = "--checkpoint-chunk-bytes", description = "Chunk size on the checkpoints topic (default: ${DEFAULT-VALUE}).")
+    int checkpointChunkBytes = 512 * 1024;
+
+    @Option(names = "--seed", description = "Initial weights and batch choices (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device = "auto";
+
+    /** The validated job configuration. */
+    public JobConfig toConfig(String bootstrapServers) throws IOException {
+        Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, height, width,
+                embeddingSize, baseFilters);
+        TrainingConfig training = new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints,
+                optimizer, learningRate, momentum, weightDecay);
+        if (!synthesis.equalsIgnoreCase("none") && samplesPerClass % 2 != 0) {
+            throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + synthesis
+                    + " (it pairs the samples of a class), got " + samplesPerClass);
+        }
+        BatchPolicy batches = BatchPolicy.of(classesPerBatch, samplesPerClass, seed)
+                .withMaxSamplesPerClass(maxSamplesPerClass).withMaxClasses(maxClasses);
+        if (freshPerBatch != null) {
+            batches = batches.withFreshPerBatch(freshPerBatch);
+        }
+        DeviceSpec deviceSpec = DeviceSpec.parse(device);
+        TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
+                seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10);
+        EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
+                Duration.ofMillis(embedMaxDelayMillis));
+        EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
+                new ImageLimits(maxImageBytes, EventLimits.DEFAULT_MAX_IMAGE_SIDE, EventLimits.DEFAULT_MAX_IMAGE_SIDE,
+                        channels, height, width));
+        return new JobConfig(bootstrapServers, clientProperties(),
+                new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic), groupId,
+                transactionalIdPrefix, limits, heldOutShare, batches, trainer, embedder,
+                seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes);
+    }
+
+    /** Client properties from --kafka-properties, or none. */
+    public Properties clientProperties() throws IOException {
+        Properties p = new Properties();
+        if (kafkaProperties != null) {
+            if (!Files.isReadable(kafkaProperties)) {
+                throw new IllegalArgumentException("--kafka-properties: cannot read " + kafkaProperties);
+            }
+            try (Reader r = Files.newBufferedReader(kafkaProperties)) {
+                p.load(r);
+            }
+        }
+        return p;
+    }
+
+    public Topics topics() {
+        return new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic);
+    }
+
+    private static Duration seconds(double value, String flag) {
+        if (!(value > 0) || value > 86_400) {
+            throw new IllegalArgumentException(flag + " must be within (0, 86400] seconds, got " + value);
+        }
+        return Duration.ofMillis(Math.round(value * 1000));
+    }
+}

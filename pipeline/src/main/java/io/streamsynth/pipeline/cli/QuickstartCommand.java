@@ -1,0 +1,330 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.data.FashionMnist;
+import io.streamsynth.model.data.ImageSet;
+import io.streamsynth.model.metrics.RetrievalReport;
+import io.streamsynth.model.runtime.TorchRuntime;
+import io.streamsynth.model.train.EmbeddingModel;
+import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.pipeline.job.FlinkEnvironments;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.StreamsynthJob;
+import io.streamsynth.pipeline.kafka.EmbeddedKafka;
+import io.streamsynth.pipeline.kafka.ImageEventProducer;
+import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import io.streamsynth.pipeline.kafka.TopicSetup;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole system in one process: an in-JVM Kafka broker, a Flink MiniCluster with its Web UI,
+ * Fashion-MNIST streamed into the images topic, training, and a retrieval report at the end.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs everything in this JVM: a Kafka broker (KRaft), a Flink MiniCluster with the Web UI, "
+                + "Fashion-MNIST streamed into the images topic, the training job and the embedder.",
+            "Ends with zero-shot Recall@1 on the unseen classes' test images, computed from the embeddings the "
+                + "final model published, next to the untrained model's figure."})
+public final class QuickstartCommand implements Callable<Integer> {
+    private static final String CATALOG = "fashion";
+
+    @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
+    Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--port", description = "Flink Web UI port (default: ${DEFAULT-VALUE}).")
+    int port = 8081;
+
+    @Option(names = "--events", description = "Training events to stream (default: ${DEFAULT-VALUE}).")
+    int events = 20000;
+
+    @Option(names = "--rate", description = "Events per second (default: ${DEFAULT-VALUE}).")
+    int rate = 1000;
+
+    @Option(names = "--train-classes", split = ",",
+            description = "Classes streamed for training, or 'all' (default: 0,1,5,7,8).")
+    List<String> trainClasses = List.of("0", "1", "5", "7", "8");
+
+    @Option(names = "--query-items", description = "Unseen-class test images streamed as index-only items "
+            + "for the zero-shot report (default: ${DEFAULT-VALUE}).")
+    int queryItems = 2000;
+
+    @Option(names = "--bad-events", description = "Malformed events sent to show the dead-letter path (default: ${DEFAULT-VALUE}).")
+    int badEvents = 3;
+
+    @Option(names = "--follow", description = "Keep running after the events until interrupted (Ctrl-C).")
+    boolean follow;
+
+    @Option(names = "--threads", description = "PyTorch threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads = 0;
+
+    @Option(names = "--work-dir", description = "Where Flink checkpoints go (default: a new temporary folder).")
+    Path workDir;
+
+    @Option(names = "--timeout", description = "Give up waiting for the final model after this many seconds (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds = 300;
+
+    @Mixin
+    JobOptions job = new JobOptions();
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (events < 1 || rate < 1 || queryItems < 0 || badEvents < 0) {
+            throw new IllegalArgumentException("--events and --rate must be positive; --query-items and --bad-events "
+                    + "must not be negative");
+        }
+        TorchRuntime.engine(threads);
+        Set<Integer> train = parseClasses(trainClasses);
+        ImageSet trainImages = FashionMnist.load(data, FashionMnist.Split.TRAIN).filterClasses(train);
+        Set<Integer> unseen = new HashSet<>();
+        for (int c = 0; c < 10; c++) {
+            if (!train.contains(c)) {
+                unseen.add(c);
+            }
+        }
+        ImageSet queries = unseen.isEmpty() ? null
+                : FashionMnist.load(data, FashionMnist.Split.TEST).filterClasses(unseen);
+        Path dir = workDir != null ? workDir : Files.createTempDirectory("streamsynth-quickstart");
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            JobConfig config = job.toConfig(kafka.bootstrapServers());
+            kafka.createTopics(TopicSetup.topics(config.topics(), 2));
+            out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
+
+            StreamExecutionEnvironment env = FlinkEnvironments.localWithWebUi(port, dir.resolve("checkpoints"), 1);
+            StreamsynthJob.build(env, config);
+            JobClient client = env.executeAsync("streamsynth quickstart");
+            out.printf("Flink Web UI: http://localhost:%d  (job %s)%n", port, client.getJobID());
+
+            int[] queryIndices = queries == null ? new int[0] : sample(queries.size(), queryItems, job.seed);
+            int[] trainOrder = sample(trainImages.size(), Math.min(events, trainImages.size()), job.seed + 1);
+            AtomicLong produced = new AtomicLong();
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread producer = new Thread(() -> produce(kafka, config, trainImages, trainOrder, queries, queryIndices,
+                    produced, producing), "quickstart-producer");
+            producer.setDaemon(true);
+            producer.start();
+
+            try (PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
+                    config.topics())) {
+                watch(watcher, producing, produced, trainOrder.length + queryIndices.length, queryIndices.length,
+                        config);
+                report(watcher, config, queries, queryIndices);
+            } finally {
+                stop(client);
+            }
+        }
+        return 0;
+    }
+
+    /** Cancels the job and waits until it is gone, so Flink's Kafka clients stop before the broker does. */
+    private static void stop(JobClient client) {
+        try {
+            client.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            client.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception expected) {
+            // a cancelled job ends its result future exceptionally
+        }
+    }
+
+    private void produce(EmbeddedKafka kafka, JobConfig config, ImageSet trainImages, int[] trainOrder,
+            ImageSet queries, int[] queryIndices, AtomicLong produced, AtomicBoolean producing) {
+        try (ImageEventProducer p = new ImageEventProducer(kafka.bootstrapServers(), config.kafkaProperties(),
+                config.topics().images())) {
+            long start = System.nanoTime();
+            long n = 0;
+            for (int q : queryIndices) {
+                p.send(CATALOG, "query-" + q, queries, q, false);
+                pace(++n, start);
+                produced.incrementAndGet();
+            }
+            for (int i = 0; i < badEvents; i++) {
+                p.sendRaw("bad-" + i, ("{\"schema_version\":1,\"catalog\":\"" + CATALOG + "\",\"image\":\"not base64!\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            for (int idx : trainOrder) {
+                p.send(CATALOG, "train-" + idx, trainImages, idx, true);
+                pace(++n, start);
+                produced.incrementAndGet();
+            }
+            p.flush();
+        } finally {
+            producing.set(false);
+        }
+    }
+
+    private void pace(long n, long startNanos) {
+        long due = startNanos + n * 1_000_000_000L / rate;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Prints progress until the events are in and the final version's embeddings are all out. */
+    private void watch(PipelineWatcher w, AtomicBoolean producing, AtomicLong produced, long total, int queries,
+            JobConfig config) throws InterruptedException {
+        long lastPrint = 0;
+        long lastVersion = -1;
+        long versionSince = System.currentTimeMillis();
+        long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
+                + 2000;
+        long deadline = Long.MAX_VALUE;
+        while (true) {
+            w.poll(Duration.ofMillis(500));
+            long now = System.currentTimeMillis();
+            Checkpoint newest = w.newestCheckpoint().orElse(null);
+            long version = newest == null ? 0 : newest.metadata().modelVersion();
+            if (version != lastVersion) {
+                lastVersion = version;
+                versionSince = now;
+            }
+            if (now - lastPrint >= 3000) {
+                lastPrint = now;
+                printStatus(w, produced.get(), total, newest);
+            }
+            if (producing.get() || follow) {
+                continue;
+            }
+            if (deadline == Long.MAX_VALUE) {
+                deadline = now + timeoutSeconds * 1000L;
+                out.println("all events sent; waiting for the final model and its embeddings ...");
+            }
+            boolean quiet = now - versionSince >= quietNeeded;
+            if (quiet && version > 0 && queriesAt(w, version) >= queries) {
+                printStatus(w, produced.get(), total, newest);
+                return;
+            }
+            if (now > deadline) {
+                out.println("timed out waiting for the final model; reporting what arrived");
+                return;
+            }
+        }
+    }
+
+    private static long queriesAt(PipelineWatcher w, long version) {
+        return w.newestEmbeddings().values().stream()
+                .filter(e -> e.itemId.startsWith("query-") && e.modelVersion == version).count();
+    }
+
+    private void printStatus(PipelineWatcher w, long produced, long total, Checkpoint newest) {
+        String model = newest == null ? "no model yet"
+                : String.format(Locale.ROOT, "version %d  step %d  held-out R@1 %s", newest.metadata().modelVersion(),
+                        newest.metadata().step(), fmt(newest.metadata().evaluation().get("r_at_1")));
+        out.printf(Locale.ROOT, "events %d/%d  |  %s  |  embeddings out %d  |  dead letters %d%n", produced, total,
+                model, w.embeddings(), w.deadLetters());
+    }
+
+    private void report(PipelineWatcher w, JobConfig config, ImageSet queries, int[] queryIndices) {
+        Checkpoint last = w.newestCheckpoint().orElse(null);
+        out.println();
+        out.println("== summary");
+        out.printf("checkpoints published: %d; embeddings published: %d; dead letters: %d%n", w.checkpoints().size(),
+                w.embeddings(), w.deadLetters());
+        if (last == null || queries == null || queryIndices.length == 0) {
+            out.println("no final model or no unseen classes: nothing to report");
+            return;
+        }
+        out.printf("final model: version %d at step %d; held-out figures %s%n", last.metadata().modelVersion(),
+                last.metadata().step(), last.metadata().evaluation());
+        long version = last.metadata().modelVersion();
+        List<float[]> vectors = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (ItemEmbedding e : w.newestEmbeddings().values()) {
+            if (e.itemId.startsWith("query-") && e.modelVersion == version) {
+                vectors.add(e.vector);
+                labels.add(Integer.parseInt(e.label));
+            }
+        }
+        if (vectors.size() < 2) {
+            out.println("too few query embeddings at the final version to evaluate");
+            return;
+        }
+        RetrievalReport trained = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
+                labels.stream().mapToInt(Integer::intValue).toArray(), job.seed);
+        RetrievalReport untrained = untrained(config, queries, queryIndices);
+        out.printf(Locale.ROOT, "zero-shot on %d unseen-class test images (from published embeddings, version %d):%n",
+                vectors.size(), version);
+        out.printf(Locale.ROOT, "  Recall@1 %.4f  (untrained %.4f)   NMI %.4f  (untrained %.4f)   MAP@R %.4f  "
+                + "(untrained %.4f)%n", trained.recallAt1(), untrained.recallAt1(), trained.nmi(), untrained.nmi(),
+                trained.mapAtR(), untrained.mapAtR());
+    }
+
+    /** The same network with its initial weights (same seed), on the same query images. */
+    private RetrievalReport untrained(JobConfig config, ImageSet queries, int[] indices) {
+        ImageSet subset = queries.subset(indices);
+        try (EmbeddingModel model = new EmbeddingModel(config.trainer().architecture(),
+                config.trainer().device().resolve(), config.trainer().seed())) {
+            return RetrievalReport.evaluate(model.embed(subset.pixels(), 256), subset.labels(), job.seed);
+        }
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static Set<Integer> parseClasses(List<String> values) {
+        Set<Integer> out = new HashSet<>();
+        if (values.size() == 1 && values.get(0).equalsIgnoreCase("all")) {
+            for (int c = 0; c < 10; c++) {
+                out.add(c);
+            }
+            return out;
+        }
+        for (String v : values) {
+            try {
+                int c = Integer.parseInt(v.trim());
+                if (c < 0 || c > 9) {
+                    throw new NumberFormatException();
+                }
+                out.add(c);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--train-classes takes class numbers 0..9 or 'all', got '" + v + "'");
+            }
+        }
+        if (out.size() < 2) {
+            throw new IllegalArgumentException("--train-classes needs at least two classes");
+        }
+        return out;
+    }
+
+    /** {@code count} distinct indices of 0..n-1 in a seeded random order. */
+    static int[] sample(int n, int count, long seed) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        Random r = new Random(seed);
+        int k = Math.min(count, n);
+        for (int i = 0; i < k; i++) {
+            int j = i + r.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return java.util.Arrays.copyOf(all, k);
+    }
+}

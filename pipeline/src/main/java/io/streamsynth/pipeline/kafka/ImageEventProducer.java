@@ -1,0 +1,61 @@
+package io.streamsynth.pipeline.kafka;
+
+import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.model.data.ImageSet;
+import io.streamsynth.operators.kafka.ImageEventJson;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes labelled images to the images topic as documented JSON events with PNG payloads. */
+public final class ImageEventProducer implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private long sent;
+
+    public ImageEventProducer(String bootstrapServers, Properties clientProperties, String topic) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(p);
+        this.topic = topic;
+    }
+
+    /** Sends image {@code index} of the set as item {@code itemId} with its label as the class. */
+    public void send(String catalog, String itemId, ImageSet images, int index, boolean train) {
+        int per = images.channels() * images.height() * images.width();
+        byte[] pixels = new byte[per];
+        for (int i = 0; i < per; i++) {
+            pixels[i] = (byte) Math.round(images.pixels()[index * per + i] * 255f);
+        }
+        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(), pixels);
+        String label = Integer.toString(images.labels()[index]);
+        sendRaw(itemId, ImageEventJson.encode(itemId, catalog, itemId, label, png, System.currentTimeMillis(), train));
+    }
+
+    /** Sends any bytes as an event, for demonstrations and tests of the dead-letter path. */
+    public void sendRaw(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        sent++;
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,117 @@
+package io.streamsynth.pipeline.kafka;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.operators.kafka.AssembledCheckpoint;
+import io.streamsynth.operators.kafka.CheckpointAssembler;
+import io.streamsynth.operators.kafka.EmbeddingJson;
+import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.pipeline.job.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads what the job publishes, as a downstream consumer would (read_committed): checkpoints,
+ * reassembled from their chunks, embeddings and dead letters. Not thread-safe: one thread polls,
+ * the same thread reads the figures.
+ */
+public final class PipelineWatcher implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topics topics;
+    private final CheckpointAssembler assembler = new CheckpointAssembler(4);
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    /** Newest embedding per item key (catalog/item), and how many records arrived per version. */
+    private final Map<String, ItemEmbedding> newestByItem = new HashMap<>();
+    private final Map<Long, Long> embeddingsPerVersion = new HashMap<>();
+    private final Map<String, Integer> embeddingsPerItemVersion = new HashMap<>();
+    private long embeddings;
+    private long deadLetters;
+    private final List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = new ArrayList<>();
+
+    public PipelineWatcher(String bootstrapServers, Properties clientProperties, Topics topics) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "streamsynth-watcher-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(p);
+        this.topics = topics;
+        consumer.subscribe(List.of(topics.checkpoints(), topics.embeddings(), topics.deadLetters()));
+    }
+
+    /** Reads whatever arrived within {@code timeout}. */
+    public void poll(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            if (r.topic().equals(topics.checkpoints())) {
+                Optional<AssembledCheckpoint> done = assembler.accept(r);
+                done.ifPresent(a -> checkpoints.add(CheckpointCodec.decode(a.bytes())));
+            } else if (r.topic().equals(topics.embeddings())) {
+                ItemEmbedding e = EmbeddingJson.decode(r.value());
+                String key = e.catalog + "/" + e.itemId;
+                ItemEmbedding previous = newestByItem.get(key);
+                if (previous == null || previous.modelVersion <= e.modelVersion) {
+                    newestByItem.put(key, e);
+                }
+                embeddingsPerVersion.merge(e.modelVersion, 1L, Long::sum);
+                embeddingsPerItemVersion.merge(key + "@" + e.modelVersion, 1, Integer::sum);
+                embeddings++;
+            } else {
+                deadLetters++;
+                deadLetterRecords.add(r);
+            }
+        }
+    }
+
+    /** Every checkpoint received, in arrival order. */
+    public List<Checkpoint> checkpoints() {
+        return checkpoints;
+    }
+
+    public Optional<Checkpoint> newestCheckpoint() {
+        return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
+    }
+
+    public Map<String, ItemEmbedding> newestEmbeddings() {
+        return newestByItem;
+    }
+
+    public long embeddingsAt(long version) {
+        return embeddingsPerVersion.getOrDefault(version, 0L);
+    }
+
+    /** (item, version) pairs that arrived more than once. */
+    public long duplicateEmbeddings() {
+        return embeddingsPerItemVersion.values().stream().filter(n -> n > 1).count();
+    }
+
+    public long embeddings() {
+        return embeddings;
+    }
+
+    public long deadLetters() {
+        return deadLetters;
+    }
+
+    public List<ConsumerRecord<byte[], byte[]>> deadLetterRecords() {
+        return deadLetterRecords;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
