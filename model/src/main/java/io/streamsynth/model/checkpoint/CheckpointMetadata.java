@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format_version", "catalog", "model_version", "step", "created_at_millis",
-        "architecture", "hyper_parameters", "evaluation", "weights_sha256"})
+        "architecture", "hyper_parameters", "evaluation", "weights_sha256", "lineage"})
 public record CheckpointMetadata(
         @JsonProperty("format_version") int formatVersion,
         @JsonProperty("catalog") String catalog,
@@ -40,7 +40,8 @@ public record CheckpointMetadata(
         @JsonProperty("architecture") Map<String, Object> architecture,
         @JsonProperty("hyper_parameters") Map<String, Object> hyperParameters,
         @JsonProperty("evaluation") Map<String, Double> evaluation,
-        @JsonProperty("weights_sha256") String weightsSha256) {
+        @JsonProperty("weights_sha256") String weightsSha256,
+        @JsonProperty("lineage") Map<String, Object> lineage) {
 
     public static final int CURRENT_FORMAT_VERSION = 1;
 
@@ -69,6 +70,7 @@ public record CheckpointMetadata(
         architecture = frozenCopy(Objects.requireNonNull(architecture, "architecture"));
         hyperParameters = frozenCopy(Objects.requireNonNull(hyperParameters, "hyperParameters"));
         evaluation = frozenCopy(evaluation == null ? Map.of() : evaluation);
+        lineage = frozenCopy(lineage == null ? Map.of() : lineage);
         if (evaluation.containsValue(null)) {
             throw new IllegalArgumentException("evaluation figures must not be null: " + evaluation);
         }
@@ -83,12 +85,21 @@ public record CheckpointMetadata(
             long createdAtMillis, Map<String, Object> architecture, Map<String, Object> hyperParameters,
             Map<String, Double> evaluation) {
         return new CheckpointMetadata(CURRENT_FORMAT_VERSION, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, null);
+                architecture, hyperParameters, evaluation, null, Map.of());
     }
 
     public CheckpointMetadata withWeightsSha256(String sha256) {
         return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, sha256);
+                architecture, hyperParameters, evaluation, sha256, lineage);
+    }
+
+    /**
+     * The same metadata with where these weights came from, e.g. the digest of the weights a
+     * restored job resumed from; optional, empty when the model trained without interruption.
+     */
+    public CheckpointMetadata withLineage(Map<String, Object> value) {
+        return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
+                architecture, hyperParameters, evaluation, weightsSha256, value);
     }
 
     /** Compact UTF-8 JSON, as embedded in an encoded checkpoint. */

@@ -36,14 +36,14 @@ class CheckpointMetadataTest {
 
         assertThat(json).startsWith("{\"format_version\":1,\"catalog\":\"offline\",\"model_version\":3,\"step\":1200,"
                 + "\"created_at_millis\":1700000000000,\"architecture\":{");
-        assertThat(json).endsWith("\"evaluation\":{\"r_at_1\":0.625,\"nmi\":0.5},\"weights_sha256\":\"" + SHA + "\"}");
+        assertThat(json).endsWith("\"evaluation\":{\"r_at_1\":0.625,\"nmi\":0.5},\"weights_sha256\":\"" + SHA + "\",\"lineage\":{}}");
     }
 
     @Test
     void ignoresFieldsItDoesNotKnow() throws Exception {
         ObjectNode tree = jsonTree();
         tree.put("written_by_a_future_version", "yes");
-        tree.putObject("lineage").put("parent", 2);
+        tree.putObject("provenance").put("parent", 2);
 
         assertThat(CheckpointMetadata.fromJson(JSON.writeValueAsBytes(tree))).isEqualTo(metadata());
     }

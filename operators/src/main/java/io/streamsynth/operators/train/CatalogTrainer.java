@@ -38,6 +38,8 @@ public final class CatalogTrainer implements AutoCloseable {
     private long oldestUnpublishedFresh;
     private Map<String, Double> lastEvaluation = Map.of();
     private StepResult lastStep;
+    /** Set when restored from a snapshot: recorded in the next published checkpoint's lineage. */
+    private Map<String, Object> resumedFrom = Map.of();
 
     private CatalogTrainer(String catalog, TrainerSettings settings, long now) {
         this.catalog = catalog;
@@ -124,6 +126,11 @@ public final class CatalogTrainer implements AutoCloseable {
         version++;
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
                 lastEvaluation);
+        if (!resumedFrom.isEmpty()) {
+            checkpoint = Checkpoint.of(checkpoint.metadata().withLineage(resumedFrom), checkpoint.weights(),
+                    checkpoint.optimizerState());
+            resumedFrom = Map.of();
+        }
         ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
                 oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint));
         stepsSincePublish = 0;
@@ -180,8 +187,11 @@ public final class CatalogTrainer implements AutoCloseable {
         lastEvaluation = evaluation;
         byte[] checkpoint = new byte[in.readInt()];
         in.readFully(checkpoint);
-        ModelCheckpoints.restore(CheckpointCodec.decode(checkpoint), step);
+        Checkpoint restored = CheckpointCodec.decode(checkpoint);
+        ModelCheckpoints.restore(restored, step);
         heldOut.read(in);
+        resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
+                "resumed_at_step", restored.metadata().step());
     }
 
     public String catalog() {

@@ -97,6 +97,10 @@ class TrainerOperatorTest {
             }
             List<ModelRelease> resumed = releases(restored);
             assertThat(resumed).extracting(r -> r.version + "@" + r.step).containsExactly("3@6", "4@8");
+            // the first release after the restore names the weights it resumed from: step 5's
+            Checkpoint first = CheckpointCodec.decode(resumed.get(0).checkpoint);
+            assertThat(((Number) first.metadata().lineage().get("resumed_at_step")).longValue()).isEqualTo(5);
+            assertThat(CheckpointCodec.decode(resumed.get(1).checkpoint).metadata().lineage()).isEmpty();
             // same inputs from the same checkpointed model and optimizer state: the same weights
             for (int i = 0; i < resumed.size(); i++) {
                 Checkpoint a = CheckpointCodec.decode(uninterrupted.get(i + 2).checkpoint);

@@ -1,0 +1,46 @@
+package io.streamsynth.pipeline.job;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+
+/** Polling helpers for tests that run the job. */
+final class Waiting {
+    private Waiting() {}
+
+    /**
+     * Polls until no new model version has arrived for a while and every one of {@code items}
+     * items has an embedding at the newest version; returns that version.
+     */
+    static long untilQuietAndEmbedded(PipelineWatcher w, int items, Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        long lastVersion = -1;
+        long since = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            w.poll(Duration.ofMillis(300));
+            long version = w.newestCheckpoint().map(c -> c.metadata().modelVersion()).orElse(0L);
+            if (version != lastVersion) {
+                lastVersion = version;
+                since = System.currentTimeMillis();
+            }
+            long atNewest = w.newestEmbeddings().values().stream().filter(e -> e.modelVersion == version).count();
+            if (version > 0 && atNewest >= items && System.currentTimeMillis() - since > 6000) {
+                return version;
+            }
+        }
+        throw new AssertionError("timed out: newest version " + lastVersion + ", checkpoints "
+                + w.checkpoints().stream().map(Checkpoint::metadata).map(m -> m.modelVersion() + "@" + m.step())
+                        .toList() + ", embeddings " + w.embeddings());
+    }
+
+    static void stop(JobClient job) {
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (Exception expected) {
+            // cancellation completes the result exceptionally
+        }
+    }
+}
