@@ -111,10 +111,10 @@ public final class JobOptions {
     Integer freshPerBatch;
 
     @Option(names = "--publish-every-steps", description = "Publish a version every N steps (default: ${DEFAULT-VALUE}).")
-    int publishEverySteps = 100;
+    int publishEverySteps = 200;
 
     @Option(names = "--publish-interval", description = "...or after this many seconds (default: ${DEFAULT-VALUE}).")
-    double publishIntervalSeconds = 10;
+    double publishIntervalSeconds = 15;
 
     @Option(names = "--held-out-share", description = "Share of items kept for evaluation (default: ${DEFAULT-VALUE}).")
     double heldOutShare = 0.1;
