@@ -1,0 +1,122 @@
+package io.streamsynth.pipeline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsynth.model.metrics.RetrievalReport;
+import io.streamsynth.operators.kafka.EmbeddingJson;
+import io.streamsynth.operators.kafka.WireFormatException;
+import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.pipeline.kafka.CommittedTopicReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Scores the published embeddings of one model version as a downstream index would see them. */
+@Command(name = "evaluate", sortOptions = false,
+        description = {"Reads the embeddings topic from the beginning (read_committed) until it has caught up, keeps "
+                + "the last record per item of one catalog at one model version, and scores them with their labels "
+                + "as ground truth: cosine Recall@1/2/4/8 (query excluded), NMI (k-means, k = number of labels) "
+                + "and MAP@R.",
+            "Prints exactly one JSON line on stdout: catalog, version, items, r_at_1, r_at_2, r_at_4, r_at_8, nmi, "
+                + "map_at_r. Items without a label are left out."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
+    @Option(names = "--topic", description = "Embeddings topic (default: ${DEFAULT-VALUE}).")
+    String topic = "embeddings";
+
+    @Option(names = "--catalog", description = "Catalog to score (default: ${DEFAULT-VALUE}).")
+    String catalog = "fashion";
+
+    @Option(names = "--version", paramLabel = "N", description = "Model version to score (default: the newest seen).")
+    Long version;
+
+    @Option(names = "--items-prefix", paramLabel = "PREFIX",
+            description = "Only items whose id starts with this, e.g. query- (default: all items).")
+    String itemsPrefix = "";
+
+    @Option(names = "--idle-ms", description = "Caught up once nothing new arrives for this long after reaching "
+            + "the end offsets (default: ${DEFAULT-VALUE}).")
+    long idleMillis = 3000;
+
+    @Option(names = "--seed", description = "Seed of the k-means behind NMI (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    // no standard -V/--version here: --version names the model version
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (version != null && version < 0) {
+            throw new IllegalArgumentException("--version must not be negative, got " + version);
+        }
+        if (idleMillis < 1) {
+            throw new IllegalArgumentException("--idle-ms must be positive, got " + idleMillis);
+        }
+        EmbeddingSelection selection = new EmbeddingSelection(catalog, itemsPrefix, version);
+        long[] malformed = {0};
+        try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
+                kafka.clientProperties(), topic)) {
+            reader.readAll(Duration.ofMillis(idleMillis), System.err, r -> {
+                try {
+                    selection.accept(EmbeddingJson.decode(r.value()));
+                } catch (WireFormatException e) {
+                    malformed[0]++;
+                }
+            });
+        }
+        if (malformed[0] > 0) {
+            System.err.printf("skipped %d records that are not embeddings in the documented format%n", malformed[0]);
+        }
+        Map<String, Object> result = score(selection);
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+        return 0;
+    }
+
+    private Map<String, Object> score(EmbeddingSelection selection) {
+        List<float[]> vectors = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        Map<String, Integer> labelIds = new HashMap<>();
+        int dim = -1;
+        for (ItemEmbedding e : selection.items()) {
+            if (e.label == null) {
+                continue;
+            }
+            if (dim >= 0 && e.vector.length != dim) {
+                throw new IllegalArgumentException("embeddings of " + catalog + " v" + selection.version()
+                        + " differ in size (" + dim + " and " + e.vector.length + "); they cannot be compared");
+            }
+            dim = e.vector.length;
+            vectors.add(e.vector);
+            // RetrievalReport compares int labels; any consistent numbering of the strings will do
+            labels.add(labelIds.computeIfAbsent(e.label, l -> labelIds.size()));
+        }
+        if (vectors.size() < 2) {
+            throw new IllegalArgumentException("found " + vectors.size() + " labelled embeddings of catalog '"
+                    + catalog + "'" + (itemsPrefix.isEmpty() ? "" : " with --items-prefix '" + itemsPrefix + "'")
+                    + (selection.version() < 0 ? "" : " at version " + selection.version())
+                    + " in topic '" + topic + "'; at least 2 are needed");
+        }
+        RetrievalReport report = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
+                labels.stream().mapToInt(Integer::intValue).toArray(), seed);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("catalog", catalog);
+        out.put("version", selection.version());
+        out.put("items", vectors.size());
+        out.putAll(report.toMap());
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.checkpoint.CheckpointFiles;
+import io.streamsynth.model.checkpoint.CheckpointIntegrityException;
+import io.streamsynth.operators.kafka.AssembledCheckpoint;
+import io.streamsynth.operators.kafka.CheckpointAssembler;
+import io.streamsynth.operators.kafka.WireFormatException;
+import io.streamsynth.pipeline.kafka.CommittedTopicReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Writes a published model checkpoint as files PyTorch tooling loads: weights and metadata. */
+@Command(name = "export", sortOptions = false,
+        description = {"Reads the checkpoints topic from the beginning (read_committed) until it has caught up, "
+                + "reassembles the chunked checkpoints, takes the newest complete one of --catalog (or --version), "
+                + "verifies the sha256 of its weights and writes PREFIX.safetensors (the weights, byte for byte, "
+                + "for safetensors.torch.load_file) and PREFIX.json (the metadata).",
+            "Prints the version, step and weights sha256 it wrote. Exits 2 when no such checkpoint exists or "
+                + "its weights fail the integrity check."})
+public final class ExportCommand implements Callable<Integer> {
+    /** Versions of a catalog collected at once; more only happens when chunks of many versions interleave. */
+    private static final int MAX_INCOMPLETE_VERSIONS = 8;
+
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
+    @Option(names = "--topic", description = "Checkpoints topic (default: ${DEFAULT-VALUE}).")
+    String topic = "checkpoints";
+
+    @Option(names = "--catalog", description = "Catalog whose model to export (default: ${DEFAULT-VALUE}).")
+    String catalog = "fashion";
+
+    @Option(names = "--version", paramLabel = "N", description = "Model version to export (default: the newest).")
+    Long version;
+
+    @Option(names = "--out", required = true, paramLabel = "PREFIX",
+            description = "Output prefix: writes PREFIX.safetensors and PREFIX.json.")
+    String out;
+
+    @Option(names = "--idle-ms", description = "Caught up once nothing new arrives for this long after reaching "
+            + "the end offsets (default: ${DEFAULT-VALUE}).")
+    long idleMillis = 3000;
+
+    // no standard -V/--version here: --version names the model version
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (version != null && version < 0) {
+            throw new IllegalArgumentException("--version must not be negative, got " + version);
+        }
+        if (idleMillis < 1) {
+            throw new IllegalArgumentException("--idle-ms must be positive, got " + idleMillis);
+        }
+        if (out.isBlank()) {
+            throw new IllegalArgumentException("--out must name a file prefix");
+        }
+        CheckpointChoice choice = new CheckpointChoice(catalog, version);
+        String[] lastProblem = {null};
+        CheckpointAssembler assembler = new CheckpointAssembler(MAX_INCOMPLETE_VERSIONS);
+        try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
+                kafka.clientProperties(), topic)) {
+            reader.readAll(Duration.ofMillis(idleMillis), System.err, r -> {
+                try {
+                    assembler.accept(r).ifPresent(choice::accept);
+                } catch (WireFormatException | CheckpointIntegrityException e) {
+                    // one bad record must not hide the good checkpoints after it
+                    lastProblem[0] = "partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage();
+                    System.err.println("skipped a checkpoint record at " + lastProblem[0]);
+                }
+            });
+        }
+        AssembledCheckpoint chosen = choice.chosen().orElseThrow(() -> new IllegalArgumentException(
+                "no complete checkpoint of catalog '" + catalog + "'" + (version == null ? "" : " version " + version)
+                        + " in topic '" + topic + "'" + (lastProblem[0] == null ? "" : "; last problem: "
+                        + lastProblem[0])));
+        Checkpoint checkpoint = decode(chosen);
+        Path weights = Path.of(out + ".safetensors");
+        Path metadata = Path.of(out + ".json");
+        CheckpointFiles.export(checkpoint, weights, metadata);
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "exported catalog %s version %d (step %d): %s, %s; weights sha256 %s%n", catalog,
+                checkpoint.metadata().modelVersion(), checkpoint.metadata().step(), weights, metadata,
+                checkpoint.metadata().weightsSha256());
+        return 0;
+    }
+
+    private static Checkpoint decode(AssembledCheckpoint c) {
+        try {
+            return CheckpointCodec.decode(c.bytes());
+        } catch (CheckpointIntegrityException e) {
+            throw new IllegalArgumentException("checkpoint of " + c.catalog() + " version " + c.version()
+                    + " fails its integrity check, nothing written: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("checkpoint of " + c.catalog() + " version " + c.version()
+                    + " cannot be read, nothing written: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.pipeline.job.FlinkEnvironments;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.StreamsynthJob;
+import io.streamsynth.pipeline.kafka.TopicCreator;
+import io.streamsynth.pipeline.kafka.TopicSetup;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The streaming job against a real Kafka and a real Flink cluster. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the streaming job: images topic -> decode -> class-balanced batches -> training with "
+                + "synthetic hard negatives -> checkpoints and embeddings topics, exactly once.",
+            "On a Flink cluster:",
+            "  flink run -c io.streamsynth.pipeline.Main streamsynth.jar train --bootstrap-servers kafka:9092 ...",
+            "Started any other way, the job runs inside this JVM.",
+            "Every option can also come from an argument file, one option or value per line:",
+            "  streamsynth train @job.args"})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Where Flink keeps checkpoints, e.g. s3://bucket/streamsynth or file:///data/ckpt "
+                    + "(default: the cluster's state.checkpoints.dir).")
+    String checkpointDir;
+
+    @Option(names = "--create-topics", description = "Create the four topics first where they do not exist yet.")
+    boolean createTopics;
+
+    @Option(names = "--partitions", description = "With --create-topics: partitions of the images and embeddings "
+            + "topics (default: ${DEFAULT-VALUE}).")
+    int partitions = 2;
+
+    @Option(names = "--replication-factor", description = "With --create-topics: replicas per partition "
+            + "(default: the brokers' default.replication.factor).")
+    Short replicationFactor;
+
+    @Option(names = "--job-name", description = "Flink job name (default: ${DEFAULT-VALUE}).")
+    String jobName = "streamsynth";
+
+    @Mixin
+    JobOptions job = new JobOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        // everything is validated before anything is created or submitted
+        JobConfig config = job.toConfig(bootstrapServers);
+        String checkpoints = checkpointDir == null ? null : checkpointUri(checkpointDir);
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+        }
+        if (replicationFactor != null && replicationFactor < 1) {
+            throw new IllegalArgumentException("--replication-factor must be at least 1, got " + replicationFactor);
+        }
+        if (createTopics) {
+            TopicCreator.Outcome outcome = TopicCreator.createMissing(bootstrapServers, config.kafkaProperties(),
+                    withReplication(TopicSetup.topics(config.topics(), partitions), replicationFactor));
+            spec.commandLine().getOut().printf("topics created: %s; already there: %s%n", outcome.created(),
+                    outcome.existing());
+        }
+        // the URI goes in as given: FlinkEnvironments takes a local Path, which cannot say s3:// or hdfs://
+        Configuration conf = FlinkEnvironments.stateConfig(null);
+        if (checkpoints != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(conf);
+        StreamsynthJob.build(env, config);
+        env.execute(jobName);
+        return 0;
+    }
+
+    /** A URI with a scheme as given; a bare path as the file: URI of its absolute form. */
+    static String checkpointUri(String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                return uri.toString();
+            }
+        } catch (URISyntaxException e) {
+            // not a URI; perhaps a plain path
+        }
+        try {
+            return Path.of(value).toAbsolutePath().toUri().toString();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--checkpoint-dir must be a URI such as s3://bucket/path or a path, "
+                    + "got '" + value + "'");
+        }
+    }
+
+    /** TopicSetup's topics with the replication this cluster should have rather than its single replica. */
+    private static List<NewTopic> withReplication(List<NewTopic> topics, Short replicationFactor) {
+        return topics.stream().map(t -> {
+            NewTopic copy = new NewTopic(t.name(), Optional.of(t.numPartitions()),
+                    Optional.ofNullable(replicationFactor));
+            return t.configs() == null ? copy : copy.configs(t.configs());
+        }).toList();
+    }
+}

@@ -1,0 +1,20 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.pipeline.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** One run of the command line as a user would start it, with what it printed. */
+record CommandRun(int exitCode, String out, String err) {
+
+    static CommandRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new CommandRun(code, out.toString(), err.toString());
+    }
+}
