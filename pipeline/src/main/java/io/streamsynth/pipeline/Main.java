@@ -1,7 +1,11 @@
 package io.streamsynth.pipeline;
 
+import io.streamsynth.pipeline.cli.EvaluateCommand;
+import io.streamsynth.pipeline.cli.ExportCommand;
 import io.streamsynth.pipeline.cli.OfflineCommand;
+import io.streamsynth.pipeline.cli.ProduceCommand;
 import io.streamsynth.pipeline.cli.QuickstartCommand;
+import io.streamsynth.pipeline.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,13 +13,18 @@ import picocli.CommandLine.Command;
 @Command(name = "streamsynth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
                 + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
-        subcommands = {QuickstartCommand.class, OfflineCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, TrainCommand.class, OfflineCommand.class, ProduceCommand.class,
+                EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // under `flink run` in application mode this main runs inside the JobManager: exit only on failure
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     /** The configured parser; tests drive it directly. */

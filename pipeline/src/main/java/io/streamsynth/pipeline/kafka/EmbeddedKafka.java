@@ -34,6 +34,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         builder.setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
+                // one partition each: a single broker gains nothing from 50 and creates them on first use
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("auto.create.topics.enable", "false");
         brokerProperties.forEach(builder::setConfigProp);

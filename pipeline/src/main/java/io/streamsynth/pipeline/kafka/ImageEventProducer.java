@@ -15,6 +15,8 @@ public final class ImageEventProducer implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private long sent;
+    private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public ImageEventProducer(String bootstrapServers, Properties clientProperties, String topic) {
         Properties p = new Properties();
@@ -42,7 +44,12 @@ public final class ImageEventProducer implements AutoCloseable {
 
     /** Sends any bytes as an event, for demonstrations and tests of the dead-letter path. */
     public void sendRaw(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
+                (metadata, e) -> {
+                    if (e != null) {
+                        firstFailure.compareAndSet(null, e);
+                    }
+                });
         sent++;
     }
 
@@ -50,8 +57,13 @@ public final class ImageEventProducer implements AutoCloseable {
         return sent;
     }
 
+    /** Waits for every send; throws the first failure any of them had (authorization, size, ...). */
     public void flush() {
         producer.flush();
+        Exception failure = firstFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException("sending to " + topic + " failed: " + failure.getMessage(), failure);
+        }
     }
 
     @Override
