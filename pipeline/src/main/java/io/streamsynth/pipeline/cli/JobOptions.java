@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,30 +71,6 @@ public final class JobOptions {
     @Option(names = "--base-filters", description = "Filters of the first convolution (default: ${DEFAULT-VALUE}).")
     int baseFilters = 32;
 
-    @Option(names = "--loss", description = "contrastive, triplet, lifted, npair or ms (default: ${DEFAULT-VALUE}).")
-    String loss = "triplet";
-
-    @Option(names = "--margin", description = "Loss margin (n-pair: scale); default: the loss's own.")
-    Float margin;
-
-    @Option(names = "--synthesis", description = "none, ee or symm (default: ${DEFAULT-VALUE}).")
-    String synthesis = "ee";
-
-    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
-    int eePoints = 2;
-
-    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-    String optimizer = "adam";
-
-    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = 1e-3f;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    float momentum = 0.9f;
-
-    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay = 5e-4f;
-
     @Option(names = "--classes-per-batch", description = "P (default: ${DEFAULT-VALUE}).")
     int classesPerBatch = 4;
 
@@ -140,14 +117,16 @@ public final class JobOptions {
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    @Mixin
+    TrainingOptions trainingOptions = TrainingOptions.withSynthesis("ee");
+
     /** The validated job configuration. */
     public JobConfig toConfig(String bootstrapServers) throws IOException {
         Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, height, width,
                 embeddingSize, baseFilters);
-        TrainingConfig training = new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints,
-                optimizer, learningRate, momentum, weightDecay);
-        if (!synthesis.equalsIgnoreCase("none") && samplesPerClass % 2 != 0) {
-            throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + synthesis
+        TrainingConfig training = trainingOptions.toConfig();
+        if (!training.synthesis().equals("none") && samplesPerClass % 2 != 0) {
+            throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + training.synthesis()
                     + " (it pairs the samples of a class), got " + samplesPerClass);
         }
         BatchPolicy batches = BatchPolicy.of(classesPerBatch, samplesPerClass, seed)

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains on Fashion-MNIST without Flink or Kafka and prints one JSON line of retrieval figures. */
@@ -21,18 +22,6 @@ import picocli.CommandLine.Option;
 public final class OfflineCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
-
-    @Option(names = "--loss", description = "contrastive, triplet, lifted, npair or ms (default: ${DEFAULT-VALUE}).")
-    String loss = "triplet";
-
-    @Option(names = "--margin", description = "Loss margin (n-pair: scale); default: the loss's own.")
-    Float margin;
-
-    @Option(names = "--synthesis", description = "none, ee or symm (default: ${DEFAULT-VALUE}).")
-    String synthesis = "none";
-
-    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
-    int eePoints = 2;
 
     @Option(names = "--steps", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps = 1000;
@@ -50,18 +39,6 @@ public final class OfflineCommand implements Callable<Integer> {
     @Option(names = "--embedding-size", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
     int embeddingSize = 128;
 
-    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-    String optimizer = "adam";
-
-    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = 1e-3f;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    float momentum = 0.9f;
-
-    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay = 5e-4f;
-
     @Option(names = "--seed", description = "Seed of weights, batches and k-means (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -71,10 +48,12 @@ public final class OfflineCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    @Mixin
+    TrainingOptions trainingOptions = TrainingOptions.withSynthesis("none");
+
     @Override
     public Integer call() throws Exception {
-        TrainingConfig training = new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints,
-                optimizer, learningRate, momentum, weightDecay);
+        TrainingConfig training = trainingOptions.toConfig();
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
                 samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device));
         OfflineResult result = OfflineTrainer.run(config, System.err);

@@ -1,0 +1,43 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.model.train.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** Loss, synthesis and optimizer flags, shared by the offline trainer and the streaming job. */
+public final class TrainingOptions {
+    @Option(names = "--loss", description = "contrastive, triplet, lifted, npair or ms (default: ${DEFAULT-VALUE}).")
+    String loss = "triplet";
+
+    @Option(names = "--margin", description = "Loss margin (n-pair: scale); default: the loss's own.")
+    Float margin;
+
+    @Option(names = "--synthesis", description = "none, ee or symm (default: ${DEFAULT-VALUE}).")
+    String synthesis;
+
+    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
+    int eePoints = 2;
+
+    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer = "adam";
+
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate = 1e-3f;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum = 0.9f;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay = 5e-4f;
+
+    /** The options with {@code synthesis} as the default method. */
+    static TrainingOptions withSynthesis(String synthesis) {
+        TrainingOptions o = new TrainingOptions();
+        o.synthesis = synthesis;
+        return o;
+    }
+
+    TrainingConfig toConfig() {
+        return new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints, optimizer,
+                learningRate, momentum, weightDecay);
+    }
+}
