@@ -117,8 +117,9 @@ public final class JobOptions {
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    /** Multi-similarity with Symmetrical Synthesis: the pair that did best zero-shot in docs/RESULTS.md. */
     @Mixin
-    TrainingOptions trainingOptions = TrainingOptions.withSynthesis("ee");
+    TrainingOptions trainingOptions = TrainingOptions.withDefaults("ms", "symm");
 
     /** The validated job configuration. */
     public JobConfig toConfig(String bootstrapServers) throws IOException {

@@ -49,7 +49,7 @@ public final class OfflineCommand implements Callable<Integer> {
     String device = "auto";
 
     @Mixin
-    TrainingOptions trainingOptions = TrainingOptions.withSynthesis("none");
+    TrainingOptions trainingOptions = TrainingOptions.withDefaults("triplet", "none");
 
     @Override
     public Integer call() throws Exception {

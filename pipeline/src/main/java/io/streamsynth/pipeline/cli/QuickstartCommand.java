@@ -72,8 +72,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Keep running after the events until interrupted (Ctrl-C).")
     boolean follow;
 
-    @Option(names = "--threads", description = "PyTorch threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
-    int threads = 0;
+    @Option(names = "--threads", description = "PyTorch threads per operator; the trainer and the embedder share "
+            + "the machine's cores, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
 
     @Option(names = "--work-dir", description = "Where Flink checkpoints go (default: a new temporary folder).")
     Path workDir;

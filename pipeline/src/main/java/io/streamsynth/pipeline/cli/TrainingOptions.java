@@ -29,9 +29,10 @@ public final class TrainingOptions {
     @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     float weightDecay = 5e-4f;
 
-    /** The options with {@code synthesis} as the default method. */
-    static TrainingOptions withSynthesis(String synthesis) {
+    /** The options with these defaults for the loss and the synthesis method. */
+    static TrainingOptions withDefaults(String loss, String synthesis) {
         TrainingOptions o = new TrainingOptions();
+        o.loss = loss;
         o.synthesis = synthesis;
         return o;
     }
