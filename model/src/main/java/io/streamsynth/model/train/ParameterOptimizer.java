@@ -92,9 +92,12 @@ public abstract class ParameterOptimizer implements AutoCloseable {
         }
     }
 
+    /** Every element; parsed once, since the training step zeroes each gradient on every step. */
+    private static final NDIndex ALL = new NDIndex("...");
+
     /** A fill, not a multiplication: NaN times zero is still NaN. */
     private static void zero(NDArray gradient) {
-        gradient.set(new NDIndex("..."), 0f);
+        gradient.set(ALL, 0f);
     }
 
     private NDArray[] stateFor(String name, NDArray weight) {
