@@ -78,7 +78,10 @@ public final class ItemEmbedder extends KeyedBroadcastProcessFunction<String, Im
     @Override
     public void open(OpenContext openContext) {
         item = getRuntimeContext().getState(ITEM);
-        models = new CatalogModels(settings.device().resolve());
+        ai.djl.Device device = settings.device().resolve();
+        org.slf4j.LoggerFactory.getLogger(ItemEmbedder.class).info("embedding on {} (requested {})", device,
+                settings.device());
+        models = new CatalogModels(device);
         var g = getRuntimeContext().getMetricGroup();
         itemsStored = g.counter("itemsStored");
         embeddings = g.counter("embeddingsOut");

@@ -24,6 +24,7 @@ import java.util.Map;
  * call it and where its snapshot is kept.
  */
 public final class CatalogTrainer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogTrainer.class);
     private static final int SNAPSHOT_MAGIC = 0x53535452; // "SSTR"
     private static final int SNAPSHOT_FORMAT = 1;
 
@@ -45,6 +46,7 @@ public final class CatalogTrainer implements AutoCloseable {
         this.catalog = catalog;
         this.settings = settings;
         this.model = new EmbeddingModel(settings.architecture(), settings.device().resolve(), settings.seed());
+        LOG.info("catalog {}: training on {} (requested {})", catalog, model.device(), settings.device());
         this.step = new TrainingStep(model, settings.training());
         this.heldOut = new HeldOutSet(settings.heldOutCapacity());
         this.lastPublishMillis = now;

@@ -110,6 +110,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             kafka.createTopics(TopicSetup.topics(config.topics(), 2));
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
+            out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
+                    config.trainer().device().resolve(), config.trainer().device());
 
             StreamExecutionEnvironment env = FlinkEnvironments.localWithWebUi(port, dir.resolve("checkpoints"), 1);
             StreamsynthJob.build(env, config);
