@@ -39,11 +39,6 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
         }
     }
 
-    /** The small CNN for Fashion-MNIST sized images. */
-    public static Architecture fashionMnist(int embeddingSize) {
-        return new Architecture(Kind.CNN, 1, 28, 28, embeddingSize, 32);
-    }
-
     public static Kind parseKind(String name) {
         try {
             return Kind.valueOf(name.trim().toUpperCase(Locale.ROOT));

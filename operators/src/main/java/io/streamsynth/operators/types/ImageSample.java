@@ -28,13 +28,4 @@ public class ImageSample {
     public String itemKey() {
         return catalog + "/" + itemId;
     }
-
-    /** Pixels as floats in [0, 1]. */
-    public float[] floatPixels() {
-        float[] out = new float[pixels.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (pixels[i] & 0xff) / 255f;
-        }
-        return out;
-    }
 }
