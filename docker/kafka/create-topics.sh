@@ -15,6 +15,6 @@ create() {
 create --topic images --partitions "$partitions" --config retention.ms=604800000
 create --topic checkpoints --partitions 1 --config max.message.bytes=8388608 --config retention.ms=-1
 create --topic embeddings --partitions "$partitions"
-create --topic dead-letters --partitions 1
+create --topic dead-letters --partitions 1 --config max.message.bytes=8454144
 
 "$topics" --bootstrap-server "$bootstrap" --describe --topic 'images|checkpoints|embeddings|dead-letters'

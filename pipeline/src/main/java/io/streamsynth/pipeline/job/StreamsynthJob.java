@@ -87,7 +87,9 @@ public final class StreamsynthJob {
     private static <T> KafkaSink<T> sink(JobConfig c, String name, KafkaRecordSerializationSchema<T> serializer) {
         Properties producer = c.kafkaProperties();
         producer.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        producer.putIfAbsent("max.request.size", Integer.toString(Math.max(1 << 20, c.maxChunkBytes() + (64 << 10))));
+        // a dead letter repeats its input record whole, so the limit must not be lower than the topics'
+        producer.putIfAbsent("max.request.size", Integer.toString(Math.max(
+                io.streamsynth.pipeline.kafka.TopicSetup.DEAD_LETTER_MAX_MESSAGE_BYTES, c.maxChunkBytes() + (64 << 10))));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(c.bootstrapServers())
                 .setKafkaProducerConfig(producer)

@@ -5,9 +5,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** The topics the job needs, with settings that suit each: checkpoints are chunked, so 8 MiB messages suffice. */
+/**
+ * The topics the job needs, with settings that suit each: checkpoints are chunked, so 8 MiB
+ * messages suffice; dead letters carry any input record whole, so they take what images take.
+ */
 public final class TopicSetup {
     private TopicSetup() {}
+
+    /** Any input record, even one over the event limit, plus the dead-letter headers. */
+    public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 8 * 1024 * 1024 + 64 * 1024;
 
     public static List<NewTopic> topics(Topics t, int partitions) {
         return List.of(
@@ -15,6 +21,7 @@ public final class TopicSetup {
                 new NewTopic(t.checkpoints(), 1, (short) 1).configs(Map.of("max.message.bytes", "8388608",
                         "retention.ms", "-1")),
                 new NewTopic(t.embeddings(), partitions, (short) 1),
-                new NewTopic(t.deadLetters(), 1, (short) 1));
+                new NewTopic(t.deadLetters(), 1, (short) 1).configs(Map.of("max.message.bytes",
+                        Integer.toString(DEAD_LETTER_MAX_MESSAGE_BYTES))));
     }
 }
