@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline;
 
+import io.streamsynth.pipeline.cli.BenchCommand;
 import io.streamsynth.pipeline.cli.EvaluateCommand;
 import io.streamsynth.pipeline.cli.ExportCommand;
 import io.streamsynth.pipeline.cli.OfflineCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
                 + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, OfflineCommand.class, ProduceCommand.class,
-                EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+                EvaluateCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
