@@ -30,9 +30,8 @@ public final class PipelineWatcher implements AutoCloseable {
     private final Topics topics;
     private final CheckpointAssembler assembler = new CheckpointAssembler(4);
     private final List<Checkpoint> checkpoints = new ArrayList<>();
-    /** Newest embedding per item key (catalog/item), and how many records arrived per version. */
+    /** Newest embedding per item key (catalog/item), and how often each (item, version) arrived. */
     private final Map<String, ItemEmbedding> newestByItem = new HashMap<>();
-    private final Map<Long, Long> embeddingsPerVersion = new HashMap<>();
     private final Map<String, Integer> embeddingsPerItemVersion = new HashMap<>();
     private long embeddings;
     private long deadLetters;
@@ -66,7 +65,6 @@ public final class PipelineWatcher implements AutoCloseable {
                 if (previous == null || previous.modelVersion <= e.modelVersion) {
                     newestByItem.put(key, e);
                 }
-                embeddingsPerVersion.merge(e.modelVersion, 1L, Long::sum);
                 embeddingsPerItemVersion.merge(key + "@" + e.modelVersion, 1, Integer::sum);
                 embeddings++;
             } else {
@@ -87,10 +85,6 @@ public final class PipelineWatcher implements AutoCloseable {
 
     public Map<String, ItemEmbedding> newestEmbeddings() {
         return newestByItem;
-    }
-
-    public long embeddingsAt(long version) {
-        return embeddingsPerVersion.getOrDefault(version, 0L);
     }
 
     /** (item, version) pairs that arrived more than once. */
