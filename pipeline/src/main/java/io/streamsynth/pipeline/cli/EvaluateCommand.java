@@ -37,40 +37,27 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--catalog", description = "Catalog to score (default: ${DEFAULT-VALUE}).")
     String catalog = "fashion";
 
-    @Option(names = "--version", paramLabel = "N", description = "Model version to score (default: the newest seen).")
-    Long version;
+    @Mixin
+    VersionReadOptions read = new VersionReadOptions();
 
     @Option(names = "--items-prefix", paramLabel = "PREFIX",
             description = "Only items whose id starts with this, e.g. query- (default: all items).")
     String itemsPrefix = "";
 
-    @Option(names = "--idle-ms", description = "Caught up once nothing new arrives for this long after reaching "
-            + "the end offsets (default: ${DEFAULT-VALUE}).")
-    long idleMillis = 3000;
-
     @Option(names = "--seed", description = "Seed of the k-means behind NMI (default: ${DEFAULT-VALUE}).")
     long seed = 1;
-
-    // no standard -V/--version here: --version names the model version
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (version != null && version < 0) {
-            throw new IllegalArgumentException("--version must not be negative, got " + version);
-        }
-        if (idleMillis < 1) {
-            throw new IllegalArgumentException("--idle-ms must be positive, got " + idleMillis);
-        }
-        EmbeddingSelection selection = new EmbeddingSelection(catalog, itemsPrefix, version);
+        read.validate();
+        EmbeddingSelection selection = new EmbeddingSelection(catalog, itemsPrefix, read.version);
         long[] malformed = {0};
         try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
                 kafka.clientProperties(), topic)) {
-            reader.readAll(Duration.ofMillis(idleMillis), System.err, r -> {
+            reader.readAll(Duration.ofMillis(read.idleMillis), System.err, r -> {
                 try {
                     selection.accept(EmbeddingJson.decode(r.value()));
                 } catch (WireFormatException e) {

@@ -39,41 +39,28 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--catalog", description = "Catalog whose model to export (default: ${DEFAULT-VALUE}).")
     String catalog = "fashion";
 
-    @Option(names = "--version", paramLabel = "N", description = "Model version to export (default: the newest).")
-    Long version;
+    @Mixin
+    VersionReadOptions read = new VersionReadOptions();
 
     @Option(names = "--out", required = true, paramLabel = "PREFIX",
             description = "Output prefix: writes PREFIX.safetensors and PREFIX.json.")
     String out;
-
-    @Option(names = "--idle-ms", description = "Caught up once nothing new arrives for this long after reaching "
-            + "the end offsets (default: ${DEFAULT-VALUE}).")
-    long idleMillis = 3000;
-
-    // no standard -V/--version here: --version names the model version
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (version != null && version < 0) {
-            throw new IllegalArgumentException("--version must not be negative, got " + version);
-        }
-        if (idleMillis < 1) {
-            throw new IllegalArgumentException("--idle-ms must be positive, got " + idleMillis);
-        }
+        read.validate();
         if (out.isBlank()) {
             throw new IllegalArgumentException("--out must name a file prefix");
         }
-        CheckpointChoice choice = new CheckpointChoice(catalog, version);
+        CheckpointChoice choice = new CheckpointChoice(catalog, read.version);
         String[] lastProblem = {null};
         CheckpointAssembler assembler = new CheckpointAssembler(MAX_INCOMPLETE_VERSIONS);
         try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
                 kafka.clientProperties(), topic)) {
-            reader.readAll(Duration.ofMillis(idleMillis), System.err, r -> {
+            reader.readAll(Duration.ofMillis(read.idleMillis), System.err, r -> {
                 try {
                     assembler.accept(r).ifPresent(choice::accept);
                 } catch (WireFormatException | CheckpointIntegrityException e) {
@@ -84,7 +71,7 @@ public final class ExportCommand implements Callable<Integer> {
             });
         }
         AssembledCheckpoint chosen = choice.chosen().orElseThrow(() -> new IllegalArgumentException(
-                "no complete checkpoint of catalog '" + catalog + "'" + (version == null ? "" : " version " + version)
+                "no complete checkpoint of catalog '" + catalog + "'" + (read.version == null ? "" : " version " + read.version)
                         + " in topic '" + topic + "'" + (lastProblem[0] == null ? "" : "; last problem: "
                         + lastProblem[0])));
         Checkpoint checkpoint = decode(chosen);
