@@ -54,6 +54,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         read.validate();
         EmbeddingSelection selection = new EmbeddingSelection(catalog, itemsPrefix, read.version);
+        kafka.preflight(List.of(topic));
         long[] malformed = {0};
         try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
                 kafka.clientProperties(), topic)) {

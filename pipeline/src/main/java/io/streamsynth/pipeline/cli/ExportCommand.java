@@ -10,6 +10,7 @@ import io.streamsynth.operators.kafka.WireFormatException;
 import io.streamsynth.pipeline.kafka.CommittedTopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,6 +56,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (out.isBlank()) {
             throw new IllegalArgumentException("--out must name a file prefix");
         }
+        kafka.preflight(List.of(topic));
         CheckpointChoice choice = new CheckpointChoice(catalog, read.version);
         String[] lastProblem = {null};
         CheckpointAssembler assembler = new CheckpointAssembler(MAX_INCOMPLETE_VERSIONS);

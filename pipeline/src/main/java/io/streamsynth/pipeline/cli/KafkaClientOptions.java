@@ -1,9 +1,11 @@
 package io.streamsynth.pipeline.cli;
 
+import io.streamsynth.pipeline.kafka.KafkaPreflight;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -34,5 +36,16 @@ public final class KafkaClientOptions {
             p.load(r);
         }
         return p;
+    }
+
+    /** Checks that Kafka takes these settings and has the topics, before a command starts its work. */
+    public void preflight(Collection<String> topics) throws IOException, InterruptedException {
+        new KafkaPreflight(bootstrapServers, clientProperties(), source(kafkaProperties), KafkaPreflight.DEFAULT_TIMEOUT)
+                .check(topics);
+    }
+
+    /** How messages name where the client properties came from. */
+    static String source(Path file) {
+        return file == null ? "the client properties (no --kafka-properties given)" : file.toString();
     }
 }

@@ -102,6 +102,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (items.size() == 0) {
             throw new IllegalArgumentException("--classes " + String.join(",", classes) + " selects no images");
         }
+        kafka.preflight(List.of(topic));
         long sent = send(items, pacer);
         spec.commandLine().getOut().printf(Locale.ROOT, "sent %d events to topic '%s' (catalog %s)%n", sent, topic,
                 catalog);

@@ -3,6 +3,8 @@ package io.streamsynth.pipeline.cli;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.StreamsynthJob;
+import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.kafka.KafkaPreflight;
 import io.streamsynth.pipeline.kafka.TopicCreator;
 import io.streamsynth.pipeline.kafka.TopicSetup;
 import java.net.URI;
@@ -71,6 +73,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (replicationFactor != null && replicationFactor < 1) {
             throw new IllegalArgumentException("--replication-factor must be at least 1, got " + replicationFactor);
         }
+        // a refused password or a missing topic fails here in one line, not as a job that retries forever
+        Topics topics = config.topics();
+        new KafkaPreflight(bootstrapServers, config.kafkaProperties(), KafkaClientOptions.source(job.kafkaProperties),
+                KafkaPreflight.DEFAULT_TIMEOUT).check(createTopics ? List.of()
+                        : List.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters()));
         if (createTopics) {
             TopicCreator.Outcome outcome = TopicCreator.createMissing(bootstrapServers, config.kafkaProperties(),
                     withReplication(TopicSetup.topics(config.topics(), partitions), replicationFactor));
