@@ -5,6 +5,7 @@ import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.train.TrainerSettings;
+import io.streamsynth.pipeline.kafka.SecretRedaction;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Properties;
@@ -71,5 +72,15 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
     @Override
     public Properties kafkaProperties() {
         return copy(kafkaProperties);
+    }
+
+    /** A record would print every field as is; the client properties may hold passwords, so theirs are masked. */
+    @Override
+    public String toString() {
+        return "JobConfig[bootstrapServers=" + bootstrapServers + ", kafkaProperties="
+                + SecretRedaction.redacted(kafkaProperties) + ", topics=" + topics + ", groupId=" + groupId
+                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", limits=" + limits + ", heldOutShare="
+                + heldOutShare + ", batches=" + batches + ", trainer=" + trainer + ", embedder=" + embedder
+                + ", checkpointInterval=" + checkpointInterval + ", maxChunkBytes=" + maxChunkBytes + "]";
     }
 }
