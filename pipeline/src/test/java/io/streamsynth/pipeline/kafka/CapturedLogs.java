@@ -15,7 +15,7 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
  * Everything logged at INFO and above while open, from every logger (Flink, Kafka clients, the
- * in-JVM broker, ours), kept in memory; the console keeps showing only warnings. INFO is where
+ * in-JVM broker, ours), kept in memory; meanwhile the console shows only errors. INFO is where
  * Kafka clients print their configuration, so it is the level a leak would show at.
  */
 public final class CapturedLogs implements AutoCloseable {
@@ -43,7 +43,8 @@ public final class CapturedLogs implements AutoCloseable {
         }
         root.setLevel(Level.INFO);
         root.addAppender(appender, Level.INFO, null);
-        consoleAt(root, config, Level.WARN);
+        // the loggers opened up to INFO would otherwise flood the console with the warnings they normally hide
+        consoleAt(root, config, Level.ERROR);
         context.updateLoggers();
     }
 
