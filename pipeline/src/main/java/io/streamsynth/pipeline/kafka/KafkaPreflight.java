@@ -28,6 +28,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class KafkaPreflight {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The admin client's id; log4j2.properties drops its log lines, which only repeat the check's message. */
+    public static final String CLIENT_ID = "streamsynth-preflight";
 
     private final String bootstrapServers;
     private final Properties clientProperties;
@@ -90,7 +92,7 @@ public final class KafkaPreflight {
         // the check must give up within its own timeout, not Kafka's default of a minute and retries
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMillis()));
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMillis()));
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "streamsynth-preflight");
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         return p;
     }
 
