@@ -57,14 +57,16 @@ class NoJavaDeserializationOfKafkaDataTest {
     void noClassThatReadsKafkaRecordsUsesJavaDeserialization() throws Exception {
         Map<String, List<String>> offenders = new LinkedHashMap<>();
         int scanned = 0;
+        List<String> sources = new ArrayList<>();
         for (Class<?> anchor : KAFKA_READING_PACKAGES) {
+            sources.add(anchor.getResource(anchor.getSimpleName() + ".class").getProtocol());
             Map<String, byte[]> classes = classesOfPackage(anchor);
             assertThat(classes).as("classes found next to %s", anchor.getName()).hasSizeGreaterThanOrEqualTo(2);
             scanned += classes.size();
             offenders.putAll(offenders(classes));
         }
-        System.err.printf("no-java-deserialization scan: %d classes in %d packages%n", scanned,
-                KAFKA_READING_PACKAGES.size());
+        System.err.printf("no-java-deserialization scan: %d classes in %d packages, read from %s%n", scanned,
+                KAFKA_READING_PACKAGES.size(), sources);
         assertThat(offenders).as("classes on the Kafka read path that name a forbidden API").isEmpty();
     }
 
