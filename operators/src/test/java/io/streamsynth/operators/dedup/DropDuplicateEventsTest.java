@@ -8,7 +8,9 @@ import io.streamsynth.operators.types.RawEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -102,6 +104,13 @@ class DropDuplicateEventsTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(deadLetters()).extracting(l -> l.reason).containsExactly("duplicate_event");
+    }
+
+    @Test
+    void rememberedIdsUseFlinkSerializersNeverKryo() {
+        assertThat(TypeInformation.of(RecentEventIds.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(DropDuplicateEvents.recentIdsState(MINUTE).getTtlConfig().isEnabled()).isTrue();
+        assertThat(TypeInformation.of(ImageSample.class)).isInstanceOf(PojoTypeInfo.class);
     }
 
     @Test

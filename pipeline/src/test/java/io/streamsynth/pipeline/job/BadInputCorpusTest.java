@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +122,7 @@ class BadInputCorpusTest {
                 for (BadEvent b : bad) {
                     List<ConsumerRecord<byte[], byte[]>> letters = byKey.getOrDefault(b.key(), List.of());
                     ConsumerRecord<byte[], byte[]> letter = letters.stream()
-                            .filter(r -> java.util.Arrays.equals(r.value(), b.value())).findFirst().orElse(null);
+                            .filter(r -> Arrays.equals(r.value(), b.value())).findFirst().orElse(null);
                     assertThat(letter).as("dead letter of %s (key %s), found %s", b.kind(), b.key(),
                             letters.stream().map(BadInputCorpusTest::reason).toList()).isNotNull();
                     assertThat(reason(letter)).as("reason for %s", b.kind()).isEqualTo(b.reason());
@@ -168,9 +170,12 @@ class BadInputCorpusTest {
 
                 System.out.printf("bad-input corpus: events in %d, dead-lettered %d (%d kinds of reason), valid %d"
                         + " (items %d), buffered %d, held out %d, steps %d, images trained %d, embedded items %d"
-                        + " at version %d, restarts %d%n", eventsIn, watcher.deadLetters(),
-                        bad.stream().map(BadEvent::reason).distinct().count(), validEvents, validItems, buffered,
-                        heldOut, steps, steps * P * K, embedded.size(), newest, metrics.job(id, "numRestarts"));
+                        + " at version %d, restarts %d; largest dead letters %s bytes%n", eventsIn,
+                        watcher.deadLetters(), bad.stream().map(BadEvent::reason).distinct().count(), validEvents,
+                        validItems, buffered, heldOut, steps, steps * P * K, embedded.size(), newest,
+                        metrics.job(id, "numRestarts"), watcher.deadLetterRecords().stream()
+                                .map(r -> r.value() == null ? 0 : r.value().length).sorted(Comparator.reverseOrder())
+                                .limit(3).toList());
             } finally {
                 Waiting.stop(job);
             }
