@@ -69,6 +69,10 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
         if (sample.heldOut) {
             heldOutItems.inc();
         }
+        if (sample.eventId != null) {
+            // the duplicate check downstream dead-letters a repeat with the bytes it arrived with
+            sample.origin = raw;
+        }
         // Outside the try: a failure downstream is not this record's fault and must not be
         // dead-lettered as if it were.
         out.collect(sample);

@@ -49,6 +49,7 @@ public final class ImageEventParser {
         sample.eventTime = event.eventTime();
         sample.ingestTime = ingestTime;
         sample.train = event.train();
+        sample.eventId = event.eventId();
         // Only training items can be held out of training; the rest are never trained on anyway.
         sample.heldOut = event.train() && heldOut.isHeldOut(event.catalog(), event.itemId());
         return sample;

@@ -21,6 +21,14 @@ public class ImageSample {
     public boolean train;
     /** Chosen by a hash of the item id: kept out of training to evaluate the model. */
     public boolean heldOut;
+    /** The producer's id for the event, or null; events with one are checked for duplicates. */
+    public String eventId;
+    /**
+     * The record the sample was decoded from, so that a duplicate can be dead-lettered with its
+     * original bytes. Only set on samples with an {@link #eventId}, and only between decoding and
+     * the duplicate check, which clears it: nothing downstream stores it.
+     */
+    public RawEvent origin;
 
     public ImageSample() {}
 

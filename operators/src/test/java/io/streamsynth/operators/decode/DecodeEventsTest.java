@@ -65,6 +65,20 @@ class DecodeEventsTest {
     }
 
     @Test
+    void samplesWithAnEventIdCarryItAndTheirRecordForTheDuplicateCheck() throws Exception {
+        RawEvent withId = raw(bytes(validEvent()), 7);
+        harness.processElement(withId, 1L);
+        harness.processElement(raw(bytes(validEvent().without("event_id")), 8), 2L);
+
+        List<ImageSample> samples = harness.extractOutputValues();
+        assertThat(samples.get(0).eventId).isEqualTo("e-1");
+        assertThat(samples.get(0).origin.value).isEqualTo(withId.value);
+        assertThat(samples.get(0).origin.source()).isEqualTo("images-3@7");
+        assertThat(samples.get(1).eventId).isNull();
+        assertThat(samples.get(1).origin).as("nothing to dead-letter as a duplicate, nothing to carry").isNull();
+    }
+
+    @Test
     void noInputMakesTheFunctionThrow() throws Exception {
         Random random = new Random(5);
         for (int i = 0; i < 200; i++) {

@@ -6,6 +6,7 @@ import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.TrainingConfig;
 import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
+import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.job.JobConfig;
@@ -61,6 +62,10 @@ public final class JobOptions {
 
     @Option(names = "--max-image-bytes", description = "Largest encoded image accepted (default: ${DEFAULT-VALUE}).")
     int maxImageBytes = EventLimits.DEFAULT_MAX_IMAGE_BYTES;
+
+    @Option(names = "--duplicate-retention",
+            description = "Seconds an item remembers an event_id to drop a producer's retry (default: ${DEFAULT-VALUE}).")
+    double duplicateRetentionSeconds = DuplicateSettings.DEFAULT_RETENTION.toSeconds();
 
     @Option(names = "--architecture", description = "cnn or resnet (default: ${DEFAULT-VALUE}).")
     String architecture = "cnn";
@@ -146,7 +151,16 @@ public final class JobOptions {
         return new JobConfig(bootstrapServers, clientProperties(),
                 new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic), groupId,
                 transactionalIdPrefix, limits, heldOutShare, batches, trainer, embedder,
-                seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes);
+                seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes, duplicates());
+    }
+
+    private DuplicateSettings duplicates() {
+        Duration retention = Duration.ofMillis(Math.round(duplicateRetentionSeconds * 1000));
+        if (!(duplicateRetentionSeconds >= 1) || retention.compareTo(DuplicateSettings.MAX_RETENTION) > 0) {
+            throw new IllegalArgumentException("--duplicate-retention must be within [1, "
+                    + DuplicateSettings.MAX_RETENTION.toSeconds() + "] seconds, got " + duplicateRetentionSeconds);
+        }
+        return DuplicateSettings.defaults().withRetention(retention);
     }
 
     /** Client properties from --kafka-properties, or none. */

@@ -3,6 +3,7 @@ package io.streamsynth.pipeline.job;
 import io.streamsynth.model.data.ImageLimits;
 import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
+import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.kafka.SecretRedaction;
@@ -25,11 +26,20 @@ import java.util.Properties;
  * @param embedder           embedding
  * @param checkpointInterval Flink checkpoint interval (also how often results become visible to read_committed readers)
  * @param maxChunkBytes      checkpoint chunk size on the checkpoints topic
+ * @param duplicates         how long and how many event ids are remembered to drop producers' retries
  */
 public record JobConfig(String bootstrapServers, Properties kafkaProperties, Topics topics, String groupId,
         String transactionalIdPrefix, EventLimits limits, double heldOutShare, BatchPolicy batches,
-        TrainerSettings trainer, EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes)
-        implements Serializable {
+        TrainerSettings trainer, EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes,
+        DuplicateSettings duplicates) implements Serializable {
+
+    /** With the default duplicate settings. */
+    public JobConfig(String bootstrapServers, Properties kafkaProperties, Topics topics, String groupId,
+            String transactionalIdPrefix, EventLimits limits, double heldOutShare, BatchPolicy batches,
+            TrainerSettings trainer, EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes) {
+        this(bootstrapServers, kafkaProperties, topics, groupId, transactionalIdPrefix, limits, heldOutShare, batches,
+                trainer, embedder, checkpointInterval, maxChunkBytes, DuplicateSettings.defaults());
+    }
 
     public JobConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -49,6 +59,9 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
         }
         if (maxChunkBytes < 1024 || maxChunkBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("checkpoint-chunk-bytes must be within 1KiB..64MiB, got " + maxChunkBytes);
+        }
+        if (duplicates == null) {
+            throw new IllegalArgumentException("duplicate settings must not be null");
         }
         ImageLimits image = limits.image();
         if (image.channels() != trainer.architecture().channels() || image.height() != trainer.architecture().height()

@@ -3,6 +3,7 @@ package io.streamsynth.pipeline.job;
 import io.streamsynth.operators.batch.ClassBalancedBatchBuilder;
 import io.streamsynth.operators.decode.DecodeEvents;
 import io.streamsynth.operators.decode.HeldOutSelector;
+import io.streamsynth.operators.dedup.DropDuplicateEvents;
 import io.streamsynth.operators.embed.ItemEmbedder;
 import io.streamsynth.operators.kafka.CheckpointChunkSerializer;
 import io.streamsynth.operators.kafka.ChunkCheckpoints;
@@ -28,6 +29,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -54,10 +56,17 @@ public final class StreamsynthJob {
         DataStream<RawEvent> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "images")
                 .uid("images-source");
 
-        SingleOutputStreamOperator<ImageSample> samples = raw
+        SingleOutputStreamOperator<ImageSample> decoded = raw
                 .process(new DecodeEvents(c.limits(), new HeldOutSelector(c.heldOutShare())))
                 .name("decode+validate").uid("decode");
-        DataStream<DeadLetter> deadLetters = samples.getSideOutput(DecodeEvents.DEAD_LETTERS);
+        // Keyed by item, the partitioning the embedder needs anyway: checking for duplicates here
+        // ships no image a second time (see DropDuplicateEvents).
+        SingleOutputStreamOperator<ImageSample> samples = decoded
+                .keyBy(ImageSample::itemKey, Types.STRING)
+                .process(new DropDuplicateEvents(c.duplicates()))
+                .name("drop duplicates").uid("duplicates");
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeEvents.DEAD_LETTERS)
+                .union(samples.getSideOutput(DropDuplicateEvents.DEAD_LETTERS));
 
         DataStream<TrainerInput> batches = samples
                 .keyBy(s -> s.catalog, Types.STRING)
@@ -69,8 +78,8 @@ public final class StreamsynthJob {
                 .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(c.trainer()))
                 .uid("trainer");
 
-        DataStream<ItemEmbedding> embeddings = samples
-                .keyBy(ImageSample::itemKey, Types.STRING)
+        DataStream<ItemEmbedding> embeddings = DataStreamUtils
+                .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
                 .connect(releases.broadcast(ItemEmbedder.MODELS))
                 .process(new ItemEmbedder(c.embedder()))
                 .name("embedder").uid("embedder");

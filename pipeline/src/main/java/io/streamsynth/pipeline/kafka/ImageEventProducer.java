@@ -39,7 +39,9 @@ public final class ImageEventProducer implements AutoCloseable {
         }
         byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(), pixels);
         String label = Integer.toString(images.labels()[index]);
-        sendRaw(itemId, ImageEventJson.encode(itemId, catalog, itemId, label, png, System.currentTimeMillis(), train));
+        long now = System.currentTimeMillis();
+        sendRaw(itemId, ImageEventJson.encode(LabelledImageEvents.eventId(itemId, now), catalog, itemId, label, png,
+                now, train));
     }
 
     /** Sends any bytes as an event, for demonstrations and tests of the dead-letter path. */

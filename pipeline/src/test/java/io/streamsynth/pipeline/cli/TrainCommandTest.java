@@ -48,6 +48,14 @@ class TrainCommandTest {
     }
 
     @Test
+    void duplicateRetentionUnderASecondExitsTwoNamingTheFlag() {
+        CommandRun run = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--duplicate-retention", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--duplicate-retention", "0");
+    }
+
+    @Test
     void missingBootstrapServersExitsTwoNamingTheFlag() {
         CommandRun run = CommandRun.of("train");
 
