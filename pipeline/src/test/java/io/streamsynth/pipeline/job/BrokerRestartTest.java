@@ -27,8 +27,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The Kafka broker goes away for a while in the middle of a run and comes back on the same port
  * (the test kit pre-binds its listeners, so a restarted broker listens where it did), while a
  * producer keeps sending: nothing is lost or published twice. A short outage is ridden out by the
- * clients' retries; an outage longer than the sinks' delivery timeout fails the job, which
- * restarts (again and again while the broker is away) from its last checkpoint.
+ * clients' retries. The second case outlasts the sinks' delivery timeout: whether the job then
+ * fails and restarts from its checkpoint or its producers just block until the broker is back
+ * depends on where the outage catches them, so the test asserts what must hold either way and
+ * reports how many versions were trained from a restored model.
  */
 class BrokerRestartTest {
     private static final int CLASSES = 5;
@@ -98,10 +100,6 @@ class BrokerRestartTest {
                 audit.assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(ITEMS);
                 assertThat(newest).isGreaterThan(before);
                 assertThat(sentWhileDown).as("events handed to the producer while the broker was down").isPositive();
-                if (sinksTimeOut) {
-                    assertThat(audit.resumedVersions()).as("versions trained after restoring a checkpoint")
-                            .isPositive();
-                }
                 System.err.printf("[figures] BrokerRestartTest down %d s, sinks time out %b: %d events in (%d handed to"
                         + " the producer during the outage), %s, wall %.0f s%n", downSeconds, sinksTimeOut, ITEMS,
                         sentWhileDown, audit.figures(), (System.currentTimeMillis() - started) / 1000.0);
@@ -112,8 +110,11 @@ class BrokerRestartTest {
     }
 
     /**
-     * With {@code giveUpSoon} set, the job's Kafka clients give up after a few seconds (delivery, requests,
-     * blocking calls), so an outage longer than that fails the job instead of being retried through.
+     * With {@code giveUpSoon} set, the job's Kafka producers give up sending after a few seconds, so
+     * an outage longer than that fails the job instead of being retried through. Blocking calls
+     * (max.block.ms, 60 s) keep their default: a task that fails aborts its transaction, and an
+     * abort that times out while the broker is still away is a fatal error that takes the whole
+     * TaskManager down; a real cluster starts a new one, this test's single local one is gone for good.
      */
     private static JobConfig withClientTimeouts(JobConfig c, boolean giveUpSoon) {
         if (!giveUpSoon) {
@@ -122,7 +123,6 @@ class BrokerRestartTest {
         Properties p = c.kafkaProperties();
         p.put("delivery.timeout.ms", "8000");
         p.put("request.timeout.ms", "3000");
-        p.put("max.block.ms", "5000");
         return new JobConfig(c.bootstrapServers(), p, c.topics(), c.groupId(), c.transactionalIdPrefix(), c.limits(),
                 c.heldOutShare(), c.batches(), c.trainer(), c.embedder(), c.checkpointInterval(), c.maxChunkBytes());
     }

@@ -6,6 +6,7 @@ import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -66,6 +67,9 @@ class TaskManagerLossTest {
                     for (int loss = 1; loss <= LOSSES; loss++) {
                         // the next round is in Kafka and being consumed when its TaskManager goes
                         GeneratedCatalog.send(producer, loss * ROUND, (loss + 1) * ROUND, CLASSES);
+                        // one invalid event per round: dead letters must come out exactly once too
+                        producer.sendRaw("broken-" + loss, "{not json".getBytes(StandardCharsets.UTF_8));
+                        producer.flush();
                         watcher.poll(Duration.ofSeconds(2));
                         // MiniCluster keeps terminated TaskManagers in its list: index loss-1 is always alive
                         cluster.terminateTaskManager(loss - 1).get(60, TimeUnit.SECONDS);
@@ -81,10 +85,12 @@ class TaskManagerLossTest {
                     audit.assertVersionsHaveNoGapOrRepeat();
                     audit.assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(ITEMS);
                     assertThat(restarts).as("restarts of every task").isGreaterThanOrEqualTo(LOSSES);
+                    assertThat(watcher.deadLetters()).as("dead letters, one per invalid event").isEqualTo(LOSSES);
                     assertThat(audit.resumedVersions()).as("versions trained from a restored model")
                             .isGreaterThanOrEqualTo(1);
-                    System.err.printf("[figures] TaskManagerLossTest: %d events in, %d TaskManagers lost, every task"
-                            + " restarted %d times, %s, wall %.0f s%n", ITEMS, LOSSES, restarts, audit.figures(),
+                    System.err.printf("[figures] TaskManagerLossTest: %d valid and %d invalid events in, %d TaskManagers"
+                            + " lost, every task restarted %d times, %s, %d dead letters, wall %.0f s%n", ITEMS, LOSSES,
+                            LOSSES, restarts, audit.figures(), watcher.deadLetters(),
                             (System.currentTimeMillis() - started) / 1000.0);
                 } finally {
                     cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
