@@ -16,7 +16,20 @@ public final class CheckpointIntegrityException extends RuntimeException {
         this.actualSha256 = actualSha256;
     }
 
-    /** The digest recorded in the checkpoint metadata. */
+    /**
+     * For bytes checked against a digest recorded elsewhere than the metadata (e.g. the chunk headers
+     * of the checkpoints topic).
+     *
+     * @param what names what was checked, e.g. the catalog and version, so the message says which
+     */
+    public CheckpointIntegrityException(String what, String expectedSha256, String actualSha256) {
+        super(what + " was altered or corrupted: sha256 " + expectedSha256 + " was recorded but the bytes hash to "
+                + actualSha256);
+        this.expectedSha256 = expectedSha256;
+        this.actualSha256 = actualSha256;
+    }
+
+    /** The digest that was recorded with the checkpoint (in its metadata or its chunk headers). */
     public String expectedSha256() {
         return expectedSha256;
     }

@@ -63,7 +63,8 @@ public final class CheckpointAssembler {
             byte[] whole = partial.join();
             String actual = Sha256.hex(whole);
             if (!actual.equals(partial.sha256())) {
-                throw new CheckpointIntegrityException(partial.sha256(), actual);
+                throw new CheckpointIntegrityException("checkpoint " + chunk.catalog + " v" + chunk.version
+                        + " joined from " + chunk.count + " chunks", partial.sha256(), actual);
             }
             lastDelivered = chunk.version;
             incomplete.headMap(chunk.version).clear();

@@ -115,7 +115,8 @@ class CheckpointAssemblerTest {
         feed(assembler, records.subList(0, 2));
         assertThatThrownBy(() -> assembler.accept(records.get(2)))
                 .isInstanceOf(CheckpointIntegrityException.class)
-                .hasMessageContaining(chunks.get(0).sha256);
+                .hasMessageContaining(chunks.get(0).sha256)
+                .hasMessageContaining("checkpoint fashion v9");
 
         List<ConsumerRecord<byte[], byte[]>> resent = consumed(CheckpointChunker.split(release, 100));
         assertThat(feed(assembler, resent)).as("a clean resend still completes").hasSize(1);

@@ -68,7 +68,8 @@ public final class ExportCommand implements Callable<Integer> {
                 } catch (WireFormatException | CheckpointIntegrityException e) {
                     // one bad record must not hide the good checkpoints after it
                     lastProblem[0] = "partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage();
-                    System.err.println("skipped a checkpoint record at " + lastProblem[0]);
+                    // on the command's error stream, so whoever runs it (a script, a test) sees which version
+                    spec.commandLine().getErr().println("skipped a checkpoint record at " + lastProblem[0]);
                 }
             });
         }

@@ -1,0 +1,139 @@
+package io.streamsynth.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.operators.kafka.ImageEventJson;
+import io.streamsynth.pipeline.kafka.EmbeddedKafka;
+import io.streamsynth.pipeline.kafka.ImageEventProducer;
+import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import io.streamsynth.pipeline.kafka.TopicSetup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import kafka.server.BrokerServer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Kafka broker goes away for a while in the middle of a run and comes back on the same port
+ * (the test kit pre-binds its listeners, so a restarted broker listens where it did), while a
+ * producer keeps sending: nothing is lost or published twice. A short outage is ridden out by the
+ * clients' retries. The second case outlasts the sinks' delivery timeout: whether the job then
+ * fails and restarts from its checkpoint or its producers just block until the broker is back
+ * depends on where the outage catches them, so the test asserts what must hold either way and
+ * reports how many versions were trained from a restored model.
+ */
+class BrokerRestartTest {
+    private static final int CLASSES = 5;
+    private static final int BEFORE = 300;
+    private static final int ITEMS = 800;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "down {0} s, sinks time out: {1}")
+    @CsvSource({"10, false", "25, true"})
+    @Timeout(420)
+    void jobOutlastsABrokerRestartAndLosesNothing(int downSeconds, boolean sinksTimeOut) throws Exception {
+        long started = System.currentTimeMillis();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            JobConfig config = withClientTimeouts(GeneratedCatalog.config(kafka.bootstrapServers(), "broker-restart"),
+                    sinksTimeOut);
+            kafka.createTopics(TopicSetup.topics(config.topics(), 2));
+            Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1000);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+            env.setParallelism(1);
+            StreamsynthJob.build(env, config);
+            JobClient job = env.executeAsync("broker-restart");
+            BrokerServer broker = kafka.cluster().brokers().values().iterator().next();
+            try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
+                    config.topics().images());
+                    PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
+                            config.topics())) {
+                GeneratedCatalog.send(producer, 0, BEFORE, CLASSES);
+                long before = FaultWaits.untilVersionAbove(watcher, 1, Duration.ofSeconds(120));
+
+                // the producer keeps sending, a few events every 100 ms, before, during and after the outage
+                AtomicInteger sent = new AtomicInteger(BEFORE);
+                Thread sender = new Thread(() -> {
+                    while (sent.get() < ITEMS) {
+                        int from = sent.get();
+                        int to = Math.min(ITEMS, from + 5);
+                        for (int i = from; i < to; i++) {
+                            sendWithoutWaiting(producer, i);
+                        }
+                        sent.set(to);
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "paced-sender");
+                sender.start();
+                Thread.sleep(1000);
+                int sentWhenDown = sent.get();
+                broker.shutdown();
+                Thread.sleep(downSeconds * 1000L);
+                int sentWhileDown = sent.get() - sentWhenDown;
+                broker.startup();
+                kafka.cluster().waitForReadyBrokers();
+                sender.join(TimeUnit.MINUTES.toMillis(3));
+                assertThat(sender.isAlive()).as("sender finished").isFalse();
+                producer.flush();
+
+                long newest = Waiting.untilQuietAndEmbedded(watcher, ITEMS, Duration.ofSeconds(240));
+                PublishedAudit audit = PublishedAudit.read(kafka.bootstrapServers(), config.topics());
+                audit.assertVersionsHaveNoGapOrRepeat();
+                audit.assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(ITEMS);
+                assertThat(newest).isGreaterThan(before);
+                assertThat(sentWhileDown).as("events handed to the producer while the broker was down").isPositive();
+                System.err.printf("[figures] BrokerRestartTest down %d s, sinks time out %b: %d events in (%d handed to"
+                        + " the producer during the outage), %s, wall %.0f s%n", downSeconds, sinksTimeOut, ITEMS,
+                        sentWhileDown, audit.figures(), (System.currentTimeMillis() - started) / 1000.0);
+            } finally {
+                Waiting.stop(job);
+            }
+        }
+    }
+
+    /**
+     * With {@code giveUpSoon} set, the job's Kafka producers give up sending after a few seconds, so
+     * an outage longer than that fails the job instead of being retried through. Blocking calls
+     * (max.block.ms, 60 s) keep their default: a task that fails aborts its transaction, and an
+     * abort that times out while the broker is still away is a fatal error that takes the whole
+     * TaskManager down; a real cluster starts a new one, this test's single local one is gone for good.
+     */
+    private static JobConfig withClientTimeouts(JobConfig c, boolean giveUpSoon) {
+        if (!giveUpSoon) {
+            return c;
+        }
+        Properties p = c.kafkaProperties();
+        p.put("delivery.timeout.ms", "8000");
+        p.put("request.timeout.ms", "3000");
+        return new JobConfig(c.bootstrapServers(), p, c.topics(), c.groupId(), c.transactionalIdPrefix(), c.limits(),
+                c.heldOutShare(), c.batches(), c.trainer(), c.embedder(), c.checkpointInterval(), c.maxChunkBytes());
+    }
+
+    /** Like {@link GeneratedCatalog#send} for one item, but without flushing: the producer buffers during the outage. */
+    private static void sendWithoutWaiting(ImageEventProducer producer, int item) {
+        int label = GeneratedCatalog.labelOf(item, CLASSES);
+        byte[] png = ImageDecoder.encodePng(1, GeneratedCatalog.SIZE, GeneratedCatalog.SIZE,
+                GeneratedCatalog.pixels(label, item));
+        String id = GeneratedCatalog.itemId(item);
+        producer.sendRaw(id, ImageEventJson.encode(id, GeneratedCatalog.CATALOG, id, Integer.toString(label), png,
+                System.currentTimeMillis(), true));
+    }
+}

@@ -1,0 +1,31 @@
+package io.streamsynth.pipeline.job;
+
+import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import java.time.Duration;
+
+/** Waits the fault tests need on top of {@link Waiting}. */
+final class FaultWaits {
+    private FaultWaits() {}
+
+    /**
+     * Polls until a read_committed consumer sees a model version above {@code version}; returns it.
+     * A version is only visible once the Flink checkpoint that committed its transaction completed,
+     * so this also proves a checkpoint completed after the version's training.
+     */
+    static long untilVersionAbove(PipelineWatcher w, long version, Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            w.poll(Duration.ofMillis(300));
+            long newest = newestVersion(w);
+            if (newest > version) {
+                return newest;
+            }
+        }
+        throw new AssertionError("no model version above " + version + " within " + timeout + "; newest "
+                + newestVersion(w));
+    }
+
+    static long newestVersion(PipelineWatcher w) {
+        return w.newestCheckpoint().map(c -> c.metadata().modelVersion()).orElse(0L);
+    }
+}

@@ -1,0 +1,116 @@
+package io.streamsynth.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.operators.kafka.CheckpointAssembler;
+import io.streamsynth.operators.kafka.EmbeddingJson;
+import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.pipeline.kafka.CommittedTopicReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Everything the job published, read afresh from the beginning of the checkpoints and embeddings
+ * topics as a read_committed consumer sees it once the job has settled, and the invariants a fault
+ * must not break: model versions 1..n with no gap or repeat, and every item embedded at a
+ * contiguous run of versions that ends at the newest, each (item, version) exactly once.
+ */
+final class PublishedAudit {
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    /** Item id to the versions it was embedded at, in the order they arrived (one partition per item). */
+    private final Map<String, List<Long>> versionsByItem = new TreeMap<>();
+    private long embeddings;
+
+    static PublishedAudit read(String bootstrapServers, Topics topics) {
+        PublishedAudit audit = new PublishedAudit();
+        CheckpointAssembler assembler = new CheckpointAssembler(4);
+        try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
+                topics.checkpoints())) {
+            reader.readAll(Duration.ofSeconds(1), null, r -> assembler.accept(r)
+                    .ifPresent(a -> audit.checkpoints.add(CheckpointCodec.decode(a.bytes()))));
+        }
+        try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
+                topics.embeddings())) {
+            reader.readAll(Duration.ofSeconds(1), null, r -> {
+                ItemEmbedding e = EmbeddingJson.decode(r.value());
+                audit.versionsByItem.computeIfAbsent(e.itemId, k -> new ArrayList<>()).add(e.modelVersion);
+                audit.embeddings++;
+            });
+        }
+        return audit;
+    }
+
+    List<Long> versions() {
+        return checkpoints.stream().map(c -> c.metadata().modelVersion()).toList();
+    }
+
+    long newestVersion() {
+        return checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).metadata().modelVersion();
+    }
+
+    List<Checkpoint> checkpoints() {
+        return checkpoints;
+    }
+
+    long embeddings() {
+        return embeddings;
+    }
+
+    /** Published versions whose lineage says the trainer was restored from a Flink checkpoint or savepoint. */
+    long resumedVersions() {
+        return checkpoints.stream().filter(c -> c.metadata().lineage().containsKey("resumed_from_weights_sha256"))
+                .count();
+    }
+
+    /** Versions are 1, 2, ..., n in the order a consumer receives them. */
+    void assertVersionsHaveNoGapOrRepeat() {
+        List<Long> versions = versions();
+        assertThat(versions).as("published versions").isNotEmpty();
+        for (int i = 0; i < versions.size(); i++) {
+            assertThat(versions.get(i)).as("version #%d of %s", i, versions).isEqualTo(i + 1L);
+        }
+    }
+
+    /** Items 0..items-1 of {@link GeneratedCatalog}: see {@link #assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(Collection)}. */
+    void assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(int items) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            ids.add(GeneratedCatalog.itemId(i));
+        }
+        assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(ids);
+    }
+
+    /**
+     * These items (and no other) were each embedded at a run of consecutive versions ending at the
+     * newest, with no (item, version) twice.
+     */
+    void assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(Collection<String> itemIds) {
+        long newest = newestVersion();
+        assertThat(versionsByItem.keySet()).as("items embedded").containsExactlyInAnyOrderElementsOf(itemIds);
+        Map<String, List<Long>> broken = new HashMap<>();
+        versionsByItem.forEach((item, versions) -> {
+            boolean contiguous = versions.get(versions.size() - 1) == newest;
+            for (int i = 1; i < versions.size(); i++) {
+                contiguous &= versions.get(i) == versions.get(i - 1) + 1;
+            }
+            if (!contiguous) {
+                broken.put(item, versions);
+            }
+        });
+        assertThat(broken).as("items whose versions are not consecutive, once each, up to v%d", newest).isEmpty();
+    }
+
+    String figures() {
+        return "versions 1.." + newestVersion() + " (" + checkpoints.size() + " checkpoints), " + embeddings
+                + " embeddings of " + versionsByItem.size() + " items, " + resumedVersions()
+                + " versions with a resumed_from lineage";
+    }
+}
