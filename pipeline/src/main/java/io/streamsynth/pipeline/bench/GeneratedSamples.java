@@ -27,7 +27,8 @@ final class GeneratedSamples implements FlatMapFunction<Long, ImageSample>, Chec
     private final int classes;
 
     private transient long emitted;
-    private transient long holdingAll = -1;
+    /** Set in initializeState: deserialisation skips field initialisers, and 0 would be a checkpoint id. */
+    private transient long holdingAll;
 
     /**
      * @param classes samples cycle through this many class labels
@@ -76,7 +77,9 @@ final class GeneratedSamples implements FlatMapFunction<Long, ImageSample>, Chec
 
     @Override
     public void initializeState(FunctionInitializationContext context) {
-        // nothing to restore: a footprint run never restarts
+        // nothing to restore: a footprint run never restarts, it only starts counting
+        emitted = 0;
+        holdingAll = -1;
     }
 
     @Override
