@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
                 + "Ratios are of the timing thread's CPU time, which waiting for a busy machine's cores does not "
                 + "inflate (with --threads 1 PyTorch computes on that thread); wall-clock ratios are shown too. "
                 + "Progress on stderr, the table on stdout (or one JSON object per row with --json). "
-                + "With the defaults it takes about a minute and a half on 2 cores."})
+                + "With the defaults each method runs 21 steps per loss and batch, 630 steps in all; run times "
+                + "are in docs/BENCHMARKS.md."})
 public final class BenchStepCommand implements Callable<Integer> {
     static final List<String> SYNTHESES = List.of("none", "ee", "symm");
 
