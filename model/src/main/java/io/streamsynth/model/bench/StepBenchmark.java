@@ -2,114 +2,70 @@ package io.streamsynth.model.bench;
 
 import ai.djl.Device;
 import io.streamsynth.model.net.Architecture;
-import io.streamsynth.model.train.EmbeddingModel;
-import io.streamsynth.model.train.TrainingConfig;
-import io.streamsynth.model.train.TrainingStep;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Times the training step of one loss with each synthesis method, as ratios to no synthesis
- * measured in the same run. The methods take turns, round by round, so drift of a noisy machine
- * (other processes, frequency changes) lands on all of them alike; each ratio is the median of the
- * per-round ratios.
+ * Times the training step of one loss with each synthesis method at one P x K batch, as ratios to
+ * no synthesis measured in the same rounds (see {@link InterleavedTimer}).
  */
 public final class StepBenchmark {
+    public record Settings(Architecture architecture, BatchShape batch, InterleavedTimer.Plan plan, Device device) {}
+
     /**
-     * @param classes        P
-     * @param samplesPerClass K
-     * @param rounds         rounds; each times {@code stepsPerRound} steps of every method
-     * @param warmupSteps    untimed steps per method before the first round
+     * One method's figures per step, each as quartiles over rounds: wall-clock and process CPU
+     * milliseconds, and the ratios of each to none's in the same rounds.
      */
-    public record Settings(Architecture architecture, int classes, int samplesPerClass, int rounds,
-            int stepsPerRound, int warmupSteps, Device device) {
-        public Settings {
-            if (classes < 2 || samplesPerClass < 2 || samplesPerClass % 2 != 0) {
-                throw new IllegalArgumentException("batch needs P >= 2 and an even K >= 2, got " + classes + "x"
-                        + samplesPerClass);
-            }
-            if (rounds < 1 || stepsPerRound < 1 || warmupSteps < 0) {
-                throw new IllegalArgumentException("rounds and steps must be positive");
-            }
+    public record Row(String loss, String synthesis, String batch, Quartiles wallMillis, Quartiles cpuMillis,
+            Quartiles wallRatio, Quartiles cpuRatio) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("loss", loss);
+            m.put("synthesis", synthesis);
+            m.put("batch", batch);
+            m.put("median_wall_ms_per_step", round(wallMillis.median()));
+            m.put("median_cpu_ms_per_step", round(cpuMillis.median()));
+            m.put("cpu_ratio_to_none", round(cpuRatio.median()));
+            m.put("cpu_ratio_q1", round(cpuRatio.q1()));
+            m.put("cpu_ratio_q3", round(cpuRatio.q3()));
+            m.put("wall_ratio_to_none", round(wallRatio.median()));
+            return m;
         }
     }
-
-    /** One method's figures: median milliseconds per step, and the median ratio to none. */
-    public record Row(String loss, String synthesis, double medianMillis, double ratioToNone) {}
 
     private StepBenchmark() {}
 
-    public static List<Row> run(Settings s, String loss, List<String> syntheses, Consumer<String> progress) {
-        if (!syntheses.get(0).equals("none")) {
+    /**
+     * @param syntheses methods to time, none first: it is the baseline
+     * @param progress  called with (rounds done, rounds) as in {@link InterleavedTimer#run}
+     */
+    public static List<Row> run(Settings s, String loss, List<String> syntheses, Consumer<int[]> progress) {
+        if (syntheses.isEmpty() || !syntheses.get(0).equals("none")) {
             throw new IllegalArgumentException("the first synthesis must be none: it is the baseline");
         }
-        int n = s.classes() * s.samplesPerClass();
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i / s.samplesPerClass();
-        }
-        float[] pixels = new float[n * s.architecture().pixelsPerImage()];
-        Random random = new Random(1);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = random.nextFloat();
-        }
-        List<EmbeddingModel> models = new ArrayList<>();
-        List<TrainingStep> steps = new ArrayList<>();
+        List<StepCase> cases = new ArrayList<>();
         try {
+            List<InterleavedTimer.Contender> contenders = new ArrayList<>();
             for (String synthesis : syntheses) {
-                EmbeddingModel m = new EmbeddingModel(s.architecture(), s.device(), 1);
-                models.add(m);
-                steps.add(new TrainingStep(m, new TrainingConfig(loss, Float.NaN, synthesis, 2, "adam", 1e-4f, 0.9f,
-                        0f)));
-            }
-            for (TrainingStep step : steps) {
-                for (int i = 0; i < s.warmupSteps(); i++) {
-                    step.run(pixels, labels);
-                }
-            }
-            double[][] millis = new double[syntheses.size()][s.rounds()];
-            for (int r = 0; r < s.rounds(); r++) {
-                for (int m = 0; m < steps.size(); m++) {
-                    long start = System.nanoTime();
-                    for (int i = 0; i < s.stepsPerRound(); i++) {
-                        steps.get(m).run(pixels, labels);
-                    }
-                    millis[m][r] = (System.nanoTime() - start) / 1e6 / s.stepsPerRound();
-                }
-                progress.accept(String.format(java.util.Locale.ROOT, "%s round %d/%d", loss, r + 1, s.rounds()));
+                StepCase c = new StepCase(s.architecture(), s.batch(), loss, synthesis, s.device());
+                cases.add(c);
+                contenders.add(new InterleavedTimer.Contender(synthesis, c::run));
             }
             List<Row> rows = new ArrayList<>();
-            for (int m = 0; m < steps.size(); m++) {
-                double[] ratios = new double[s.rounds()];
-                for (int r = 0; r < s.rounds(); r++) {
-                    ratios[r] = millis[m][r] / millis[0][r];
-                }
-                rows.add(new Row(loss, syntheses.get(m), median(millis[m]), median(ratios)));
+            for (InterleavedTimer.Timing t : InterleavedTimer.run(contenders, s.plan(), progress)) {
+                rows.add(new Row(loss, t.name(), s.batch().toString(), t.wallMillis(), t.cpuMillis(), t.wallRatio(),
+                        t.cpuRatio()));
             }
             return rows;
         } finally {
-            steps.forEach(TrainingStep::close);
-            models.forEach(EmbeddingModel::close);
+            cases.forEach(StepCase::close);
         }
     }
 
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    public static Map<String, Object> toMap(Row row) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("loss", row.loss());
-        m.put("synthesis", row.synthesis());
-        m.put("median_ms_per_step", Math.round(row.medianMillis() * 1000) / 1000.0);
-        m.put("ratio_to_none", Math.round(row.ratioToNone() * 1000) / 1000.0);
-        return m;
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 }

@@ -39,15 +39,34 @@ public final class HardNegativePairMiner {
             return new MinedPairs(similarity, similarity, positive, negative, 0.0);
         }
         NDArray hardest = all.max(new int[] {3}).max(new int[] {1});
-        return new MinedPairs(similarity, hardest, positive, negative, syntheticShare(all, negative, b, g));
+        return new MinedPairs(similarity, hardest, positive, negative,
+                syntheticShare(all, negative, negativePairs(labels), b, g));
     }
 
-    /** Winner index 0 of the g*g candidates is the original-original pair; anything else involves a synthetic point. */
-    private static double syntheticShare(NDArray all, NDArray negative, int b, int g) {
+    /**
+     * Winner index 0 of the g*g candidates is the original-original pair; anything else involves a
+     * synthetic point. The count of negative pairs comes from the labels on the host, so the share
+     * costs one read back from the device, not two.
+     */
+    private static double syntheticShare(NDArray all, NDArray negative, long negatives, int b, int g) {
+        if (negatives == 0) {
+            return 0.0;
+        }
         NDArray winner = all.stopGradient().transpose(0, 2, 1, 3).reshape(b, b, (long) g * g).argMax(2);
         NDArray synthetic = winner.gt(0).toType(DataType.FLOAT32, false).mul(negative);
-        float negatives = negative.sum().getFloat();
-        return negatives == 0f ? 0.0 : synthetic.sum().getFloat() / negatives;
+        return synthetic.sum().getFloat() / negatives;
+    }
+
+    private static long negativePairs(int[] labels) {
+        long count = 0;
+        for (int i = 0; i < labels.length; i++) {
+            for (int j = 0; j < labels.length; j++) {
+                if (labels[i] != labels[j]) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     private static float[] maskOf(int[] labels, boolean same) {
