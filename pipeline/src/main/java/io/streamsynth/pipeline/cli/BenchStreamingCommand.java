@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -240,6 +239,6 @@ public final class BenchStreamingCommand implements Callable<Integer> {
 
     /** Until {@code bench} lists it as a subcommand: {@code java -cp streamsynth.jar <this class> --help}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchStreamingCommand()).execute(args));
+        System.exit(StreamingRig.runStandalone(new BenchStreamingCommand(), args));
     }
 }
