@@ -2,6 +2,7 @@ package io.streamsynth.operators.batch;
 
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,7 @@ public final class CatalogBuffers {
         int n = 0;
         int freshCount = 0;
         long oldestFresh = Long.MAX_VALUE;
+        long[] freshTimes = new long[labels.length];
         for (ClassSummary summary : chosen) {
             ClassSlots slots = touched.get(summary.label);
             if (slots == null) {
@@ -101,13 +103,15 @@ public final class CatalogBuffers {
                 labels[n++] = summary.label;
             }
             for (int i = 0; i < pick.freshTaken(); i++) {
+                freshTimes[freshCount + i] = slots.ingestTimeOf(pick.slots()[i]);
                 slots.markTrained(pick.slots()[i]);
             }
             summary.mirror(slots);
             freshCount += pick.freshTaken();
             oldestFresh = Math.min(oldestFresh, pick.oldestFreshIngestTime());
         }
-        return TrainerInputs.batch(catalog, index, labels, pixels, freshCount, oldestFresh);
+        return TrainerInputs.batch(catalog, index, labels, pixels, freshCount, oldestFresh,
+                Arrays.copyOf(freshTimes, freshCount));
     }
 
     private void evict(CatalogIndex index, ClassSummary victim) throws Exception {

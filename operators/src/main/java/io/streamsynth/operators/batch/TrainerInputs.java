@@ -23,7 +23,7 @@ final class TrainerInputs {
 
     /** A P x K batch; labels and pixels are class-major, as built by {@link CatalogBuffers}. */
     static TrainerInput batch(String catalog, CatalogIndex index, String[] labels, byte[] pixels, int freshCount,
-            long oldestFreshIngestTime) {
+            long oldestFreshIngestTime, long[] freshIngestTimes) {
         TrainerInput input = new TrainerInput();
         input.kind = TrainerInput.BATCH;
         input.catalog = catalog;
@@ -34,6 +34,7 @@ final class TrainerInputs {
         input.pixels = pixels;
         input.freshCount = freshCount;
         input.oldestFreshIngestTime = freshCount > 0 ? oldestFreshIngestTime : 0L;
+        input.freshIngestTimes = freshIngestTimes;
         return input;
     }
 }

@@ -14,6 +14,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,11 @@ public final class CatalogTrainer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogTrainer.class);
     private static final int SNAPSHOT_MAGIC = 0x53535452; // "SSTR"
     private static final int SNAPSHOT_FORMAT = 1;
+    /**
+     * Lineage entry of a published checkpoint: {@link FreshnessHistogram#toMap()} of the delays from
+     * ingest to publication of the samples this version trained on first.
+     */
+    public static final String FRESHNESS_KEY = "freshness";
 
     private final String catalog;
     private final TrainerSettings settings;
@@ -37,6 +43,13 @@ public final class CatalogTrainer implements AutoCloseable {
     private long stepsSincePublish;
     private long lastPublishMillis;
     private long oldestUnpublishedFresh;
+    /**
+     * Ingest times of the samples first trained since the last version. Not part of the snapshot:
+     * after a restore, samples trained before the failure but not yet published go uncounted.
+     */
+    private long[] unpublishedFreshTimes = new long[64];
+    private int unpublishedFreshCount;
+    private FreshnessHistogram lastFreshness = new FreshnessHistogram();
     private Map<String, Double> lastEvaluation = Map.of();
     private StepResult lastStep;
     /** Set when restored from a snapshot: recorded in the next published checkpoint's lineage. */
@@ -87,7 +100,30 @@ public final class CatalogTrainer implements AutoCloseable {
             oldestUnpublishedFresh = oldestUnpublishedFresh == 0 ? batch.oldestFreshIngestTime
                     : Math.min(oldestUnpublishedFresh, batch.oldestFreshIngestTime);
         }
+        if (batch.freshIngestTimes != null) {
+            rememberFresh(batch.freshIngestTimes);
+        }
         return lastStep;
+    }
+
+    private void rememberFresh(long[] times) {
+        if (unpublishedFreshCount + times.length > unpublishedFreshTimes.length) {
+            unpublishedFreshTimes = Arrays.copyOf(unpublishedFreshTimes,
+                    Math.max(2 * unpublishedFreshTimes.length, unpublishedFreshCount + times.length));
+        }
+        System.arraycopy(times, 0, unpublishedFreshTimes, unpublishedFreshCount, times.length);
+        unpublishedFreshCount += times.length;
+    }
+
+    /** From ingest to {@code now} for every sample first trained since the last version. */
+    private FreshnessHistogram freshnessAt(long now) {
+        FreshnessHistogram h = new FreshnessHistogram();
+        for (int i = 0; i < unpublishedFreshCount; i++) {
+            if (unpublishedFreshTimes[i] > 0) {
+                h.record(now - unpublishedFreshTimes[i]);
+            }
+        }
+        return h;
     }
 
     public void addHeldOut(TrainerInput sample) {
@@ -128,16 +164,19 @@ public final class CatalogTrainer implements AutoCloseable {
         version++;
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
                 lastEvaluation);
-        if (!resumedFrom.isEmpty()) {
-            checkpoint = Checkpoint.of(checkpoint.metadata().withLineage(resumedFrom), checkpoint.weights(),
-                    checkpoint.optimizerState());
-            resumedFrom = Map.of();
-        }
+        lastFreshness = freshnessAt(now);
+        // an optional lineage entry: readers that do not know it ignore it, as with resumed_from_*
+        Map<String, Object> lineage = new LinkedHashMap<>(resumedFrom);
+        lineage.put(FRESHNESS_KEY, lastFreshness.toMap());
+        checkpoint = Checkpoint.of(checkpoint.metadata().withLineage(lineage), checkpoint.weights(),
+                checkpoint.optimizerState());
+        resumedFrom = Map.of();
         ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
                 oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint));
         stepsSincePublish = 0;
         lastPublishMillis = now;
         oldestUnpublishedFresh = 0;
+        unpublishedFreshCount = 0;
         return release;
     }
 
@@ -214,6 +253,11 @@ public final class CatalogTrainer implements AutoCloseable {
 
     public int heldOutSize() {
         return heldOut.size();
+    }
+
+    /** Freshness of the last published version (empty before the first). */
+    public FreshnessHistogram lastFreshness() {
+        return lastFreshness;
     }
 
     public Map<String, Double> lastEvaluation() {

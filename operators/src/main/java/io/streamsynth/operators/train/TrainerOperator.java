@@ -156,6 +156,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         g.gauge("modelVersion", (Gauge<Long>) t::version);
         g.gauge("heldOutItems", (Gauge<Integer>) t::heldOutSize);
         g.gauge("heldOutRecallAt1", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("r_at_1", Double.NaN));
+        g.gauge("freshnessP50Millis", (Gauge<Long>) () -> t.lastFreshness().percentileMillis(0.5));
+        g.gauge("freshnessP99Millis", (Gauge<Long>) () -> t.lastFreshness().percentileMillis(0.99));
         g.gauge("heldOutNmi", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("nmi", Double.NaN));
     }
 

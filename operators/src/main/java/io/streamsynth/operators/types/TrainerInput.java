@@ -23,6 +23,11 @@ public class TrainerInput {
     public long oldestFreshIngestTime;
     /** Samples in this batch never trained on before. */
     public int freshCount;
+    /**
+     * Ingest time of each fresh sample, for the trainer's freshness figures; null from a builder
+     * that does not record them (then only {@link #oldestFreshIngestTime} is known).
+     */
+    public long[] freshIngestTimes;
 
     public TrainerInput() {}
 

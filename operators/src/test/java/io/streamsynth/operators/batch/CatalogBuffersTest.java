@@ -62,6 +62,8 @@ class CatalogBuffersTest {
         assertThat(TestSamples.ids(batch)).containsExactly(21, 20, 2, 1);
         assertThat(batch.freshCount).isEqualTo(4);
         assertThat(batch.oldestFreshIngestTime).isEqualTo(1_001L);
+        assertThat(batch.freshIngestTimes).as("one ingest time per fresh sample, for freshness")
+                .containsExactly(1_021L, 1_020L, 1_002L, 1_001L);
         assertThat(batch.pixels).hasSize(4 * TestSamples.BYTES);
     }
 

@@ -7,12 +7,14 @@ import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class TrainerOperatorTest {
 
@@ -100,13 +102,58 @@ class TrainerOperatorTest {
             // the first release after the restore names the weights it resumed from: step 5's
             Checkpoint first = CheckpointCodec.decode(resumed.get(0).checkpoint);
             assertThat(((Number) first.metadata().lineage().get("resumed_at_step")).longValue()).isEqualTo(5);
-            assertThat(CheckpointCodec.decode(resumed.get(1).checkpoint).metadata().lineage()).isEmpty();
+            assertThat(CheckpointCodec.decode(resumed.get(1).checkpoint).metadata().lineage())
+                    .doesNotContainKeys("resumed_at_step", "resumed_from_weights_sha256");
             // same inputs from the same checkpointed model and optimizer state: the same weights
             for (int i = 0; i < resumed.size(); i++) {
                 Checkpoint a = CheckpointCodec.decode(uninterrupted.get(i + 2).checkpoint);
                 Checkpoint b = CheckpointCodec.decode(resumed.get(i).checkpoint);
                 assertThat(b.metadata().weightsSha256()).isEqualTo(a.metadata().weightsSha256());
             }
+        }
+    }
+
+    private static TrainerInput batchWithFresh(Random random, long... ingestTimes) {
+        TrainerInput in = Batches.batch("shoes", 2, 2, random);
+        in.freshCount = ingestTimes.length;
+        in.freshIngestTimes = ingestTimes;
+        in.oldestFreshIngestTime = ingestTimes.length == 0 ? 0 : java.util.Arrays.stream(ingestTimes).min().getAsLong();
+        return in;
+    }
+
+    private static FreshnessHistogram freshnessOf(ModelRelease release) {
+        Object summary = CheckpointCodec.decode(release.checkpoint).metadata().lineage()
+                .get(CatalogTrainer.FRESHNESS_KEY);
+        assertThat(summary).as("freshness summary in the lineage").isInstanceOf(Map.class);
+        return FreshnessHistogram.fromMap((Map<?, ?>) summary);
+    }
+
+    @Test
+    @Timeout(120)
+    void eachVersionRecordsTheDelayFromIngestToPublicationOfTheSamplesItTrainedFirst() throws Exception {
+        Random random = new Random(4);
+        try (var h = harness(2)) {
+            h.open();
+            h.setProcessingTime(1_000);
+            h.processElement(new StreamRecord<>(batchWithFresh(random, 100, 200)));
+            h.processElement(new StreamRecord<>(batchWithFresh(random, 500)));
+            h.setProcessingTime(5_000);
+            // a replay-only batch adds no samples; the second version holds only the 4_000 one
+            h.processElement(new StreamRecord<>(batchWithFresh(random)));
+            h.processElement(new StreamRecord<>(batchWithFresh(random, 4_000)));
+
+            List<ModelRelease> out = releases(h);
+            assertThat(out).hasSize(2);
+            FreshnessHistogram first = freshnessOf(out.get(0));
+            assertThat(first.count()).isEqualTo(3);
+            assertThat(first.maxMillis()).isEqualTo(900);
+            assertThat(first.percentileMillis(0.5)).isBetween(800L, 832L);
+            FreshnessHistogram second = freshnessOf(out.get(1));
+            assertThat(second.count()).isEqualTo(1);
+            assertThat(second.maxMillis()).isEqualTo(1_000);
+            first.merge(second);
+            assertThat(first.count()).isEqualTo(4);
+            assertThat(first.percentileMillis(1.0)).isEqualTo(1_000);
         }
     }
 }

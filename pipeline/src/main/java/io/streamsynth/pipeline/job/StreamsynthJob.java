@@ -42,6 +42,14 @@ public final class StreamsynthJob {
     private StreamsynthJob() {}
 
     public static void build(StreamExecutionEnvironment env, JobConfig c) {
+        build(env, c, true);
+    }
+
+    /**
+     * The job graph; without the embedder only for benchmarks that separate the trainer's
+     * throughput from the embedder's competition for the same cores.
+     */
+    public static void build(StreamExecutionEnvironment env, JobConfig c, boolean withEmbedder) {
         env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
         KafkaSource<RawEvent> source = KafkaSource.<RawEvent>builder()
@@ -78,17 +86,18 @@ public final class StreamsynthJob {
                 .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(c.trainer()))
                 .uid("trainer");
 
-        DataStream<ItemEmbedding> embeddings = DataStreamUtils
-                .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
-                .connect(releases.broadcast(ItemEmbedder.MODELS))
-                .process(new ItemEmbedder(c.embedder()))
-                .name("embedder").uid("embedder");
-
         releases.flatMap(new ChunkCheckpoints(c.maxChunkBytes())).name("checkpoint chunks").uid("chunks")
                 .sinkTo(sink(c, "checkpoints", new CheckpointChunkSerializer(c.topics().checkpoints())))
                 .name("checkpoints sink").uid("checkpoints-sink");
-        embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
-                .name("embeddings sink").uid("embeddings-sink");
+        if (withEmbedder) {
+            DataStream<ItemEmbedding> embeddings = DataStreamUtils
+                    .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
+                    .connect(releases.broadcast(ItemEmbedder.MODELS))
+                    .process(new ItemEmbedder(c.embedder()))
+                    .name("embedder").uid("embedder");
+            embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
+                    .name("embeddings sink").uid("embeddings-sink");
+        }
         deadLetters.sinkTo(sink(c, "dead-letters", new DeadLetterSerializer(c.topics().deadLetters())))
                 .name("dead-letter sink").uid("dead-letters-sink");
     }
