@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks, each against a baseline measured in the same run. Without a subcommand, runs "
                 + "`bench step` with its defaults."},
-        subcommands = {BenchStepCommand.class, BenchGrowthCommand.class})
+        subcommands = {BenchStepCommand.class, BenchGrowthCommand.class, BenchStreamingCommand.class,
+                BenchFreshnessCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

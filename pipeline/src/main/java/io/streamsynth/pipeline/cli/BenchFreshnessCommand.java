@@ -178,9 +178,4 @@ public final class BenchFreshnessCommand implements Callable<Integer> {
             }
         }
     }
-
-    /** Until {@code bench} lists it as a subcommand: {@code java -cp streamsynth.jar <this class> --help}. */
-    public static void main(String[] args) {
-        System.exit(StreamingRig.runStandalone(new BenchFreshnessCommand(), args));
-    }
 }

@@ -240,9 +240,4 @@ public final class BenchStreamingCommand implements Callable<Integer> {
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
-
-    /** Until {@code bench} lists it as a subcommand: {@code java -cp streamsynth.jar <this class> --help}. */
-    public static void main(String[] args) {
-        System.exit(StreamingRig.runStandalone(new BenchStreamingCommand(), args));
-    }
 }

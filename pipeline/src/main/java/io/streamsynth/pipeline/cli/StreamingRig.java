@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
 
 /**
  * What the streaming benchmarks share: one in-JVM broker, and runs of the real job on a
@@ -53,17 +52,6 @@ final class StreamingRig implements AutoCloseable {
             kafka.close();
             throw e;
         }
-    }
-
-    /** Runs a bench command on its own, reporting bad flags as the {@code streamsynth} command line does. */
-    static int runStandalone(Object command, String[] args) {
-        return new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
-                cmd.getErr().println("error: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        }).execute(args);
     }
 
     String bootstrapServers() {
