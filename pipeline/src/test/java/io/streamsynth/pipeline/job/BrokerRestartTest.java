@@ -21,16 +21,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kafka broker goes away for a while in the middle of a run and comes back on the same port
  * (the test kit pre-binds its listeners, so a restarted broker listens where it did), while a
- * producer keeps sending: nothing is lost or published twice. A short outage is ridden out by the
- * clients' retries. The second case outlasts the sinks' delivery timeout: whether the job then
- * fails and restarts from its checkpoint or its producers just block until the broker is back
- * depends on where the outage catches them, so the test asserts what must hold either way and
- * reports how many versions were trained from a restored model.
+ * producer keeps sending: nothing is lost or published twice. Both outages are ridden out by the
+ * clients' retries within their default delivery timeout (120 s).
+ *
+ * <p>An outage longer than the sinks' delivery timeout is not tested here: the failing Kafka
+ * writer rethrows the send error again while the task is cleaned up, which Flink treats as fatal
+ * for the whole TaskManager. A real cluster replaces that process; the single TaskManager of a
+ * local environment is gone for good, so such a test would hang rather than prove anything.
  */
 class BrokerRestartTest {
     private static final int CLASSES = 5;
@@ -40,14 +42,13 @@ class BrokerRestartTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "down {0} s, sinks time out: {1}")
-    @CsvSource({"10, false", "25, true"})
+    @ParameterizedTest(name = "down {0} s")
+    @ValueSource(ints = {10, 25})
     @Timeout(420)
-    void jobOutlastsABrokerRestartAndLosesNothing(int downSeconds, boolean sinksTimeOut) throws Exception {
+    void jobOutlastsABrokerRestartAndLosesNothing(int downSeconds) throws Exception {
         long started = System.currentTimeMillis();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            JobConfig config = withClientTimeouts(GeneratedCatalog.config(kafka.bootstrapServers(), "broker-restart"),
-                    sinksTimeOut);
+            JobConfig config = GeneratedCatalog.config(kafka.bootstrapServers(), "broker-restart");
             kafka.createTopics(TopicSetup.topics(config.topics(), 2));
             Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -100,31 +101,13 @@ class BrokerRestartTest {
                 audit.assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(ITEMS);
                 assertThat(newest).isGreaterThan(before);
                 assertThat(sentWhileDown).as("events handed to the producer while the broker was down").isPositive();
-                System.err.printf("[figures] BrokerRestartTest down %d s, sinks time out %b: %d events in (%d handed to"
-                        + " the producer during the outage), %s, wall %.0f s%n", downSeconds, sinksTimeOut, ITEMS,
+                System.err.printf("[figures] BrokerRestartTest down %d s: %d events in (%d handed to"
+                        + " the producer during the outage), %s, wall %.0f s%n", downSeconds, ITEMS,
                         sentWhileDown, audit.figures(), (System.currentTimeMillis() - started) / 1000.0);
             } finally {
                 Waiting.stop(job);
             }
         }
-    }
-
-    /**
-     * With {@code giveUpSoon} set, the job's Kafka producers give up sending after a few seconds, so
-     * an outage longer than that fails the job instead of being retried through. Blocking calls
-     * (max.block.ms, 60 s) keep their default: a task that fails aborts its transaction, and an
-     * abort that times out while the broker is still away is a fatal error that takes the whole
-     * TaskManager down; a real cluster starts a new one, this test's single local one is gone for good.
-     */
-    private static JobConfig withClientTimeouts(JobConfig c, boolean giveUpSoon) {
-        if (!giveUpSoon) {
-            return c;
-        }
-        Properties p = c.kafkaProperties();
-        p.put("delivery.timeout.ms", "8000");
-        p.put("request.timeout.ms", "3000");
-        return new JobConfig(c.bootstrapServers(), p, c.topics(), c.groupId(), c.transactionalIdPrefix(), c.limits(),
-                c.heldOutShare(), c.batches(), c.trainer(), c.embedder(), c.checkpointInterval(), c.maxChunkBytes());
     }
 
     /** Like {@link GeneratedCatalog#send} for one item, but without flushing: the producer buffers during the outage. */
