@@ -71,9 +71,9 @@ public final class StreamsynthJob {
 
         DataStream<ItemEmbedding> embeddings = samples
                 .keyBy(ImageSample::itemKey, Types.STRING)
-                .connect(releases.broadcast(ItemEmbedder.MODELS))
-                .process(new ItemEmbedder(c.embedder()))
-                .name("embedder").uid("embedder");
+                .connect(releases.broadcast())
+                .transform("embedder", TypeInformation.of(ItemEmbedding.class), new ItemEmbedder(c.embedder()))
+                .uid("embedder");
 
         releases.flatMap(new ChunkCheckpoints(c.maxChunkBytes())).name("checkpoint chunks").uid("chunks")
                 .sinkTo(sink(c, "checkpoints", new CheckpointChunkSerializer(c.topics().checkpoints())))
