@@ -53,8 +53,9 @@ public final class BenchEmbedCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int rounds = 3;
 
-    @Option(names = "--checkpoint-interval-ms", description = "Checkpoint interval of (b) (default: ${DEFAULT-VALUE}).")
-    long checkpointIntervalMillis = 2000;
+    @Option(names = "--checkpoint-interval-ms", description = "Checkpoint interval of (b), the job's by default "
+            + "(default: ${DEFAULT-VALUE}).")
+    long checkpointIntervalMillis = Math.round(new JobOptions().checkpointIntervalSeconds * 1000);
 
     @Option(names = "--threads", description = "PyTorch threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
     int threads = 0;
@@ -65,14 +66,26 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", description = "Give up on (b) after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds = 1800;
 
+    /** Runs this command alone, until the bench command lists it as a subcommand. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchEmbedCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser with the command line's convention: a bad value prints one line and exits with 2. */
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchEmbedCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 
     @Override
     public Integer call() throws Exception {
         if (items < 0 || rounds < 1 || checkpointIntervalMillis < 10 || timeoutSeconds < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new IllegalArgumentException(
                     "--items must be >= 0, --rounds >= 1, --checkpoint-interval-ms >= 10 and --timeout-s >= 1");
         }
         JobOptions job = new JobOptions();
