@@ -5,11 +5,17 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * @param device    auto, cpu or gpu:N
- * @param batchSize images per forward pass
- * @param maxDelay  longest a new item waits for its batch to fill before it is embedded anyway
+ * @param device          auto, cpu or gpu:N
+ * @param batchSize       images per forward pass
+ * @param maxDelay        longest a new item waits for its batch to fill before it is embedded anyway
+ * @param batchesPerSlice batches a re-embedding pass runs before it lets records and checkpoint
+ *                        barriers through again
  */
-public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay) implements Serializable {
+public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay, int batchesPerSlice)
+        implements Serializable {
+    /** Slices of a few batches: long enough that scheduling costs nothing, short enough not to hold barriers up. */
+    public static final int DEFAULT_BATCHES_PER_SLICE = 4;
+
     public EmbedderSettings {
         if (batchSize < 1 || batchSize > 65536) {
             throw new IllegalArgumentException("embed-batch-size must be within 1..65536, got " + batchSize);
@@ -17,5 +23,13 @@ public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDel
         if (maxDelay.isNegative()) {
             throw new IllegalArgumentException("embed-max-delay must not be negative, got " + maxDelay);
         }
+        if (batchesPerSlice < 1 || batchesPerSlice > 1024) {
+            throw new IllegalArgumentException("embed batches per slice must be within 1..1024, got "
+                    + batchesPerSlice);
+        }
+    }
+
+    public EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay) {
+        this(device, batchSize, maxDelay, DEFAULT_BATCHES_PER_SLICE);
     }
 }

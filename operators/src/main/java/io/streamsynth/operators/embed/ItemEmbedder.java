@@ -7,177 +7,288 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedder, keyed by item: keeps each item's image in keyed state, embeds a new item with its
- * catalog's newest model, and re-embeds every stored item of a catalog when a new version of its
- * model arrives on the broadcast side: one embedding per item per version.
+ * The embedder: input 1 is keyed by item ({@link ImageSample#itemKey}), input 2 carries every model
+ * release broadcast to all subtasks. It keeps each item's image in keyed state, embeds a new item
+ * with its catalog's newest model, and re-embeds every stored item of a catalog when a new version
+ * arrives: one embedding per item per version.
+ *
+ * <p>The re-embedding pass runs in slices of a few batches, each scheduled as a processing-time
+ * callback, so records, timers and checkpoint barriers are processed between slices instead of
+ * waiting for the whole catalog. The keys still to do are operator state (a union list, filtered to
+ * this subtask's key groups on restore so that rescaling keeps every key exactly once).
  *
  * <p>New items wait in a small in-memory batch (at most {@code batchSize} items or
- * {@code maxDelay}) so inference runs batched. That batch is operator state: a checkpoint taken
+ * {@code maxDelay}) so inference runs batched. That batch is operator state too: a checkpoint taken
  * while items wait keeps them, and a restored job embeds them, so none is lost or embedded twice.
  */
-public final class ItemEmbedder extends KeyedBroadcastProcessFunction<String, ImageSample, ModelRelease, ItemEmbedding>
-        implements CheckpointedFunction {
-    private static final long serialVersionUID = 1L;
+public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
+        implements TwoInputStreamOperator<ImageSample, ModelRelease, ItemEmbedding> {
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(ItemEmbedder.class);
 
-    /** Newest encoded checkpoint per catalog; broadcast so every subtask holds it. */
+    /** Newest encoded checkpoint per catalog; broadcast state, so every subtask holds and restores it. */
     public static final MapStateDescriptor<String, byte[]> MODELS = new MapStateDescriptor<>("models",
             BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    private static final ValueStateDescriptor<ImageSample> ITEM = new ValueStateDescriptor<>("item",
+    static final ValueStateDescriptor<ImageSample> ITEM = new ValueStateDescriptor<>("item",
             TypeInformation.of(ImageSample.class));
+    private static final ListStateDescriptor<Tuple2<String, String>> PENDING = new ListStateDescriptor<>(
+            "refresh-pending", Types.TUPLE(Types.STRING, Types.STRING));
 
     private final EmbedderSettings settings;
 
     private transient ValueState<ImageSample> item;
+    private transient BroadcastState<String, byte[]> newest;
     private transient ListState<ImageSample> waitingState;
+    private transient ListState<Tuple2<String, String>> pendingState;
     private transient List<ImageSample> waiting;
+    private transient RefreshPasses passes;
     private transient CatalogModels models;
-    private transient Counter itemsStored;
-    private transient Counter embeddings;
+    private transient boolean flushScheduled;
+    private transient boolean sliceScheduled;
+    private transient long passStartNanos;
     private transient long lastReembedMillis;
+    private transient long itemsAtLastPass;
+    private transient Counter itemsReceived;
+    private transient Counter embeddings;
+    private transient Counter refreshed;
 
     public ItemEmbedder(EmbedderSettings settings) {
         this.settings = settings;
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        waitingState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("waiting-items",
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        var operatorState = context.getOperatorStateStore();
+        newest = operatorState.getBroadcastState(MODELS);
+        waitingState = operatorState.getListState(new ListStateDescriptor<>("waiting-items",
                 TypeInformation.of(ImageSample.class)));
+        pendingState = operatorState.getUnionListState(PENDING);
         waiting = new ArrayList<>();
         for (ImageSample s : waitingState.get()) {
             waiting.add(s);
         }
+        passes = new RefreshPasses();
+        var task = getRuntimeContext().getTaskInfo();
+        for (Tuple2<String, String> p : pendingState.get()) {
+            // a union list gives every subtask every subtask's keys: keep only the ones stored here
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(p.f1, task.getMaxNumberOfParallelSubtasks(),
+                    task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+                passes.add(new RefreshPasses.Pending(p.f0, p.f1));
+            }
+        }
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        waitingState.update(waiting);
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        item = getRuntimeContext().getState(ITEM);
+    public void open() throws Exception {
+        super.open();
+        item = getPartitionedState(ITEM);
         ai.djl.Device device = settings.device().resolve();
-        org.slf4j.LoggerFactory.getLogger(ItemEmbedder.class).info("embedding on {} (requested {})", device,
-                settings.device());
+        LOG.info("embedding on {} (requested {})", device, settings.device());
         models = new CatalogModels(device);
-        var g = getRuntimeContext().getMetricGroup();
-        itemsStored = g.counter("itemsStored");
+        MetricGroup g = getMetricGroup();
+        itemsReceived = g.counter("itemsReceived");
         embeddings = g.counter("embeddingsOut");
+        refreshed = g.counter("itemsReembedded");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
-        g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size());
+        g.gauge("itemsStored", (Gauge<Long>) () -> itemsAtLastPass);
+        g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size() + passes.size());
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
+        if (!waiting.isEmpty()) {
+            scheduleFlush();
+        }
+        if (!passes.isEmpty()) {
+            passStartNanos = System.nanoTime();
+            scheduleSlice();
+        }
     }
 
     @Override
-    public void processElement(ImageSample sample, ReadOnlyContext ctx, Collector<ItemEmbedding> out)
-            throws Exception {
-        if (item.value() == null) {
-            itemsStored.inc();
-        }
+    public void processElement1(StreamRecord<ImageSample> element) throws Exception {
+        ImageSample sample = element.getValue();
+        itemsReceived.inc();
         item.update(sample);
-        byte[] newest = ctx.getBroadcastState(MODELS).get(sample.catalog);
-        if (newest == null) {
-            return; // embedded by the re-embedding pass when the catalog's first model arrives
+        if (newest.get(sample.catalog) == null) {
+            return; // embedded by the pass that the catalog's first model starts
         }
+        passes.arrived(sample.catalog, (String) getCurrentKey());
         waiting.add(sample);
         if (waiting.size() >= settings.batchSize()) {
-            flush(out, ctx.getBroadcastState(MODELS));
+            flush();
         } else {
-            long now = ctx.timerService().currentProcessingTime();
-            ctx.timerService().registerProcessingTimeTimer(now + settings.maxDelay().toMillis());
+            scheduleFlush();
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemEmbedding> out) throws Exception {
-        flush(out, ctx.getBroadcastState(MODELS));
-    }
-
-    @Override
-    public void processBroadcastElement(ModelRelease release, Context ctx, Collector<ItemEmbedding> out)
-            throws Exception {
-        BroadcastState<String, byte[]> state = ctx.getBroadcastState(MODELS);
-        CatalogModels.Loaded current = models.get(release.catalog);
-        if (current == null && state.get(release.catalog) != null) {
-            models.load(release.catalog, state.get(release.catalog));
-            current = models.get(release.catalog);
-        }
+    public void processElement2(StreamRecord<ModelRelease> element) throws Exception {
+        ModelRelease release = element.getValue();
+        CatalogModels.Loaded current = loaded(release.catalog);
         if (current != null && current.version() >= release.version) {
             return;
         }
         // items waiting for the previous version get it, so each version covers every item it saw
-        flush(out, state);
-        state.put(release.catalog, release.checkpoint);
+        flush();
+        newest.put(release.catalog, release.checkpoint);
         models.load(release.catalog, release.checkpoint);
-        CatalogModels.Loaded loaded = models.get(release.catalog);
-        long start = System.nanoTime();
-        List<ImageSample> batch = new ArrayList<>(settings.batchSize());
-        ctx.applyToKeyedState(ITEM, (key, itemState) -> {
-            ImageSample s = itemState.value();
-            if (s != null && s.catalog.equals(release.catalog)) {
-                batch.add(s);
-                if (batch.size() >= settings.batchSize()) {
-                    emit(CatalogModels.embed(loaded, batch, settings.batchSize()), out);
-                    batch.clear();
-                }
-            }
-        });
-        if (!batch.isEmpty()) {
-            emit(CatalogModels.embed(loaded, batch, settings.batchSize()), out);
+        List<String> keys;
+        try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
+                VoidNamespace.INSTANCE).map(k -> (String) k)) {
+            String prefix = release.catalog + "/";
+            keys = all.filter(k -> k.startsWith(prefix)).toList();
         }
-        lastReembedMillis = (System.nanoTime() - start) / 1_000_000;
+        itemsAtLastPass = keys.size();
+        passes.start(release.catalog, keys);
+        passStartNanos = System.nanoTime();
+        scheduleSlice();
     }
 
-    private void flush(Collector<ItemEmbedding> out, ReadOnlyBroadcastState<String, byte[]> newest)
-            throws Exception {
+    /** The catalog's model, loaded from broadcast state on first use after a restore. */
+    private CatalogModels.Loaded loaded(String catalog) throws Exception {
+        CatalogModels.Loaded current = models.get(catalog);
+        if (current == null) {
+            byte[] encoded = newest.get(catalog);
+            if (encoded != null) {
+                models.load(catalog, encoded);
+                current = models.get(catalog);
+            }
+        }
+        return current;
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + settings.maxDelay().toMillis(), t -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
+    }
+
+    /**
+     * One millisecond ahead rather than now: the callback then always runs as its own mailbox action
+     * (and a test harness's clock must move for it), never inside the action that scheduled it.
+     */
+    private void scheduleSlice() {
+        if (!sliceScheduled) {
+            sliceScheduled = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + 1, t -> {
+                sliceScheduled = false;
+                runSlice();
+                if (!passes.isEmpty()) {
+                    scheduleSlice();
+                }
+            });
+        }
+    }
+
+    /** Embeds the next slice of a running pass; returns false when no pass is running. */
+    boolean runSlice() throws Exception {
+        RefreshPasses.Slice slice = passes.next(settings.batchSize() * settings.batchesPerSlice());
+        if (slice == null) {
+            return false;
+        }
+        List<ImageSample> batch = new ArrayList<>(slice.keys().size());
+        for (String key : slice.keys()) {
+            setCurrentKey(key);
+            ImageSample s = item.value();
+            // keys are matched by prefix, and a catalog name may hold the separator: check the catalog
+            if (s != null && s.catalog.equals(slice.catalog())) {
+                batch.add(s);
+            }
+        }
+        if (!batch.isEmpty()) {
+            emit(CatalogModels.embed(loaded(slice.catalog()), batch, settings.batchSize()));
+            refreshed.inc(batch.size());
+        }
+        if (passes.isEmpty()) {
+            lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
+        }
+        return true;
+    }
+
+    /** Stored items still waiting for a running pass. */
+    int pendingRefresh() {
+        return passes.size();
+    }
+
+    private void flush() throws Exception {
         if (waiting.isEmpty()) {
             return;
-        }
-        for (ImageSample s : waiting) {
-            if (models.get(s.catalog) == null) {
-                models.load(s.catalog, newest.get(s.catalog)); // after a restore the broadcast state is all we have
-            }
         }
         Map<String, List<ImageSample>> byCatalog = new LinkedHashMap<>();
         for (ImageSample s : waiting) {
             byCatalog.computeIfAbsent(s.catalog, c -> new ArrayList<>()).add(s);
         }
         waiting.clear();
-        byCatalog.forEach((catalog, items) ->
-                emit(CatalogModels.embed(models.get(catalog), items, settings.batchSize()), out));
+        for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
+            emit(CatalogModels.embed(loaded(e.getKey()), e.getValue(), settings.batchSize()));
+        }
     }
 
-    private void emit(List<ItemEmbedding> list, Collector<ItemEmbedding> out) {
-        list.forEach(out::collect);
+    private void emit(List<ItemEmbedding> list) {
+        for (ItemEmbedding e : list) {
+            output.collect(new StreamRecord<>(e));
+        }
         embeddings.inc(list.size());
     }
 
     @Override
-    public void close() {
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        waitingState.update(waiting);
+        List<Tuple2<String, String>> pending = new ArrayList<>();
+        for (RefreshPasses.Pending p : passes.snapshot()) {
+            pending.add(Tuple2.of(p.catalog(), p.key()));
+        }
+        pendingState.update(pending);
+    }
+
+    /** Bounded input has ended: finish the running passes and the waiting batch before the operator closes. */
+    @Override
+    public void finish() throws Exception {
+        flush();
+        while (runSlice()) {
+            // each slice is bounded; the loop ends when every pass is done
+        }
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
         if (models != null) {
             models.close();
         }
+        super.close();
     }
 }

@@ -9,15 +9,41 @@ import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ModelRelease;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(120)
 class ItemEmbedderTest {
     private static final Random RANDOM = new Random(4);
+    private static final int MAX_PARALLELISM = 128;
+
+    private static CatalogTrainer trainer;
+    private static ModelRelease v1;
+    private static ModelRelease v2;
+
+    @BeforeAll
+    static void releases() {
+        trainer = CatalogTrainer.create("shoes", Batches.settings(1), 0);
+        trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
+        v1 = trainer.publish(1);
+        trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
+        v2 = trainer.publish(2);
+    }
+
+    @AfterAll
+    static void closeTrainer() {
+        trainer.close();
+    }
 
     private static ImageSample item(String id, int label) {
         ImageSample s = new ImageSample();
@@ -33,31 +59,52 @@ class ItemEmbedderTest {
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, ImageSample, ModelRelease, ItemEmbedding> harness(
-            int batchSize) throws Exception {
-        var operator = new CoBroadcastWithKeyedOperator<>(
-                new ItemEmbedder(new EmbedderSettings(DeviceSpec.parse("cpu"), batchSize, Duration.ofMillis(50))),
-                List.of(ItemEmbedder.MODELS));
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(operator, ImageSample::itemKey, r -> "unused",
-                Types.STRING);
+            int batchSize, int batchesPerSlice, int parallelism, int subtask) throws Exception {
+        var operator = new ItemEmbedder(new EmbedderSettings(DeviceSpec.parse("cpu"), batchSize,
+                Duration.ofMillis(50), batchesPerSlice));
+        return new KeyedTwoInputStreamOperatorTestHarness<>(operator, ImageSample::itemKey,
+                (ModelRelease r) -> "unused", Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ImageSample, ModelRelease, ItemEmbedding> opened(
+            int batchSize, int batchesPerSlice) throws Exception {
+        var h = harness(batchSize, batchesPerSlice, 1, 0);
         h.setup();
         h.open();
         return h;
     }
 
+    private static int pending(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) {
+        return ((ItemEmbedder) h.getOperator()).pendingRefresh();
+    }
+
+    /** Moves the clock one millisecond: at most one slice of a running pass runs. */
+    private static void tick(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) throws Exception {
+        h.setProcessingTime(h.getProcessingTime() + 1);
+    }
+
+    private static void finishPasses(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) throws Exception {
+        for (int i = 0; i < 1000 && pending(h) > 0; i++) {
+            tick(h);
+        }
+        assertThat(pending(h)).as("the passes end").isZero();
+    }
+
+    private static List<String> pairs(List<ItemEmbedding> out) {
+        return out.stream().map(e -> e.itemId + "@" + e.modelVersion).toList();
+    }
+
     @Test
     void embedsStoredItemsOnTheFirstVersionThenNewItemsInBatchesThenReembedsOnTheNext() throws Exception {
-        try (CatalogTrainer trainer = CatalogTrainer.create("shoes", Batches.settings(1), 0);
-                var h = harness(3)) {
+        try (var h = opened(3, 4)) {
             for (int i = 0; i < 4; i++) {
                 h.processElement1(item("a" + i, i % 2), 0);
             }
             assertThat(h.extractOutputValues()).as("no model yet, nothing to embed with").isEmpty();
 
-            trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
-            ModelRelease v1 = trainer.publish(1);
             h.processElement2(v1, 0);
-            assertThat(h.extractOutputValues()).extracting(e -> e.itemId + "@" + e.modelVersion)
-                    .containsExactlyInAnyOrder("a0@1", "a1@1", "a2@1", "a3@1");
+            finishPasses(h);
+            assertThat(pairs(h.extractOutputValues())).containsExactlyInAnyOrder("a0@1", "a1@1", "a2@1", "a3@1");
 
             h.processElement1(item("b0", 0), 0);
             h.processElement1(item("b1", 1), 0);
@@ -69,10 +116,9 @@ class ItemEmbedderTest {
             h.setProcessingTime(1000); // the batch's delay has passed: embedded alone
             assertThat(h.extractOutputValues()).hasSize(8);
 
-            trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
-            ModelRelease v2 = trainer.publish(2);
             h.processElement2(v2, 0);
             h.processElement2(v1, 0); // a stale version changes nothing
+            finishPasses(h);
             List<ItemEmbedding> out = h.extractOutputValues();
             assertThat(out).hasSize(16);
             assertThat(out.subList(8, 16)).allSatisfy(e -> assertThat(e.modelVersion).isEqualTo(2));
@@ -83,30 +129,146 @@ class ItemEmbedderTest {
     }
 
     @Test
-    void itemsWaitingForTheirBatchSurviveASnapshot() throws Exception {
-        try (CatalogTrainer trainer = CatalogTrainer.create("shoes", Batches.settings(1), 0)) {
-            trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
-            ModelRelease v1 = trainer.publish(1);
-            org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-            try (var h = harness(10)) {
-                h.processElement2(v1, 0);
-                h.processElement1(item("x", 0), 0);
-                h.processElement1(item("y", 1), 0);
-                snapshot = h.snapshot(1, 1);
-                assertThat(h.extractOutputValues()).isEmpty();
+    void aPassRunsInSlicesAndAPendingItemThatArrivesIsEmbeddedOnce() throws Exception {
+        try (var h = opened(2, 1)) {
+            for (int i = 0; i < 6; i++) {
+                h.processElement1(item("a" + i, i % 2), 0);
             }
-            var operator = new CoBroadcastWithKeyedOperator<>(
-                    new ItemEmbedder(new EmbedderSettings(DeviceSpec.parse("cpu"), 10, Duration.ofMillis(50))),
-                    List.of(ItemEmbedder.MODELS));
-            try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(operator, ImageSample::itemKey,
-                    (ModelRelease r) -> "unused", Types.STRING)) {
+            h.processElement2(v1, 0);
+            assertThat(h.extractOutputValues()).as("the release only starts the pass").isEmpty();
+            tick(h);
+            List<String> firstSlice = h.extractOutputValues().stream().map(e -> e.itemId).toList();
+            assertThat(firstSlice).as("one slice of one batch").hasSize(2);
+            assertThat(pending(h)).isEqualTo(4);
+
+            // between slices records go through: two of the pending items arrive again and fill a batch
+            List<String> stillPending = new ArrayList<>(List.of("a0", "a1", "a2", "a3", "a4", "a5"));
+            stillPending.removeAll(firstSlice);
+            h.processElement1(item(stillPending.get(0), 0), 0);
+            h.processElement1(item(stillPending.get(1), 1), 0);
+            assertThat(pending(h)).isEqualTo(2);
+            assertThat(h.extractOutputValues()).hasSize(4);
+
+            finishPasses(h);
+            assertThat(pairs(h.extractOutputValues())).hasSize(6).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrder("a0@1", "a1@1", "a2@1", "a3@1", "a4@1", "a5@1");
+        }
+    }
+
+    @Test
+    void aNewerVersionDuringAPassRestartsItAtTheNewestVersion() throws Exception {
+        try (var h = opened(2, 1)) {
+            for (int i = 0; i < 6; i++) {
+                h.processElement1(item("a" + i, i % 2), 0);
+            }
+            h.processElement2(v1, 0);
+            tick(h);
+            h.processElement2(v2, 0);
+            finishPasses(h);
+            List<String> out = pairs(h.extractOutputValues());
+            assertThat(out).doesNotHaveDuplicates();
+            assertThat(out.stream().filter(p -> p.endsWith("@1"))).as("the slice done before v2").hasSize(2);
+            assertThat(out.stream().filter(p -> p.endsWith("@2")))
+                    .containsExactlyInAnyOrder("a0@2", "a1@2", "a2@2", "a3@2", "a4@2", "a5@2");
+        }
+    }
+
+    @Test
+    void aSnapshotMidPassOnRocksDbResumesWithTheRemainingItemsOnly() throws Exception {
+        OperatorSubtaskState snapshot;
+        List<String> before;
+        try (var h = harness(2, 1, 1, 0)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.setup();
+            h.open();
+            for (int i = 0; i < 7; i++) {
+                h.processElement1(item("a" + i, i % 2), 0);
+            }
+            h.processElement2(v1, 0);
+            tick(h);
+            tick(h);
+            before = pairs(h.extractOutputValues());
+            assertThat(before).hasSize(4);
+            snapshot = h.snapshot(1, 10);
+        }
+        try (var restored = harness(2, 1, 1, 0)) {
+            restored.setStateBackend(new EmbeddedRocksDBStateBackend());
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            assertThat(pending(restored)).isEqualTo(3);
+            finishPasses(restored);
+            List<String> all = new ArrayList<>(before);
+            all.addAll(pairs(restored.extractOutputValues()));
+            assertThat(all).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrder("a0@1", "a1@1", "a2@1", "a3@1", "a4@1", "a5@1", "a6@1");
+        }
+    }
+
+    @Test
+    void afterRescalingEachSubtaskKeepsOnlyThePendingItemsOfItsKeyGroups() throws Exception {
+        OperatorSubtaskState snapshot;
+        List<String> before;
+        int items = 20;
+        try (var h = opened(2, 1)) {
+            for (int i = 0; i < items; i++) {
+                h.processElement1(item("a" + i, i % 2), 0);
+            }
+            h.processElement2(v1, 0);
+            tick(h);
+            before = pairs(h.extractOutputValues());
+            snapshot = h.snapshot(1, 10);
+        }
+        List<String> all = new ArrayList<>(before);
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot,
+                    MAX_PARALLELISM, 1, 2, subtask);
+            try (var restored = harness(2, 1, 2, subtask)) {
                 restored.setup();
-                restored.initializeState(snapshot);
+                restored.initializeState(part);
                 restored.open();
-                restored.setProcessingTime(1000);
-                assertThat(restored.extractOutputValues()).extracting(e -> e.itemId + "@" + e.modelVersion)
-                        .containsExactlyInAnyOrder("x@1", "y@1");
+                assertThat(pending(restored)).as("subtask %d has part of the pass", subtask)
+                        .isBetween(1, items - before.size() - 1);
+                finishPasses(restored);
+                all.addAll(pairs(restored.extractOutputValues()));
             }
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            expected.add("a" + i + "@1");
+        }
+        assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void itemsWaitingForTheirBatchSurviveASnapshot() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = opened(10, 4)) {
+            h.processElement2(v1, 0);
+            h.processElement1(item("x", 0), 0);
+            h.processElement1(item("y", 1), 0);
+            snapshot = h.snapshot(1, 1);
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+        try (var restored = harness(10, 4, 1, 0)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(1000);
+            assertThat(pairs(restored.extractOutputValues())).containsExactlyInAnyOrder("x@1", "y@1");
+        }
+    }
+
+    @Test
+    void boundedInputThatEndsMidPassFinishesThePass() throws Exception {
+        try (var h = opened(2, 1)) {
+            for (int i = 0; i < 5; i++) {
+                h.processElement1(item("a" + i, i % 2), 0);
+            }
+            h.processElement2(v1, 0);
+            h.endAllInputs();
+            h.getOperator().finish();
+            assertThat(pairs(h.extractOutputValues())).doesNotHaveDuplicates().hasSize(5);
         }
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks, each against a baseline measured in the same run. Without a subcommand, runs "
                 + "`bench step` with its defaults."},
         subcommands = {BenchStepCommand.class, BenchGrowthCommand.class, BenchStreamingCommand.class,
-                BenchFreshnessCommand.class})
+                BenchFreshnessCommand.class, BenchEmbedCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -92,9 +92,9 @@ public final class StreamsynthJob {
         if (withEmbedder) {
             DataStream<ItemEmbedding> embeddings = DataStreamUtils
                     .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
-                    .connect(releases.broadcast(ItemEmbedder.MODELS))
-                    .process(new ItemEmbedder(c.embedder()))
-                    .name("embedder").uid("embedder");
+                    .connect(releases.broadcast())
+                    .transform("embedder", TypeInformation.of(ItemEmbedding.class), new ItemEmbedder(c.embedder()))
+                    .uid("embedder");
             embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
                     .name("embeddings sink").uid("embeddings-sink");
         }
