@@ -14,7 +14,8 @@ import java.util.Set;
  * handed out in slices so that the operator can process records and checkpoint barriers between them.
  *
  * <p>A pass always targets the catalog's newest version. A newer version restarts the pass over every
- * item of the catalog, the ones done at the older version included; an item that arrives while it
+ * item of the catalog, the ones done at the older version included (after the ones it had not
+ * reached); an item that arrives while it
  * waits is embedded on arrival at the newest version and leaves the pass, so no item is embedded
  * twice at one version.
  */
@@ -27,11 +28,19 @@ final class RefreshPasses {
 
     private final Map<String, Set<String>> pending = new LinkedHashMap<>();
 
-    /** Starts (or restarts) the pass of a catalog over these item keys. */
+    /**
+     * Starts (or restarts) the pass of a catalog over these item keys. The items the interrupted pass
+     * had not reached yet come first: they hold the oldest embeddings, and when versions come faster
+     * than a pass over the catalog takes, restarting from the top would leave the same tail of the
+     * key order stale for ever.
+     */
     void start(String catalog, Collection<String> keys) {
-        pending.remove(catalog); // re-inserted last, so the other catalogs' passes get their turn first
-        if (!keys.isEmpty()) {
-            pending.put(catalog, new LinkedHashSet<>(keys));
+        // removed and re-inserted last, so the other catalogs' passes get their turn first
+        Set<String> unreached = pending.remove(catalog);
+        Set<String> next = unreached == null ? new LinkedHashSet<>() : unreached;
+        next.addAll(keys);
+        if (!next.isEmpty()) {
+            pending.put(catalog, next);
         }
     }
 

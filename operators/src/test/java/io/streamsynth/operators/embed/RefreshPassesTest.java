@@ -67,6 +67,16 @@ class RefreshPassesTest {
     }
 
     @Test
+    void aNewerVersionTakesTheItemsTheInterruptedPassHadNotReachedFirst() {
+        RefreshPasses passes = new RefreshPasses();
+        passes.start("a", keys("a", 6));
+        passes.next(4); // a/0..a/3 done at the older version
+        passes.start("a", keys("a", 6));
+        assertThat(passes.next(2).keys()).containsExactly("a/4", "a/5");
+        assertThat(passes.next(10).keys()).containsExactly("a/0", "a/1", "a/2", "a/3");
+    }
+
+    @Test
     void aSnapshotRebuildsTheSamePendingSet() {
         RefreshPasses passes = new RefreshPasses();
         passes.start("a", keys("a", 3));
