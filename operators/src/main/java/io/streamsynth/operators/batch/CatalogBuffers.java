@@ -11,11 +11,11 @@ import java.util.Random;
 /**
  * Buffers one catalog's training samples and builds its batches: keeps the index and the store in
  * step, evicts classes, and carries out the decisions of {@link BatchComposer}. Plain Java over a
- * {@link SampleStore}, so the Flink function only loads and saves the index.
+ * {@link SampleStore}, so the Flink operator only has to keep the index.
  *
- * <p>State touched per sample: the index (by the caller), one class's slots (get and put), one
- * pixel entry (put); an eviction removes the evicted class's entries; a batch reads P slots and
- * P*K pixel entries and writes back the P slots it marked trained.
+ * <p>State touched per sample: one class's slots (get and put), one pixel entry (put); an eviction
+ * removes the evicted class's entries; a batch reads P slots and P*K pixel entries and writes back
+ * the P slots it marked trained. The index is the caller's to load and save.
  */
 public final class CatalogBuffers {
     private final BatchPolicy policy;

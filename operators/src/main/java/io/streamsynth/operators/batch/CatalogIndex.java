@@ -4,11 +4,12 @@ import java.util.Arrays;
 
 /**
  * The per-catalog index of the batch builder: one {@link ClassSummary} per buffered class, the
- * catalog's image shape, and the counters that order updates and seed batches. It is read and
- * written once per event, so it holds a few numbers per class and never per-sample data.
+ * catalog's image shape, and the counters that order updates and seed batches. Every event needs
+ * all of it, so the builder keeps it on the heap and writes it to state at each checkpoint; it holds
+ * a few numbers per class and never per-sample data.
  *
  * <p>A Flink POJO. Classes are an array rather than a map so that Flink's own serializers cover
- * every field (no Kryo fallback); lookups scan it, which is cheap next to (de)serializing it.
+ * every field (no Kryo fallback); lookups scan it, which is cheap next to a sample's state access.
  */
 public class CatalogIndex {
     public ClassSummary[] classes = new ClassSummary[0];

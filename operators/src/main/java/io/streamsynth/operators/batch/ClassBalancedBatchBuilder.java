@@ -2,7 +2,10 @@ package io.streamsynth.operators.batch;
 
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -10,14 +13,18 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns a catalog's stream of labelled images into class-balanced P x K training batches, keyed by
- * catalog.
+ * catalog: an operator for {@code keyBy(catalog).transform(...)}, so that it can keep each
+ * catalog's index on the heap between checkpoints (see State).
  *
  * <h2>Batch policy</h2>
  * <ul>
@@ -48,8 +55,16 @@ import org.slf4j.LoggerFactory;
  * <h2>State (keyed by catalog; RocksDB-friendly)</h2>
  * A small {@link CatalogIndex} value (a few numbers per class), one {@link ClassSlots} map entry per
  * class (fresh flags and ingest times, a few bytes per slot), and one pixel map entry per buffered
- * sample. A sample reads and writes the index, its class's slots and one pixel entry; only a batch
- * reads P*K pixel entries. All three have Flink's own serializers, never Kryo.
+ * sample. A sample reads and writes its class's slots and one pixel entry; only a batch reads P*K
+ * pixel entries. All three have Flink's own serializers, never Kryo.
+ *
+ * <p>The index is the exception: every sample needs all of it, and with a thousand classes
+ * (de)serializing it for every sample held the builder to a few hundred samples a second. So each
+ * catalog's index stays on the heap between samples, is loaded from state the first time a catalog
+ * shows up (after a restore too), and is written back in {@link #snapshotState} for the catalogs
+ * that changed since the last snapshot. Flink calls that before it snapshots the keyed state
+ * backend, so every checkpoint holds the index that matches its slots and pixels. The trainer keeps
+ * its models the same way.
  *
  * <h2>Metrics</h2>
  * Counters {@code batchesBuilt}, {@code samplesBuffered}, {@code samplesRejected},
@@ -57,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * ingest of a batch's oldest fresh sample to the batch); gauges {@code bufferedClasses} and
  * {@code bufferedSamples} of the catalog this subtask buffered a sample for last.
  */
-public class ClassBalancedBatchBuilder extends KeyedProcessFunction<String, ImageSample, TrainerInput> {
+public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInput>
+        implements OneInputStreamOperator<ImageSample, TrainerInput> {
+    private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ClassBalancedBatchBuilder.class);
 
     static final TypeInformation<CatalogIndex> INDEX_TYPE = TypeInformation.of(CatalogIndex.class);
@@ -79,6 +96,11 @@ public class ClassBalancedBatchBuilder extends KeyedProcessFunction<String, Imag
     private final BatchPolicy policy;
 
     private transient ValueState<CatalogIndex> index;
+    private transient TypeSerializer<CatalogIndex> indexSerializer;
+    /** The index of every catalog this subtask has seen since it started, as of the last sample. */
+    private transient Map<String, CatalogIndex> indexes;
+    /** Catalogs whose index changed since the last snapshot wrote it to state. */
+    private transient Set<String> changed;
     private transient CatalogBuffers buffers;
     private transient BatchBuilderMetrics metrics;
 
@@ -90,38 +112,76 @@ public class ClassBalancedBatchBuilder extends KeyedProcessFunction<String, Imag
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        index = getRuntimeContext().getState(indexState());
-        MapState<String, ClassSlots> slots = getRuntimeContext().getMapState(slotsState());
-        MapState<String, byte[]> pixels = getRuntimeContext().getMapState(pixelsState());
+    public void open() throws Exception {
+        super.open();
+        index = getPartitionedState(indexState());
+        MapState<String, ClassSlots> slots = getPartitionedState(slotsState());
+        MapState<String, byte[]> pixels = getPartitionedState(pixelsState());
+        indexSerializer = INDEX_TYPE.createSerializer(getExecutionConfig().getSerializerConfig());
+        indexes = new HashMap<>();
+        changed = new HashSet<>();
         buffers = new CatalogBuffers(policy, new StateSampleStore(slots, pixels));
-        metrics = new BatchBuilderMetrics(getRuntimeContext().getMetricGroup());
+        metrics = new BatchBuilderMetrics(getMetricGroup());
     }
 
     @Override
-    public void processElement(ImageSample sample, Context ctx, Collector<TrainerInput> out) throws Exception {
+    public void processElement(StreamRecord<ImageSample> element) throws Exception {
+        ImageSample sample = element.getValue();
         if (!sample.train) {
             return;
         }
         if (sample.heldOut) {
             metrics.heldOutForwarded.inc();
-            out.collect(TrainerInputs.heldOut(sample));
+            // replace keeps the input's timestamp on the output, as a process function's collector did
+            output.collect(element.replace(TrainerInputs.heldOut(sample)));
             return;
         }
-        CatalogIndex current = index.value();
-        if (current == null) {
-            current = new CatalogIndex();
-        }
-        CatalogBuffers.Outcome outcome = buffers.add(ctx.getCurrentKey(), current, sample);
+        String catalog = (String) getCurrentKey();
+        CatalogIndex current = indexFor(catalog);
+        CatalogBuffers.Outcome outcome = buffers.add(catalog, current, sample);
         if (outcome.buffered()) {
-            index.update(current);
+            changed.add(catalog);
         } else {
-            LOG.debug("Not buffering item {} of catalog {}: {}", sample.itemId, ctx.getCurrentKey(),
-                    outcome.rejection());
+            LOG.debug("Not buffering item {} of catalog {}: {}", sample.itemId, catalog, outcome.rejection());
         }
-        metrics.record(outcome, current, ctx.timerService().currentProcessingTime());
+        metrics.record(outcome, current, getProcessingTimeService().getCurrentProcessingTime());
         if (outcome.batch() != null) {
-            out.collect(outcome.batch());
+            output.collect(element.replace(outcome.batch()));
         }
+    }
+
+    /** The catalog's index, from the heap or else from state; the current key must be the catalog. */
+    private CatalogIndex indexFor(String catalog) throws Exception {
+        CatalogIndex current = indexes.get(catalog);
+        if (current == null) {
+            CatalogIndex saved = index.value();
+            // A copy, so that the heap backend's stored object never changes under a running
+            // asynchronous snapshot: only snapshotState puts a new value there.
+            current = saved == null ? new CatalogIndex() : indexSerializer.copy(saved);
+            indexes.put(catalog, current);
+        }
+        return current;
+    }
+
+    /** A copy of the catalog's index as the next sample would find it, or null if it has none. */
+    CatalogIndex indexOf(String catalog) throws Exception {
+        CatalogIndex current = indexes.get(catalog);
+        if (current == null) {
+            setCurrentKey(catalog);
+            current = index.value();
+        }
+        return current == null ? null : indexSerializer.copy(current);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        for (String catalog : changed) {
+            setCurrentKey(catalog);
+            // A copy for the same reason as in indexFor: the heap backend keeps the object itself
+            // and may serialize it after the next samples have changed the one on the heap.
+            index.update(indexSerializer.copy(indexes.get(catalog)));
+        }
+        changed.clear();
     }
 }

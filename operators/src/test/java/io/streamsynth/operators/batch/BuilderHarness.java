@@ -22,17 +22,16 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * {@link ClassBalancedBatchBuilder} in Flink's keyed operator test harness, with Kryo disabled
  * (as {@code pipeline.generic-types: false} would) so that any state falling back to a generic
- * serializer fails, and with a metric group that keeps what the function registers.
+ * serializer fails, and with a metric group that keeps what the operator registers.
  */
 final class BuilderHarness implements AutoCloseable {
     private final KeyedOneInputStreamOperatorTestHarness<String, ImageSample, TrainerInput> harness;
-    private final KeyedProcessOperator<String, ImageSample, TrainerInput> operator;
+    private final ClassBalancedBatchBuilder operator;
     private final MockEnvironment environment;
     private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
 
@@ -49,7 +48,7 @@ final class BuilderHarness implements AutoCloseable {
                 })
                 .setMaxParallelism(128)
                 .build();
-        operator = new KeyedProcessOperator<>(new ClassBalancedBatchBuilder(policy));
+        operator = new ClassBalancedBatchBuilder(policy);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, s -> s.catalog, Types.STRING, environment);
         if (backend != null) {
             harness.setStateBackend(backend);
@@ -108,11 +107,16 @@ final class BuilderHarness implements AutoCloseable {
         return metrics.get(name);
     }
 
+    /** The catalog's index as the builder works with it: on its heap, or in state before first use. */
     CatalogIndex index(String catalog) throws Exception {
+        return operator.indexOf(catalog);
+    }
+
+    /** The catalog's index as keyed state holds it, which only a snapshot brings up to date. */
+    CatalogIndex storedIndex(String catalog) throws Exception {
         operator.setCurrentKey(catalog);
         ValueState<CatalogIndex> state = operator.getPartitionedState(VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE, ClassBalancedBatchBuilder.indexState());
-        // A copy: the heap backend hands out the live object, which the next event would change.
         return copy(ClassBalancedBatchBuilder.INDEX_TYPE, state.value());
     }
 

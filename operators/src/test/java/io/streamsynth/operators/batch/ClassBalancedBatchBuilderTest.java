@@ -226,7 +226,7 @@ class ClassBalancedBatchBuilderTest {
     }
 
     @Test
-    void theFunctionSurvivesJavaSerializationAsInAJobGraph() throws Exception {
+    void theOperatorSurvivesJavaSerializationAsInAJobGraph() throws Exception {
         ClassBalancedBatchBuilder copy = InstantiationUtil.clone(new ClassBalancedBatchBuilder(BatchPolicy.of(2, 2, 1L)));
 
         assertThat(copy).isNotNull();

@@ -3,6 +3,7 @@ package io.streamsynth.pipeline.bench;
 import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.batch.ClassBalancedBatchBuilder;
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.TrainerInput;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -96,7 +98,9 @@ public final class StateFootprint {
             } else {
                 BatchPolicy policy = BatchPolicy.of(8, 8, 1).withMaxClasses(Math.max(classes,
                         BatchPolicy.DEFAULT_MAX_CLASSES));
-                samples.keyBy(s -> s.catalog).process(new ClassBalancedBatchBuilder(policy)).name("batch builder")
+                samples.keyBy(s -> s.catalog)
+                        .transform("batch builder", TypeInformation.of(TrainerInput.class),
+                                new ClassBalancedBatchBuilder(policy))
                         .sinkTo(new DiscardingSink<>());
             }
             long start = System.nanoTime();

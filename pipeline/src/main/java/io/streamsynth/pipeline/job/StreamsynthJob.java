@@ -78,8 +78,9 @@ public final class StreamsynthJob {
 
         DataStream<TrainerInput> batches = samples
                 .keyBy(s -> s.catalog, Types.STRING)
-                .process(new ClassBalancedBatchBuilder(c.batches()))
-                .name("batch builder").uid("batch-builder");
+                .transform("batch builder", TypeInformation.of(TrainerInput.class),
+                        new ClassBalancedBatchBuilder(c.batches()))
+                .uid("batch-builder");
 
         SingleOutputStreamOperator<ModelRelease> releases = batches
                 .keyBy(b -> b.catalog, Types.STRING)
