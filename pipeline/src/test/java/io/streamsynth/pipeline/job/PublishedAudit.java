@@ -79,38 +79,57 @@ final class PublishedAudit {
         }
     }
 
-    /** Items 0..items-1 of {@link GeneratedCatalog}: see {@link #assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(Collection)}. */
-    void assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(int items) {
+    /** Items 0..items-1 of {@link GeneratedCatalog}: see {@link #assertEveryItemAtTheNewestVersionInOrderOnce(Collection)}. */
+    void assertEveryItemAtTheNewestVersionInOrderOnce(int items) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             ids.add(GeneratedCatalog.itemId(i));
         }
-        assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(ids);
+        assertEveryItemAtTheNewestVersionInOrderOnce(ids);
     }
 
     /**
-     * These items (and no other) were each embedded at a run of consecutive versions ending at the
-     * newest, with no (item, version) twice.
+     * These items (and no other) were embedded at versions that strictly increase in the topic's
+     * order and end at the newest: no (item, version) twice, never an older version after a newer
+     * one (a consumer that keeps the last record per item ends at the newest model), none missing
+     * at the newest. A version may be absent for an item when a newer version superseded it before
+     * the embedder's re-embedding pass reached that item (see RefreshPasses): the pass then goes on
+     * at the newer version, so an intermediate version's pass never completed.
      */
-    void assertEveryItemEmbeddedOnceAtEachVersionUpToTheNewest(Collection<String> itemIds) {
+    void assertEveryItemAtTheNewestVersionInOrderOnce(Collection<String> itemIds) {
         long newest = newestVersion();
         assertThat(versionsByItem.keySet()).as("items embedded").containsExactlyInAnyOrderElementsOf(itemIds);
         Map<String, List<Long>> broken = new HashMap<>();
         versionsByItem.forEach((item, versions) -> {
-            boolean contiguous = versions.get(versions.size() - 1) == newest;
+            boolean ordered = versions.get(versions.size() - 1) == newest;
             for (int i = 1; i < versions.size(); i++) {
-                contiguous &= versions.get(i) == versions.get(i - 1) + 1;
+                ordered &= versions.get(i) > versions.get(i - 1);
             }
-            if (!contiguous) {
+            if (!ordered) {
                 broken.put(item, versions);
             }
         });
-        assertThat(broken).as("items whose versions are not consecutive, once each, up to v%d", newest).isEmpty();
+        assertThat(broken).as("items whose versions do not strictly increase up to v%d", newest).isEmpty();
+    }
+
+    /** Versions that some item skipped (a newer version superseded them during their pass). */
+    long versionsSkippedBySomeItem() {
+        long newest = newestVersion();
+        java.util.Set<Long> skipped = new java.util.TreeSet<>();
+        versionsByItem.values().forEach(versions -> {
+            for (long v = versions.get(0); v <= newest; v++) {
+                if (!versions.contains(v)) {
+                    skipped.add(v);
+                }
+            }
+        });
+        return skipped.size();
     }
 
     String figures() {
         return "versions 1.." + newestVersion() + " (" + checkpoints.size() + " checkpoints), " + embeddings
                 + " embeddings of " + versionsByItem.size() + " items, " + resumedVersions()
-                + " versions with a resumed_from lineage";
+                + " versions with a resumed_from lineage, " + versionsSkippedBySomeItem()
+                + " versions superseded during their re-embedding pass";
     }
 }
