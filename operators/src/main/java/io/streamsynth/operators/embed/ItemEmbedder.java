@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The embedder: input 1 is keyed by item ({@link ImageSample#itemKey}), input 2 carries every model
  * release broadcast to all subtasks. It keeps each item's image in keyed state, embeds a new item
  * with its catalog's newest model, and re-embeds every stored item of a catalog when a new version
- * arrives: one embedding per item per version.
+ * arrives: at most one embedding per item per version (a version superseded during its pass is
+ * skipped for the items the pass had not reached; the newer version's pass covers them).
  *
  * <p>The re-embedding pass runs in slices of a few batches, each scheduled as a processing-time
  * callback, so records, timers and checkpoint barriers are processed between slices instead of
