@@ -56,8 +56,12 @@ public final class BenchEmbedCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long checkpointIntervalMillis = Math.round(new JobOptions().checkpointIntervalSeconds * 1000);
 
-    @Option(names = "--threads", description = "PyTorch threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
-    int threads = 0;
+    // One thread, as the quickstart runs each operator and as the other benches time: with one intra-op
+    // thread per core, PyTorch's two threads wait on each other whenever another thread of the job
+    // takes a core, which the bare side in an otherwise idle thread never meets (docs/BENCHMARKS.md).
+    @Option(names = "--threads", description = "PyTorch intra-op threads on both sides, 0 = one per core "
+            + "(default: ${DEFAULT-VALUE}).")
+    int threads = 1;
 
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
