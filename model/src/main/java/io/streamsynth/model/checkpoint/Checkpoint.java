@@ -34,6 +34,11 @@ public record Checkpoint(CheckpointMetadata metadata, byte[] weights, byte[] opt
         return new Checkpoint(metadata.withWeightsSha256(Sha256.hex(weights)), weights, optimizerState);
     }
 
+    /** The same checkpoint with this lineage; the weights are unchanged, so their digest still holds. */
+    public Checkpoint withLineage(java.util.Map<String, Object> lineage) {
+        return new Checkpoint(metadata.withLineage(lineage), weights, optimizerState);
+    }
+
     /**
      * Throws unless the weights hash to the digest the metadata records.
      *

@@ -168,8 +168,7 @@ public final class CatalogTrainer implements AutoCloseable {
         // an optional lineage entry: readers that do not know it ignore it, as with resumed_from_*
         Map<String, Object> lineage = new LinkedHashMap<>(resumedFrom);
         lineage.put(FRESHNESS_KEY, lastFreshness.toMap());
-        checkpoint = Checkpoint.of(checkpoint.metadata().withLineage(lineage), checkpoint.weights(),
-                checkpoint.optimizerState());
+        checkpoint = checkpoint.withLineage(lineage);
         resumedFrom = Map.of();
         ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
                 oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint));
