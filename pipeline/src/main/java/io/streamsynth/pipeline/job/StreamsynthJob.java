@@ -34,7 +34,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** Wires the job graph of DESIGN.md: decode, batch, train, embed, and the three exactly-once Kafka sinks. */
+/**
+ * Wires the job graph drawn in the README ("Data flow"): decode, drop duplicates, batch, train, embed,
+ * and the three exactly-once Kafka sinks.
+ */
 public final class StreamsynthJob {
     /** Kafka brokers abort transactions older than this by default (15 min); stay under it. */
     private static final String TRANSACTION_TIMEOUT_MS = "600000";
