@@ -116,8 +116,7 @@ public final class KafkaPreflight {
                     + "sasl.mechanism in " + propertiesSource);
         }
         if (cause instanceof SslAuthenticationException) {
-            return failure("the TLS handshake with Kafka failed (" + describe(cause) + "): check the ssl.* settings in "
-                    + propertiesSource);
+            return failure(TlsHandshakeFailure.describe(cause, bootstrapServers, clientProperties, propertiesSource));
         }
         if (cause instanceof AuthenticationException) {
             return failure("Kafka refused the authentication (" + describe(cause) + "): check the security settings in "
