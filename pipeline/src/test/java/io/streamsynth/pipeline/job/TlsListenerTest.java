@@ -76,4 +76,22 @@ class TlsListenerTest {
         System.err.printf("[figures] wrong truststore: 4 commands refused in %.1f s; train said: %s%n",
                 (System.nanoTime() - start) / 1e9, runs.get("train").err().strip());
     }
+
+    @Test
+    @Timeout(120)
+    void aWrongTruststorePasswordStopsEachCommandWithOneLine() throws Exception {
+        String wrong = "wrong-" + ca.password();
+        Path file = SecureKafka.write(SecureKafka.sslClient(ca.truststore(), wrong),
+                dir.resolve("wrong-truststore-password.properties"));
+
+        Map<String, CommandRun> runs = EachKafkaCommand.run(kafka.bootstrapServers(), file,
+                Files.createDirectories(dir.resolve("wrong-password")));
+
+        EachKafkaCommand.assertEachRefusedInOneLine(runs, "error: the Kafka client properties in " + file
+                + " are not usable: Failed to load SSL keystore " + ca.truststore() + " of type PKCS12 (IOException: ",
+                "password was incorrect): check ssl.truststore.location, ssl.truststore.password and "
+                        + "ssl.truststore.type in " + file);
+        runs.values().forEach(run -> assertThat(run.out() + run.err()).doesNotContain(wrong));
+        System.err.printf("[figures] wrong truststore password: train said: %s%n", runs.get("train").err().strip());
+    }
 }

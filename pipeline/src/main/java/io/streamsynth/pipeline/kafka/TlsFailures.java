@@ -11,14 +11,15 @@ import java.util.Properties;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * Says in one line why a TLS handshake with Kafka failed and which setting to change. Kafka's
+ * Says in one line why TLS with Kafka failed and which setting to change: a key or trust store the
+ * client cannot load, or a handshake the JDK or the broker refused. For the handshake, Kafka's
  * {@code SslAuthenticationException} only says "SSL handshake failed"; the reason is further down
  * its causes, in the JDK's certificate path checks (PKIX, RFC 5280 section 6): a broker
  * certificate no authority in the truststore signed, one outside its validity period, one that
  * does not name the host, or an alert the broker sent (e.g. it wants a client certificate).
  */
-final class TlsHandshakeFailure {
-    private TlsHandshakeFailure() {}
+final class TlsFailures {
+    private TlsFailures() {}
 
     /**
      * @param failure the exception Kafka's client reported, with its causes
@@ -26,7 +27,7 @@ final class TlsHandshakeFailure {
      * @param source where those properties came from, e.g. the file's path
      * @return the reason and the remedy, without a leading "error:"
      */
-    static String describe(Throwable failure, String bootstrapServers, Properties client, String source) {
+    static String handshake(Throwable failure, String bootstrapServers, Properties client, String source) {
         String prefix = "the TLS handshake with Kafka at " + bootstrapServers + " failed: ";
         CertPathValidatorException invalid = find(failure, CertPathValidatorException.class);
         CertificateExpiredException expired = find(failure, CertificateExpiredException.class);
@@ -59,6 +60,33 @@ final class TlsHandshakeFailure {
         Throwable root = root(failure);
         return prefix + root.getClass().getSimpleName() + " (" + message(root) + "): check the ssl.* settings in "
                 + source;
+    }
+
+    /**
+     * The reason a Kafka client could not be created when it is a store it could not load (a wrong
+     * password, a missing file, a wrong type), or null when it is something else.
+     *
+     * @param failure what creating the client threw, with its causes
+     * @return the reason and the remedy, without a leading "error:"
+     */
+    static String storeNotLoaded(Throwable failure, Properties client, String source) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // Kafka's DefaultSslEngineFactory says "keystore" for the truststore too; the path tells them apart
+            if (t.getMessage() != null && t.getMessage().startsWith("Failed to load SSL keystore")) {
+                String store = mentions(t.getMessage(), client.get("ssl.truststore.location")) ? "truststore"
+                        : "keystore";
+                String cause = t.getCause() == null ? "" : " (" + t.getCause().getClass().getSimpleName() + ": "
+                        + message(t.getCause()) + ")";
+                return "the Kafka client properties in " + source + " are not usable: " + message(t) + cause
+                        + ": check ssl." + store + ".location, ssl." + store + ".password and ssl." + store
+                        + ".type in " + source;
+            }
+        }
+        return null;
+    }
+
+    private static boolean mentions(String message, Object location) {
+        return location != null && !location.toString().isBlank() && message.contains(location.toString());
     }
 
     private static String truststore(Properties client) {
