@@ -1,14 +1,20 @@
 package io.streamsynth.pipeline.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamsynth.pipeline.cli.CommandRun;
 import io.streamsynth.pipeline.cli.EachKafkaCommand;
+import io.streamsynth.pipeline.kafka.KafkaPreflight;
+import io.streamsynth.pipeline.kafka.KafkaPreflightException;
 import io.streamsynth.pipeline.kafka.SecureKafka;
 import io.streamsynth.pipeline.kafka.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A broker whose only client listener is TLS ({@code SSL}), its certificate signed by an authority
  * made for the test: with a truststore holding that authority the whole job and every command
- * run over it; with a truststore of another authority each command stops in its pre-flight with
- * one line that names the truststore.
+ * run over it; with a truststore of another authority, or a wrong truststore password, each
+ * command stops in its pre-flight with one line that names the truststore; a client without TLS
+ * settings is never answered, and the pre-flight says so within its timeout.
  */
 class TlsListenerTest {
     private static TestCertificates ca;
@@ -93,5 +100,17 @@ class TlsListenerTest {
                         + "ssl.truststore.type in " + file);
         runs.values().forEach(run -> assertThat(run.out() + run.err()).doesNotContain(wrong));
         System.err.printf("[figures] wrong truststore password: train said: %s%n", runs.get("train").err().strip());
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientWithoutTlsSettingsIsNeverAnswered() {
+        KafkaPreflight plain = new KafkaPreflight(kafka.bootstrapServers(), new Properties(), "nothing",
+                Duration.ofSeconds(3));
+
+        assertThatThrownBy(() -> plain.check(List.of()))
+                .isInstanceOf(KafkaPreflightException.class)
+                .hasMessage("Kafka at " + kafka.bootstrapServers() + " did not answer within 3 s: check "
+                        + "--bootstrap-servers, and security.protocol in nothing");
     }
 }
