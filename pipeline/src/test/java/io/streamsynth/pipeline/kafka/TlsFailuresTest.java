@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reasons a broker test cannot easily stage, as the JDK and Kafka chain them: a certificate
- * that does not name the host, an alert from the broker, a reason the description does not know,
+ * that does not name the host or is not valid yet, an alert from the broker, a reason the description does not know,
  * a truststore that is not set, a keystore that cannot be loaded. The untrusted authority, the
  * expired certificate and a wrong truststore password are shown against real brokers
  * ({@code TlsListenerTest}, {@code ExpiredCertificateTest}).
@@ -51,6 +51,16 @@ class TlsFailuresTest {
                 .isEqualTo("the TLS handshake with Kafka at kafka-1:9093 failed: the broker's certificate has expired "
                         + "(validity check failed): the broker needs a renewed certificate (or this machine's clock is "
                         + "wrong); no setting in client.properties can fix that");
+    }
+
+    @Test
+    void aCertificateNotValidYetPointsAtTheClocks() {
+        Throwable failure = kafkaSays(new SSLHandshakeException("PKIX path validation failed"),
+                new java.security.cert.CertificateNotYetValidException("NotBefore: Tue Dec 01 10:00:00 UTC 2026"));
+
+        assertThat(TlsFailures.handshake(failure, KAFKA, new Properties(), "client.properties"))
+                .isEqualTo("the TLS handshake with Kafka at kafka-1:9093 failed: the broker's certificate is not valid "
+                        + "yet (NotBefore: Tue Dec 01 10:00:00 UTC 2026): check this machine's clock and the broker's");
     }
 
     @Test
