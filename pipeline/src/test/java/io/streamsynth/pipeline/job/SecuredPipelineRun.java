@@ -14,7 +14,6 @@ import io.streamsynth.pipeline.kafka.TopicSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Properties;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -66,8 +65,9 @@ final class SecuredPipelineRun {
         long newest;
         long versions;
         try (PipelineWatcher watcher = new PipelineWatcher(bootstrapServers, client, config.topics())) {
-            CommandRun produce = command("produce", "--bootstrap-servers", bootstrapServers, "--kafka-properties",
-                    clientFile.toString(), "--image-folder", images.toString(), "--catalog", "secured", secret);
+            CommandRun produce = succeeds(secret, "produce", "--bootstrap-servers", bootstrapServers,
+                    "--kafka-properties", clientFile.toString(), "--image-folder", images.toString(), "--catalog",
+                    "secured");
             assertThat(produce.out()).contains("sent " + ITEMS + " events");
 
             newest = Waiting.untilQuietAndEmbedded(watcher, ITEMS, Duration.ofSeconds(240));
@@ -82,15 +82,15 @@ final class SecuredPipelineRun {
             Waiting.stop(job);
         }
 
-        CommandRun evaluate = command("evaluate", "--bootstrap-servers", bootstrapServers, "--kafka-properties",
-                clientFile.toString(), "--catalog", "secured", secret);
+        CommandRun evaluate = succeeds(secret, "evaluate", "--bootstrap-servers", bootstrapServers,
+                "--kafka-properties", clientFile.toString(), "--catalog", "secured");
         JsonNode scores = new ObjectMapper().readTree(evaluate.out());
         assertThat(scores.get("version").asLong()).isEqualTo(newest);
         assertThat(scores.get("items").asInt()).isEqualTo(ITEMS);
 
         Path model = dir.resolve("model");
-        CommandRun export = command("export", "--bootstrap-servers", bootstrapServers, "--kafka-properties",
-                clientFile.toString(), "--catalog", "secured", "--out", model.toString(), secret);
+        CommandRun export = succeeds(secret, "export", "--bootstrap-servers", bootstrapServers,
+                "--kafka-properties", clientFile.toString(), "--catalog", "secured", "--out", model.toString());
         assertThat(export.out()).startsWith("exported catalog secured version " + newest + " ");
         JsonNode metadata = new ObjectMapper().readTree(Files.readString(Path.of(model + ".json")));
         assertThat(metadata.get("model_version").asLong()).isEqualTo(newest);
@@ -98,13 +98,12 @@ final class SecuredPipelineRun {
         return new Outcome(newest, versions, (System.nanoTime() - start) / 1_000_000_000L);
     }
 
-    /** Runs a command that must succeed; the last argument is the secret (or null) it must not print. */
-    private static CommandRun command(String... argsAndSecret) {
-        String secret = argsAndSecret[argsAndSecret.length - 1];
-        CommandRun run = CommandRun.of(Arrays.copyOf(argsAndSecret, argsAndSecret.length - 1));
-        assertThat(run.exitCode()).as(argsAndSecret[0] + ": " + run.err()).isZero();
+    /** Runs a command that must exit 0 without printing {@code secret} (when not null). */
+    private static CommandRun succeeds(String secret, String... args) {
+        CommandRun run = CommandRun.of(args);
+        assertThat(run.exitCode()).as(args[0] + ": " + run.err()).isZero();
         if (secret != null) {
-            assertThat(run.out() + run.err()).as(argsAndSecret[0] + " output").doesNotContain(secret);
+            assertThat(run.out() + run.err()).as(args[0] + " output").doesNotContain(secret);
         }
         return run;
     }

@@ -24,10 +24,11 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A single-node in-JVM Kafka whose only listener for clients (and for the broker itself) is TLS:
- * either {@code SSL}, or {@code SASL_SSL} with {@code SCRAM-SHA-512} as the only mechanism. The
- * broker's key and certificate come from a {@link TestCertificates} keystore; it trusts that
- * authority for its connections to itself (transaction markers). The controller listener stays
- * PLAINTEXT and is never given to clients.
+ * either {@code SSL}, or {@code SASL_SSL} on which clients authenticate with
+ * {@code SCRAM-SHA-512} (the broker itself with PLAIN, see {@link #scram}). The broker's key and
+ * certificate come from a {@link TestCertificates} keystore; it trusts the authority for its
+ * connections to itself (transaction markers). The controller listener stays PLAINTEXT and is
+ * never given to clients.
  */
 public final class SecureKafka implements AutoCloseable {
     /** The test kit's name of the broker listener. */
@@ -60,7 +61,8 @@ public final class SecureKafka implements AutoCloseable {
      * with {@code user} and {@code password} as its one client user. The broker authenticates to
      * itself with PLAIN on the same listener, as a user with a random password that only it knows:
      * SCRAM users live in the metadata log, which Kafka's admin API writes only through a broker,
-     * so the broker cannot be a SCRAM user before it has started.
+     * so the broker cannot be a SCRAM user before it has started. PLAIN therefore stays enabled on
+     * the listener, but knows no user besides the broker.
      */
     public static SecureKafka scram(TestCertificates ca, Path keystore, String user, String password)
             throws Exception {
