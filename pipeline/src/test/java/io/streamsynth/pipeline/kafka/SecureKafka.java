@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -148,7 +149,7 @@ public final class SecureKafka implements AutoCloseable {
             try (Admin admin = Admin.create(p)) {
                 admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
                 return;
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
