@@ -58,8 +58,9 @@ public final class KafkaPreflight {
         try {
             admin = Admin.create(adminProperties());
         } catch (RuntimeException e) {
-            throw failure("the Kafka client properties in " + propertiesSource + " are not usable ("
-                    + describe(rootCause(e)) + ")");
+            String store = TlsFailures.storeNotLoaded(e, clientProperties, propertiesSource);
+            throw failure(store != null ? store : "the Kafka client properties in " + propertiesSource
+                    + " are not usable (" + describe(rootCause(e)) + ")");
         }
         try {
             await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMillis())).nodes());
@@ -116,8 +117,7 @@ public final class KafkaPreflight {
                     + "sasl.mechanism in " + propertiesSource);
         }
         if (cause instanceof SslAuthenticationException) {
-            return failure("the TLS handshake with Kafka failed (" + describe(cause) + "): check the ssl.* settings in "
-                    + propertiesSource);
+            return failure(TlsFailures.handshake(cause, bootstrapServers, clientProperties, propertiesSource));
         }
         if (cause instanceof AuthenticationException) {
             return failure("Kafka refused the authentication (" + describe(cause) + "): check the security settings in "
