@@ -45,8 +45,8 @@ public final class JobOptions {
     String groupId = "streamsynth";
 
     @Option(names = "--transactional-id-prefix",
-            description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: ${DEFAULT-VALUE}).")
-    String transactionalIdPrefix = "streamsynth";
+            description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: the job name).")
+    String transactionalIdPrefix;
 
     @Option(names = "--image-channels", description = "Channels every image must have (default: ${DEFAULT-VALUE}).")
     int channels = 1;
@@ -126,8 +126,18 @@ public final class JobOptions {
     @Mixin
     TrainingOptions trainingOptions = TrainingOptions.withDefaults("ms", "symm");
 
-    /** The validated job configuration. */
+    /** The validated job configuration, for a job named "streamsynth". */
     public JobConfig toConfig(String bootstrapServers) throws IOException {
+        return toConfig(bootstrapServers, "streamsynth");
+    }
+
+    /**
+     * The validated job configuration.
+     *
+     * @param jobName the Flink job name: without --transactional-id-prefix, the prefix derives from it,
+     *                so two jobs of different names never share their sinks' transactional ids
+     */
+    public JobConfig toConfig(String bootstrapServers, String jobName) throws IOException {
         Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, height, width,
                 embeddingSize, baseFilters);
         TrainingConfig training = trainingOptions.toConfig();
@@ -150,8 +160,18 @@ public final class JobOptions {
                         channels, height, width));
         return new JobConfig(bootstrapServers, clientProperties(),
                 new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic), groupId,
-                transactionalIdPrefix, limits, heldOutShare, batches, trainer, embedder,
+                transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits, heldOutShare,
+                batches, trainer, embedder,
                 seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes, duplicates());
+    }
+
+    /** The job name with anything but letters, digits, '.', '_' and '-' made a '-', as a transactional-id prefix. */
+    static String prefixOf(String jobName) {
+        String prefix = jobName == null ? "" : jobName.strip().replaceAll("[^A-Za-z0-9._-]+", "-");
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("--job-name must not be empty");
+        }
+        return prefix;
     }
 
     private DuplicateSettings duplicates() {

@@ -108,7 +108,8 @@ public final class QuickstartCommand implements Callable<Integer> {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
-            kafka.createTopics(TopicSetup.topics(config.topics(), 2));
+            kafka.createTopics(TopicSetup.topics(config.topics(), 2, config.limits().maxEventBytes(),
+                    config.maxChunkBytes()));
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
