@@ -8,6 +8,7 @@ import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
+import io.streamsynth.operators.train.IncompatibleStatePolicy;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.Topics;
@@ -116,6 +117,17 @@ public final class JobOptions {
     @Option(names = "--checkpoint-chunk-bytes", description = "Chunk size on the checkpoints topic (default: ${DEFAULT-VALUE}).")
     int checkpointChunkBytes = 512 * 1024;
 
+    /**
+     * Fail by default: a savepoint holds a model trained for hours or days, and a typo in
+     * --embedding-size must not throw it away silently; starting over is a choice made once, by flag.
+     */
+    @Option(names = "--on-incompatible-state", paramLabel = "new-lineage|fail",
+            description = "When a restored catalog's model or optimizer state does not fit --architecture, "
+                    + "--embedding-size, --base-filters, the image size or --optimizer: fail the job once (no "
+                    + "restarts) or start that catalog's model anew, recorded in the checkpoint's lineage "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String onIncompatibleState = "fail";
+
     @Option(names = "--seed", description = "Initial weights and batch choices (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -152,7 +164,8 @@ public final class JobOptions {
         }
         DeviceSpec deviceSpec = DeviceSpec.parse(device);
         TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
-                seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10);
+                seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10,
+                IncompatibleStatePolicy.parse(onIncompatibleState));
         EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
                 Duration.ofMillis(embedMaxDelayMillis));
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,

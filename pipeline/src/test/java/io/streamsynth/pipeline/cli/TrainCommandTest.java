@@ -56,6 +56,14 @@ class TrainCommandTest {
     }
 
     @Test
+    void unknownIncompatibleStatePolicyExitsTwoNamingTheFlag() {
+        CommandRun run = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--on-incompatible-state", "retry");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("error: --on-incompatible-state must be new-lineage or fail, got 'retry'");
+    }
+
+    @Test
     void missingBootstrapServersExitsTwoNamingTheFlag() {
         CommandRun run = CommandRun.of("train");
 
