@@ -32,10 +32,16 @@ final class VersionCoverage {
     private final Map<String, Map<Long, Position>> byItem = new HashMap<>();
     private final TreeMap<Long, Integer> itemsPerVersion = new TreeMap<>();
 
+    /** An item reached a version; where its record lies is not needed (it is at hand already). */
+    void add(String item, long version) {
+        add(item, version, null);
+    }
+
     void add(String item, long version, Position position) {
         Map<Long, Position> versions = byItem.computeIfAbsent(item, i -> new HashMap<>());
-        Position previous = versions.put(version, position);
-        if (previous == null) {
+        boolean seen = versions.containsKey(version);
+        versions.put(version, position);
+        if (!seen) {
             itemsPerVersion.merge(version, 1, Integer::sum);
         }
     }
