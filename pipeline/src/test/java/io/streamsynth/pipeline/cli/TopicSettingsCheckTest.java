@@ -72,10 +72,9 @@ class TopicSettingsCheckTest {
     }
 
     @Test
-    void createTopicsMakesTopicsThatTakeTheJobsLargerLimits() throws Exception {
+    void topicsMadeForTheJobsLargerLimitsPassTheCheck() throws Exception {
         Topics t = new Topics("big-images", "big-checkpoints", "big-embeddings", "big-dead-letters");
-        // --create-topics, then the job itself: the check must pass on what it created, so the run
-        // gets past it; --events of a job are unbounded, so stop at the first thing after the check
+        // the topics --create-topics makes for 4 MiB events and 16 MiB chunks (beyond the 8 MiB default)
         String[] flags = {"--max-event-bytes", Integer.toString(4 << 20), "--checkpoint-chunk-bytes",
             Integer.toString(16 << 20)};
         io.streamsynth.pipeline.kafka.TopicCreator.createMissing(kafka.bootstrapServers(), new Properties(),
