@@ -103,8 +103,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         JobKafkaSettings settings = JobKafkaSettings.of(config, env.getParallelism(),
                 KafkaClientOptions.source(job.kafkaProperties));
-        preflight.check(names, new JobSettingsCheck(settings,
-                JobSettingsCheck.defaultObservation(config.checkpointInterval())));
+        JobSettingsCheck check = new JobSettingsCheck(settings,
+                JobSettingsCheck.defaultObservation(config.checkpointInterval()));
+        preflight.check(names, check);
+        for (String skipped : check.skipped()) {
+            spec.commandLine().getErr().println("note: not compared, the cluster denied reading " + skipped);
+        }
         // the URI goes in as given: FlinkEnvironments takes a local Path, which cannot say s3:// or hdfs://
         Configuration conf = FlinkEnvironments.stateConfig(null);
         if (checkpoints != null) {

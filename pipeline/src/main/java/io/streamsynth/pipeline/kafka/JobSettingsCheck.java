@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /**
  * Compares the job's Kafka settings with each other and with what the brokers and topics report,
@@ -51,6 +52,7 @@ public final class JobSettingsCheck {
 
     private final JobKafkaSettings job;
     private final Duration observe;
+    private final List<String> skipped = new ArrayList<>();
 
     /**
      * @param observe how long to watch the transactions of the job's prefix for a live producer:
@@ -95,7 +97,12 @@ public final class JobSettingsCheck {
         Collection<Node> nodes = await.get(admin.describeCluster(new DescribeClusterOptions()).nodes());
         List<ConfigResource> brokers = nodes.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(n.id()))).toList();
-        Map<ConfigResource, Config> configs = await.get(admin.describeConfigs(brokers).all());
+        Optional<Map<ConfigResource, Config>> described = ifAllowed(await, admin.describeConfigs(brokers).all(),
+                "the brokers' transaction.max.timeout.ms");
+        if (described.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<ConfigResource, Config> configs = described.get();
         long lowest = Long.MAX_VALUE;
         String where = null;
         for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
@@ -245,7 +252,9 @@ public final class JobSettingsCheck {
             throws InterruptedException {
         String prefix = job.transactionalIdPrefix() + "-";
         Set<String> ids = new TreeSet<>();
-        for (TransactionListing t : await.get(admin.listTransactions().all())) {
+        Optional<Collection<TransactionListing>> listed = ifAllowed(await, admin.listTransactions().all(),
+                "the transactions of the prefix");
+        for (TransactionListing t : listed.orElse(List.of())) {
             if (t.transactionalId().startsWith(prefix)) {
                 ids.add(t.transactionalId());
             }
@@ -268,13 +277,36 @@ public final class JobSettingsCheck {
         return out;
     }
 
-    private static Map<String, Config> topicConfigs(Admin admin, Await await, List<String> names)
+    private Map<String, Config> topicConfigs(Admin admin, Await await, List<String> names)
             throws InterruptedException {
         List<ConfigResource> resources = names.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
         Map<String, Config> out = new HashMap<>();
-        await.get(admin.describeConfigs(resources).all()).forEach((r, c) -> out.put(r.name(), c));
+        ifAllowed(await, admin.describeConfigs(resources).all(), "the topics' settings")
+                .ifPresent(all -> all.forEach((r, c) -> out.put(r.name(), c)));
         return out;
+    }
+
+    /**
+     * The answer, or empty when the client's principal may not ask (a secured cluster need not grant
+     * the job DescribeConfigs or DescribeTransactions): that check cannot run, and {@link #skipped}
+     * says so, but it does not stop a job the cluster lets run.
+     */
+    private <T> Optional<T> ifAllowed(Await await, KafkaFuture<T> future, String what) throws InterruptedException {
+        try {
+            return Optional.of(await.get(future));
+        } catch (KafkaPreflightException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                skipped.add(what + " (" + e.getCause().getClass().getSimpleName() + ")");
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** What could not be compared because the cluster denied the question; empty after a full check. */
+    public List<String> skipped() {
+        return List.copyOf(skipped);
     }
 
     private static long bytes(Map<String, Config> configs, String topic, String key) {
