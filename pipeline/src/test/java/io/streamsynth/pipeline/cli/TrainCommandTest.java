@@ -64,6 +64,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void theTransactionalIdPrefixDefaultsToTheJobNameAndAGivenOneWins() throws Exception {
+        JobOptions options = new JobOptions();
+
+        assertThat(options.toConfig(NO_BROKER, "catalog b/2").transactionalIdPrefix()).isEqualTo("catalog-b-2");
+        assertThat(options.toConfig(NO_BROKER).transactionalIdPrefix()).isEqualTo("streamsynth");
+        new picocli.CommandLine(options).parseArgs("--transactional-id-prefix", "mine");
+        assertThat(options.toConfig(NO_BROKER, "catalog b/2").transactionalIdPrefix()).isEqualTo("mine");
+    }
+
+    @Test
     void missingBootstrapServersExitsTwoNamingTheFlag() {
         CommandRun run = CommandRun.of("train");
 
