@@ -46,6 +46,19 @@ public final class CheckpointAssembler {
         return catalogs.computeIfAbsent(chunk.catalog, catalog -> new CatalogProgress()).accept(chunk);
     }
 
+    /**
+     * The versions of a catalog still being collected, newer than the last one assembled, each with
+     * how far it got (e.g. "3 of 5 chunks"): what a reader tells a user who asked for one of them.
+     */
+    public Map<Long, String> incompleteVersions(String catalog) {
+        CatalogProgress progress = catalogs.get(catalog);
+        Map<Long, String> out = new TreeMap<>();
+        if (progress != null) {
+            progress.incomplete.forEach((version, partial) -> out.put(version, partial.progress()));
+        }
+        return out;
+    }
+
     /** Versions of one catalog being collected. */
     private final class CatalogProgress {
         private final TreeMap<Long, PartialCheckpoint> incomplete = new TreeMap<>();

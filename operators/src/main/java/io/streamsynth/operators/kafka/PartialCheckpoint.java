@@ -60,4 +60,9 @@ final class PartialCheckpoint {
         }
         return whole;
     }
+
+    /** How far the collection got, e.g. "3 of 5 chunks". */
+    String progress() {
+        return chunks.size() + " of " + count + " chunks";
+    }
 }

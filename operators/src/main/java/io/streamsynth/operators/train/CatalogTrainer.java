@@ -2,6 +2,7 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.StepResult;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything one catalog's training needs between events: the model and optimizer, the version
@@ -33,6 +35,11 @@ public final class CatalogTrainer implements AutoCloseable {
      * ingest to publication of the samples this version trained on first.
      */
     public static final String FRESHNESS_KEY = "freshness";
+    /**
+     * Lineage entry of the first checkpoint of a model started anew because the restored state did
+     * not fit: reason, previous_model_version, previous_step, previous_weights_sha256.
+     */
+    public static final String NEW_LINEAGE_KEY = "new_lineage";
 
     private final String catalog;
     private final TrainerSettings settings;
@@ -54,6 +61,8 @@ public final class CatalogTrainer implements AutoCloseable {
     private StepResult lastStep;
     /** Set when restored from a snapshot: recorded in the next published checkpoint's lineage. */
     private Map<String, Object> resumedFrom = Map.of();
+    /** Set when a restore started the model anew: its state differs from the one in Flink's state. */
+    private boolean newLineage;
 
     private CatalogTrainer(String catalog, TrainerSettings settings, long now) {
         this.catalog = catalog;
@@ -76,6 +85,9 @@ public final class CatalogTrainer implements AutoCloseable {
         try {
             t.read(new DataInputStream(new ByteArrayInputStream(snapshot)));
             return t;
+        } catch (IncompatibleStateException e) {
+            t.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             t.close();
             throw new IllegalStateException("cannot restore the trainer of catalog '" + catalog + "': "
@@ -228,10 +240,50 @@ public final class CatalogTrainer implements AutoCloseable {
         byte[] checkpoint = new byte[in.readInt()];
         in.readFully(checkpoint);
         Checkpoint restored = CheckpointCodec.decode(checkpoint);
-        ModelCheckpoints.restore(restored, step);
+        Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings);
+        if (problem.isEmpty()) {
+            ModelCheckpoints.restore(restored, step);
+            heldOut.read(in);
+            resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
+                    "resumed_at_step", restored.metadata().step());
+            return;
+        }
+        if (settings.onIncompatibleState() == IncompatibleStatePolicy.FAIL) {
+            throw new IncompatibleStateException("catalog '" + catalog + "': " + problem.get() + "; restore with "
+                    + "the settings the state was saved with, or pass --on-incompatible-state new-lineage to start "
+                    + "this catalog's model anew");
+        }
+        startNewLineage(restored, problem.get(), in);
+    }
+
+    /**
+     * Keeps the model and optimizer this trainer was built with (fresh from the seed) instead of the
+     * restored ones, and the version counter, so consumers that follow the newest version follow the
+     * new model. The held-out items stay when their images still fit the network's input.
+     */
+    private void startNewLineage(Checkpoint restored, String problem, DataInputStream in) throws IOException {
         heldOut.read(in);
-        resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
-                "resumed_at_step", restored.metadata().step());
+        Architecture saved = Architecture.fromMap(restored.metadata().architecture());
+        Architecture now = settings.architecture();
+        if (saved.channels() != now.channels() || saved.height() != now.height() || saved.width() != now.width()) {
+            heldOut.clear();
+        }
+        lastEvaluation = Map.of();
+        Map<String, Object> previous = new LinkedHashMap<>();
+        previous.put("reason", problem);
+        previous.put("previous_model_version", version);
+        previous.put("previous_step", restored.metadata().step());
+        previous.put("previous_weights_sha256", restored.metadata().weightsSha256());
+        resumedFrom = Map.of(NEW_LINEAGE_KEY, previous);
+        newLineage = true;
+        LOG.warn("catalog {}: {}; --on-incompatible-state new-lineage: its model starts anew from the seed at "
+                + "version {} (the state of step {} is not used)", catalog, problem, version + 1,
+                restored.metadata().step());
+    }
+
+    /** True when {@link #restore} started the model anew under {@link IncompatibleStatePolicy#NEW_LINEAGE}. */
+    public boolean startedNewLineage() {
+        return newLineage;
     }
 
     public String catalog() {

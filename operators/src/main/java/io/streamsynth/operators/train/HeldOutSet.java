@@ -63,6 +63,11 @@ final class HeldOutSet {
         return figures;
     }
 
+    /** Forgets every item, e.g. when a new lineage changed the input shape they were kept for. */
+    void clear() {
+        items.clear();
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeInt(items.size());
         for (Map.Entry<String, Item> e : items.entrySet()) {

@@ -15,6 +15,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -63,8 +64,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     @Override
     public void open() throws Exception {
         super.open();
-        snapshots = getPartitionedState(new ValueStateDescriptor<>("trainer-snapshot",
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        ValueStateDescriptor<byte[]> descriptor = new ValueStateDescriptor<>("trainer-snapshot",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        snapshots = getPartitionedState(descriptor);
         timers = getInternalTimerService("publish", VoidNamespaceSerializer.INSTANCE, this);
         trainers = new HashMap<>();
         changed = new HashSet<>();
@@ -75,6 +77,34 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         imagesPerSecond = g.meter("imagesPerSecond", new MeterView(images));
         rejectedInputs = g.counter("rejectedInputs");
         releases = g.counter("modelReleases");
+        // every restored catalog is checked against the settings now, once, before any input: an
+        // incompatible state fails the job here or starts a new lineage, never on each retry
+        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor,
+                (catalog, state) -> {
+                    byte[] saved = state.value();
+                    if (saved != null) {
+                        restoreTrainer((String) catalog, saved);
+                    }
+                });
+    }
+
+    private CatalogTrainer restoreTrainer(String catalog, byte[] saved) {
+        CatalogTrainer trainer;
+        try {
+            trainer = CatalogTrainer.restore(catalog, settings, saved);
+        } catch (IncompatibleStateException e) {
+            // the same state would meet the same settings on every restart: tell Flink not to retry
+            LOG.error("{}", e.getMessage());
+            throw new SuppressRestartsException(e);
+        }
+        trainers.put(catalog, trainer);
+        registerCatalogMetrics(trainer);
+        if (trainer.startedNewLineage()) {
+            changed.add(catalog);
+        } else {
+            LOG.info("catalog {}: resumed at version {} step {}", catalog, trainer.version(), trainer.steps());
+        }
+        return trainer;
     }
 
     @Override
@@ -134,14 +164,13 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         CatalogTrainer trainer = trainers.get(catalog);
         if (trainer == null) {
             byte[] saved = snapshots.value();
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            trainer = saved == null ? CatalogTrainer.create(catalog, settings, now)
-                    : CatalogTrainer.restore(catalog, settings, saved);
+            if (saved != null) {
+                // state of a key this subtask did not hold at open(); not expected, but handled alike
+                return restoreTrainer(catalog, saved);
+            }
+            trainer = CatalogTrainer.create(catalog, settings, getProcessingTimeService().getCurrentProcessingTime());
             trainers.put(catalog, trainer);
             registerCatalogMetrics(trainer);
-            if (saved != null) {
-                LOG.info("catalog {}: resumed at version {} step {}", catalog, trainer.version(), trainer.steps());
-            }
         }
         return trainer;
     }

@@ -17,12 +17,29 @@ import java.time.Duration;
  * @param publishInterval    ...or this long after the last publish, whichever comes first
  * @param heldOutCapacity    held-out items kept per catalog for evaluation (oldest dropped first)
  * @param evaluationMinItems fewer held-out items than this: no evaluation figures yet
+ * @param onIncompatibleState what a restore does with a catalog state that the architecture or optimizer cannot take
  */
 public record TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
-        int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems)
-        implements Serializable {
+        int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
+        IncompatibleStatePolicy onIncompatibleState) implements Serializable {
+
+    /** Failing on an incompatible restore, the job's default. */
+    public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
+            int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems) {
+        this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
+                evaluationMinItems, IncompatibleStatePolicy.FAIL);
+    }
+
+    /** The same settings with another policy for incompatible restores. */
+    public TrainerSettings withOnIncompatibleState(IncompatibleStatePolicy policy) {
+        return new TrainerSettings(architecture, training, seed, device, publishEverySteps, publishInterval,
+                heldOutCapacity, evaluationMinItems, policy);
+    }
 
     public TrainerSettings {
+        if (onIncompatibleState == null) {
+            throw new IllegalArgumentException("on-incompatible-state must be new-lineage or fail");
+        }
         if (publishEverySteps < 1) {
             throw new IllegalArgumentException("publish-every-steps must be at least 1, got " + publishEverySteps);
         }

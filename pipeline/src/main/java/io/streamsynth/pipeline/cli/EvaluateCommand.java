@@ -25,8 +25,11 @@ import picocli.CommandLine.Spec;
                 + "the last record per item of one catalog at one model version, and scores them with their labels "
                 + "as ground truth: cosine Recall@1/2/4/8 (query excluded), NMI (k-means, k = number of labels) "
                 + "and MAP@R.",
+            "The version is complete when every labelled item read has an embedding at it: by default the newest "
+                + "complete one; a --version that is incomplete is refused unless --allow-partial. Says on stderr "
+                + "which version it chose and why.",
             "Prints exactly one JSON line on stdout: catalog, version, items, r_at_1, r_at_2, r_at_4, r_at_8, nmi, "
-                + "map_at_r. Items without a label are left out."})
+                + "map_at_r, items_read, complete. Items without a label are left out."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
@@ -39,6 +42,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     VersionReadOptions read = new VersionReadOptions();
+
+    @Option(names = "--allow-partial", description = "Score a version that only some of the items read have "
+            + "reached (default: only complete versions); prints how many items it covers.")
+    boolean allowPartial;
 
     @Option(names = "--items-prefix", paramLabel = "PREFIX",
             description = "Only items whose id starts with this, e.g. query- (default: all items).")
@@ -53,25 +60,44 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         read.validate();
-        EmbeddingSelection selection = new EmbeddingSelection(catalog, itemsPrefix, read.version);
         kafka.preflight(List.of(topic));
         long[] malformed = {0};
+        VersionCoverage coverage = new VersionCoverage();
+        VersionCoverage.Choice choice;
+        EmbeddingSelection selection;
         try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
                 kafka.clientProperties(), topic)) {
+            // first which versions each item reached, then the chosen version's records only
             reader.readAll(Duration.ofMillis(read.idleMillis), System.err, r -> {
                 try {
-                    selection.accept(EmbeddingJson.decode(r.value()));
+                    ItemEmbedding e = EmbeddingJson.decode(r.value());
+                    if (selected(e)) {
+                        coverage.add(e.itemId, e.modelVersion, new VersionCoverage.Position(r.partition(), r.offset()));
+                    }
                 } catch (WireFormatException e) {
                     malformed[0]++;
                 }
             });
+            choice = coverage.choose(read.version, allowPartial, "labelled items of catalog '" + catalog + "'"
+                    + (itemsPrefix.isEmpty() ? "" : " with --items-prefix '" + itemsPrefix + "'") + " in topic '"
+                    + topic + "'");
+            selection = new EmbeddingSelection(catalog, itemsPrefix, choice.version());
+            reader.readOffsets(coverage.positionsAt(choice.version()),
+                    r -> selection.accept(EmbeddingJson.decode(r.value())));
         }
         if (malformed[0] > 0) {
             System.err.printf("skipped %d records that are not embeddings in the documented format%n", malformed[0]);
         }
+        spec.commandLine().getErr().println("evaluating " + choice.reason());
         Map<String, Object> result = score(selection);
+        result.put("items_read", choice.items());
+        result.put("complete", choice.complete());
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
+    }
+
+    private boolean selected(ItemEmbedding e) {
+        return catalog.equals(e.catalog) && e.itemId.startsWith(itemsPrefix) && e.label != null;
     }
 
     private Map<String, Object> score(EmbeddingSelection selection) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
                 + "reassembles the chunked checkpoints, takes the newest complete one of --catalog (or --version), "
                 + "verifies the sha256 of its weights and writes PREFIX.safetensors (the weights, byte for byte, "
                 + "for safetensors.torch.load_file) and PREFIX.json (the metadata).",
+            "A checkpoint is exported whole or not at all: a --version whose chunks did not all arrive (an open "
+                + "transaction) is refused. Says on stderr which version it chose and why.",
             "Prints the version, step and weights sha256 it wrote. Exits 2 when no such checkpoint exists or "
                 + "its weights fail the integrity check."})
 public final class ExportCommand implements Callable<Integer> {
@@ -73,11 +76,23 @@ public final class ExportCommand implements Callable<Integer> {
                 }
             });
         }
+        Map<Long, String> incomplete = assembler.incompleteVersions(catalog);
+        if (read.version != null && choice.chosen().isEmpty() && incomplete.containsKey(read.version)) {
+            throw new IllegalArgumentException("checkpoint version " + read.version + " of catalog '" + catalog
+                    + "' is incomplete in topic '" + topic + "': " + incomplete.get(read.version) + " read (the rest "
+                    + "are in an open transaction or were never written); nothing written: export a complete version");
+        }
         AssembledCheckpoint chosen = choice.chosen().orElseThrow(() -> new IllegalArgumentException(
                 "no complete checkpoint of catalog '" + catalog + "'" + (read.version == null ? "" : " version " + read.version)
                         + " in topic '" + topic + "'" + (lastProblem[0] == null ? "" : "; last problem: "
                         + lastProblem[0])));
         Checkpoint checkpoint = decode(chosen);
+        String newerIncomplete = incomplete.entrySet().stream().filter(e -> e.getKey() > chosen.version())
+                .map(e -> "version " + e.getKey() + " has " + e.getValue()).reduce((a, b) -> a + ", " + b)
+                .map(s -> "; " + s + " so far").orElse("");
+        spec.commandLine().getErr().println("exporting version " + chosen.version() + (read.version != null
+                ? " as asked (--version), complete" : ", the newest checkpoint of catalog '" + catalog + "' whose "
+                + "chunks all arrived") + newerIncomplete);
         Path weights = Path.of(out + ".safetensors");
         Path metadata = Path.of(out + ".json");
         CheckpointFiles.export(checkpoint, weights, metadata);

@@ -8,6 +8,7 @@ import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
+import io.streamsynth.operators.train.IncompatibleStatePolicy;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.Topics;
@@ -45,8 +46,8 @@ public final class JobOptions {
     String groupId = "streamsynth";
 
     @Option(names = "--transactional-id-prefix",
-            description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: ${DEFAULT-VALUE}).")
-    String transactionalIdPrefix = "streamsynth";
+            description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: the job name).")
+    String transactionalIdPrefix;
 
     @Option(names = "--image-channels", description = "Channels every image must have (default: ${DEFAULT-VALUE}).")
     int channels = 1;
@@ -116,6 +117,17 @@ public final class JobOptions {
     @Option(names = "--checkpoint-chunk-bytes", description = "Chunk size on the checkpoints topic (default: ${DEFAULT-VALUE}).")
     int checkpointChunkBytes = 512 * 1024;
 
+    /**
+     * Fail by default: a savepoint holds a model trained for hours or days, and a typo in
+     * --embedding-size must not throw it away silently; starting over is a choice made once, by flag.
+     */
+    @Option(names = "--on-incompatible-state", paramLabel = "new-lineage|fail",
+            description = "When a restored catalog's model or optimizer state does not fit --architecture, "
+                    + "--embedding-size, --base-filters, the image size or --optimizer: fail the job once (no "
+                    + "restarts) or start that catalog's model anew, recorded in the checkpoint's lineage "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String onIncompatibleState = "fail";
+
     @Option(names = "--seed", description = "Initial weights and batch choices (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -126,8 +138,18 @@ public final class JobOptions {
     @Mixin
     TrainingOptions trainingOptions = TrainingOptions.withDefaults("ms", "symm");
 
-    /** The validated job configuration. */
+    /** The validated job configuration, for a job named "streamsynth". */
     public JobConfig toConfig(String bootstrapServers) throws IOException {
+        return toConfig(bootstrapServers, "streamsynth");
+    }
+
+    /**
+     * The validated job configuration.
+     *
+     * @param jobName the Flink job name: without --transactional-id-prefix, the prefix derives from it,
+     *                so two jobs of different names never share their sinks' transactional ids
+     */
+    public JobConfig toConfig(String bootstrapServers, String jobName) throws IOException {
         Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, height, width,
                 embeddingSize, baseFilters);
         TrainingConfig training = trainingOptions.toConfig();
@@ -142,7 +164,8 @@ public final class JobOptions {
         }
         DeviceSpec deviceSpec = DeviceSpec.parse(device);
         TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
-                seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10);
+                seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10,
+                IncompatibleStatePolicy.parse(onIncompatibleState));
         EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
                 Duration.ofMillis(embedMaxDelayMillis));
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
@@ -150,8 +173,18 @@ public final class JobOptions {
                         channels, height, width));
         return new JobConfig(bootstrapServers, clientProperties(),
                 new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic), groupId,
-                transactionalIdPrefix, limits, heldOutShare, batches, trainer, embedder,
+                transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits, heldOutShare,
+                batches, trainer, embedder,
                 seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes, duplicates());
+    }
+
+    /** The job name with anything but letters, digits, '.', '_' and '-' made a '-', as a transactional-id prefix. */
+    static String prefixOf(String jobName) {
+        String prefix = jobName == null ? "" : jobName.strip().replaceAll("[^A-Za-z0-9._-]+", "-");
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("--job-name must not be empty");
+        }
+        return prefix;
     }
 
     private DuplicateSettings duplicates() {

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Option;
             "Ends with zero-shot Recall@1 on the unseen classes' test images, computed from the embeddings the "
                 + "final model published, next to the untrained model's figure."})
 public final class QuickstartCommand implements Callable<Integer> {
+    /** Item ids of the unseen-class test images, which are embedded but never trained on. */
+    private static final String QUERY_PREFIX = "query-";
     private static final String CATALOG = "fashion";
 
     @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
@@ -108,7 +112,8 @@ public final class QuickstartCommand implements Callable<Integer> {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
-            kafka.createTopics(TopicSetup.topics(config.topics(), 2));
+            kafka.createTopics(TopicSetup.topics(config.topics(), 2, config.limits().maxEventBytes(),
+                    config.maxChunkBytes()));
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
@@ -128,7 +133,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             producer.start();
 
             try (PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
-                    config.topics())) {
+                    config.topics(), QUERY_PREFIX)) {
                 watch(watcher, producing, produced, trainOrder.length + queryIndices.length, queryIndices.length,
                         config);
                 report(watcher, config, queries, queryIndices);
@@ -156,7 +161,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             long start = System.nanoTime();
             long n = 0;
             for (int q : queryIndices) {
-                p.send(CATALOG, "query-" + q, queries, q, false);
+                p.send(CATALOG, QUERY_PREFIX + q, queries, q, false);
                 pace(++n, start);
                 produced.incrementAndGet();
             }
@@ -230,7 +235,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     private static long queriesAt(PipelineWatcher w, long version) {
         return w.newestEmbeddings().values().stream()
-                .filter(e -> e.itemId.startsWith("query-") && e.modelVersion == version).count();
+                .filter(e -> e.itemId.startsWith(QUERY_PREFIX) && e.modelVersion == version).count();
     }
 
     private void printStatus(PipelineWatcher w, long produced, long total, Checkpoint newest) {
@@ -253,11 +258,25 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         out.printf("final model: version %d at step %d; held-out figures %s%n", last.metadata().modelVersion(),
                 last.metadata().step(), last.metadata().evaluation());
-        long version = last.metadata().modelVersion();
+        // only a version every query item reached is comparable with another run: a timed-out wait
+        // leaves the final version on part of them
+        VersionCoverage coverage = new VersionCoverage();
+        w.retainedVersions().forEach((item, versions) -> versions.keySet().forEach(v -> coverage.add(item, v)));
+        int queriesSent = queryIndices.length;
+        long finalVersion = last.metadata().modelVersion();
+        OptionalLong complete = coverage.newestComplete(queriesSent);
+        if (complete.isEmpty()) {
+            out.printf(Locale.ROOT, "no version has reached all %d query items yet (the final version %d has %d of "
+                    + "them): no figure comparable with a full run to report%n", queriesSent, finalVersion,
+                    coverage.itemsAt(finalVersion));
+            return;
+        }
+        long version = complete.getAsLong();
         List<float[]> vectors = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        for (ItemEmbedding e : w.newestEmbeddings().values()) {
-            if (e.itemId.startsWith("query-") && e.modelVersion == version) {
+        for (Map<Long, ItemEmbedding> versions : w.retainedVersions().values()) {
+            ItemEmbedding e = versions.get(version);
+            if (e != null) {
                 vectors.add(e.vector);
                 labels.add(Integer.parseInt(e.label));
             }
@@ -266,11 +285,14 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.println("too few query embeddings at the final version to evaluate");
             return;
         }
+        String why = version == finalVersion ? "the final version, which all of them reached"
+                : String.format(Locale.ROOT, "the newest version all of them reached; the final version %d reached "
+                        + "only %d", finalVersion, coverage.itemsAt(finalVersion));
         RetrievalReport trained = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
                 labels.stream().mapToInt(Integer::intValue).toArray(), job.seed);
         RetrievalReport untrained = untrained(config, queries, queryIndices);
-        out.printf(Locale.ROOT, "zero-shot on %d unseen-class test images (from published embeddings, version %d):%n",
-                vectors.size(), version);
+        out.printf(Locale.ROOT, "zero-shot on %d unseen-class test images (from published embeddings, version %d: "
+                + "%s):%n", vectors.size(), version, why);
         out.printf(Locale.ROOT, "  Recall@1 %.4f  (untrained %.4f)   NMI %.4f  (untrained %.4f)   MAP@R %.4f  "
                 + "(untrained %.4f)%n", trained.recallAt1(), untrained.recallAt1(), trained.nmi(), untrained.nmi(),
                 trained.mapAtR(), untrained.mapAtR());

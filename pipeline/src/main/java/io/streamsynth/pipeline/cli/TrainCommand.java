@@ -4,6 +4,8 @@ import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.StreamsynthJob;
 import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.kafka.JobKafkaSettings;
+import io.streamsynth.pipeline.kafka.JobSettingsCheck;
 import io.streamsynth.pipeline.kafka.KafkaPreflight;
 import io.streamsynth.pipeline.kafka.TopicCreator;
 import io.streamsynth.pipeline.kafka.TopicSetup;
@@ -53,8 +55,13 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: the brokers' default.replication.factor).")
     Short replicationFactor;
 
-    @Option(names = "--job-name", description = "Flink job name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--job-name", description = "Flink job name; also the default --transactional-id-prefix "
+            + "(default: ${DEFAULT-VALUE}).")
     String jobName = "streamsynth";
+
+    @Option(names = "--parallelism", description = "Parallelism of the job's operators (default: flink run's -p, "
+            + "else the cluster's parallelism.default).")
+    Integer parallelism;
 
     @Mixin
     JobOptions job = new JobOptions();
@@ -65,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // everything is validated before anything is created or submitted
-        JobConfig config = job.toConfig(bootstrapServers);
+        JobConfig config = job.toConfig(bootstrapServers, jobName);
         String checkpoints = checkpointDir == null ? null : checkpointUri(checkpointDir);
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
@@ -73,23 +80,40 @@ public final class TrainCommand implements Callable<Integer> {
         if (replicationFactor != null && replicationFactor < 1) {
             throw new IllegalArgumentException("--replication-factor must be at least 1, got " + replicationFactor);
         }
-        // a refused password or a missing topic fails here in one line, not as a job that retries forever
+        if (parallelism != null && parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be at least 1, got " + parallelism);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        // a refused password, a missing topic or settings that cannot work together fail here in one
+        // line each, not as a job that retries forever; topics it creates follow the job's own limits
         Topics topics = config.topics();
-        new KafkaPreflight(bootstrapServers, config.kafkaProperties(), KafkaClientOptions.source(job.kafkaProperties),
-                KafkaPreflight.DEFAULT_TIMEOUT).check(createTopics ? List.of()
-                        : List.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters()));
+        KafkaPreflight preflight = new KafkaPreflight(bootstrapServers, config.kafkaProperties(),
+                KafkaClientOptions.source(job.kafkaProperties), KafkaPreflight.DEFAULT_TIMEOUT);
+        List<String> names = List.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters());
         if (createTopics) {
+            preflight.check(List.of());
             TopicCreator.Outcome outcome = TopicCreator.createMissing(bootstrapServers, config.kafkaProperties(),
-                    withReplication(TopicSetup.topics(config.topics(), partitions), replicationFactor));
+                    withReplication(TopicSetup.topics(topics, partitions, config.limits().maxEventBytes(),
+                            config.maxChunkBytes()), replicationFactor));
             spec.commandLine().getOut().printf("topics created: %s; already there: %s%n", outcome.created(),
                     outcome.existing());
+        }
+        JobKafkaSettings settings = JobKafkaSettings.of(config, env.getParallelism(),
+                KafkaClientOptions.source(job.kafkaProperties));
+        JobSettingsCheck check = new JobSettingsCheck(settings,
+                JobSettingsCheck.defaultObservation(config.checkpointInterval()));
+        preflight.check(names, check);
+        for (String skipped : check.skipped()) {
+            spec.commandLine().getErr().println("note: not compared, the cluster denied reading " + skipped);
         }
         // the URI goes in as given: FlinkEnvironments takes a local Path, which cannot say s3:// or hdfs://
         Configuration conf = FlinkEnvironments.stateConfig(null);
         if (checkpoints != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(conf);
         StreamsynthJob.build(env, config);
         env.execute(jobName);

@@ -39,9 +39,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * and the three exactly-once Kafka sinks.
  */
 public final class StreamsynthJob {
-    /** Kafka brokers abort transactions older than this by default (15 min); stay under it. */
-    private static final String TRANSACTION_TIMEOUT_MS = "600000";
-
     private StreamsynthJob() {}
 
     public static void build(StreamExecutionEnvironment env, JobConfig c) {
@@ -107,11 +104,7 @@ public final class StreamsynthJob {
     }
 
     private static <T> KafkaSink<T> sink(JobConfig c, String name, KafkaRecordSerializationSchema<T> serializer) {
-        Properties producer = c.kafkaProperties();
-        producer.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        // a dead letter repeats its input record whole, so the limit must not be lower than the topics'
-        producer.putIfAbsent("max.request.size", Integer.toString(Math.max(
-                io.streamsynth.pipeline.kafka.TopicSetup.DEAD_LETTER_MAX_MESSAGE_BYTES, c.maxChunkBytes() + (64 << 10))));
+        Properties producer = SinkProducerSettings.of(c);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(c.bootstrapServers())
                 .setKafkaProducerConfig(producer)

@@ -3,8 +3,12 @@ package io.streamsynth.pipeline.kafka;
 import io.streamsynth.model.offline.ProgressLine;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -90,6 +94,52 @@ public final class CommittedTopicReader implements AutoCloseable {
                 }
             } else if (now - quietSince >= idle.toNanos()) {
                 return read;
+            }
+        }
+    }
+
+    /**
+     * Hands the records at these offsets to {@code sink}, reading each partition only from its first
+     * offset to its last: a second look at records found by {@link #readAll}, without the topic's
+     * other history.
+     *
+     * @param offsets per partition, the offsets wanted
+     * @throws IllegalStateException when a partition makes no progress for the metadata timeout
+     */
+    public void readOffsets(Map<Integer, ? extends SortedSet<Long>> offsets,
+            Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        Map<TopicPartition, Long> last = new HashMap<>();
+        for (Map.Entry<Integer, ? extends SortedSet<Long>> e : offsets.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                last.put(new TopicPartition(topic, e.getKey()), e.getValue().last());
+            }
+        }
+        consumer.assign(last.keySet());
+        for (TopicPartition tp : last.keySet()) {
+            consumer.seek(tp, offsets.get(tp.partition()).first());
+        }
+        Set<TopicPartition> open = new HashSet<>(last.keySet());
+        long progressAt = System.nanoTime();
+        while (!open.isEmpty()) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                SortedSet<Long> wanted = offsets.get(r.partition());
+                if (wanted != null && wanted.contains(r.offset())) {
+                    sink.accept(r);
+                }
+            }
+            if (!records.isEmpty()) {
+                progressAt = System.nanoTime();
+            }
+            for (TopicPartition tp : List.copyOf(open)) {
+                if (consumer.position(tp) > last.get(tp)) {
+                    open.remove(tp);
+                    consumer.pause(List.of(tp));
+                }
+            }
+            if (System.nanoTime() - progressAt > METADATA_TIMEOUT.toNanos()) {
+                throw new IllegalStateException("topic '" + topic + "' stopped short of offsets read a moment ago "
+                        + "in partitions " + open);
             }
         }
     }

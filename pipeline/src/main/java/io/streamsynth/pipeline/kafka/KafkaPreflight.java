@@ -54,6 +54,17 @@ public final class KafkaPreflight {
      * @throws KafkaPreflightException with a one-line reason when any of that fails
      */
     public void check(Collection<String> topics) throws InterruptedException {
+        check(topics, null);
+    }
+
+    /**
+     * {@link #check(Collection)}, then the job's settings against each other and the cluster.
+     *
+     * @param settings the job's settings check, or null for none
+     * @throws KafkaPreflightException with one line per mismatch (each after the first starts with
+     *                                 "error: " too, as the command line prints the first)
+     */
+    public void check(Collection<String> topics, JobSettingsCheck settings) throws InterruptedException {
         Admin admin;
         try {
             admin = Admin.create(adminProperties());
@@ -81,8 +92,18 @@ public final class KafkaPreflight {
                         + " not exist at " + bootstrapServers + ": create "
                         + (missing.size() == 1 ? "it" : "them") + " (train --create-topics) or check the topic names");
             }
+            if (settings != null) {
+                checkSettings(admin, settings);
+            }
         } finally {
             admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void checkSettings(Admin admin, JobSettingsCheck settings) throws InterruptedException {
+        List<String> mismatches = settings.mismatches(admin, this::await);
+        if (!mismatches.isEmpty()) {
+            throw failure(String.join(System.lineSeparator() + "error: ", mismatches));
         }
     }
 

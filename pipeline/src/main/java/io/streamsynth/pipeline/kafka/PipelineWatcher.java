@@ -37,7 +37,22 @@ public final class PipelineWatcher implements AutoCloseable {
     private long deadLetters;
     private final List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = new ArrayList<>();
 
+    /** Every version's embedding of the items whose id starts with {@link #retainedPrefix}: item to version to it. */
+    private final Map<String, Map<Long, ItemEmbedding>> retained = new HashMap<>();
+    private final String retainedPrefix;
+
     public PipelineWatcher(String bootstrapServers, Properties clientProperties, Topics topics) {
+        this(bootstrapServers, clientProperties, topics, null);
+    }
+
+    /**
+     * @param retainedPrefix keep every version's embedding of the items whose id starts with this
+     *                       (null: only the newest of each item), so a version all of them reached
+     *                       can be scored after newer ones arrived for some
+     */
+    public PipelineWatcher(String bootstrapServers, Properties clientProperties, Topics topics,
+            String retainedPrefix) {
+        this.retainedPrefix = retainedPrefix;
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -66,6 +81,9 @@ public final class PipelineWatcher implements AutoCloseable {
                     newestByItem.put(key, e);
                 }
                 embeddingsPerItemVersion.merge(key + "@" + e.modelVersion, 1, Integer::sum);
+                if (retainedPrefix != null && e.itemId.startsWith(retainedPrefix)) {
+                    retained.computeIfAbsent(key, k -> new HashMap<>()).put(e.modelVersion, e);
+                }
                 embeddings++;
             } else {
                 deadLetters++;
@@ -85,6 +103,11 @@ public final class PipelineWatcher implements AutoCloseable {
 
     public Map<String, ItemEmbedding> newestEmbeddings() {
         return newestByItem;
+    }
+
+    /** Every version's last embedding of each item of the retained prefix, by catalog/item key and version. */
+    public Map<String, Map<Long, ItemEmbedding>> retainedVersions() {
+        return retained;
     }
 
     /** (item, version) pairs that arrived more than once. */

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the topics a cluster lacks and leaves the ones it has alone, settings included. */
 public final class TopicCreator {
@@ -46,7 +47,35 @@ public final class TopicCreator {
                     existing.add(topic.name());
                 }
             }
+            awaitVisible(admin, created);
             return new Outcome(created, existing);
+        }
+    }
+
+    /**
+     * Waits until the brokers' metadata shows the created topics: the controller confirms a creation
+     * before every broker knows it, and the pre-flight that follows describes the topics.
+     */
+    private static void awaitVisible(Admin admin, List<String> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!created.isEmpty()) {
+            Set<String> visible = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (visible.containsAll(created)) {
+                try {
+                    admin.describeTopics(created).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + created + " were created but did not appear within "
+                        + TIMEOUT_SECONDS + " s");
+            }
+            Thread.sleep(100);
         }
     }
 }

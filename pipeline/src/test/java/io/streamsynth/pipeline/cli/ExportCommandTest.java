@@ -85,6 +85,9 @@ class ExportCommandTest {
         assertThat(metadata).isEqualTo(v2.metadata().toPrettyJson());
         assertThat(CheckpointMetadata.fromJson(metadata).weightsSha256()).isEqualTo(v2.metadata().weightsSha256());
         assertThat(run.out()).contains("version 2", "step 1", v2.metadata().weightsSha256());
+        int chunks = chunks(topic, "fashion", 3, CheckpointCodec.encode(v3)).size();
+        assertThat(run.err()).contains("exporting version 2, the newest checkpoint of catalog 'fashion' whose chunks "
+                + "all arrived; version 3 has " + (chunks - 1) + " of " + chunks + " chunks so far");
     }
 
     @Test
@@ -124,10 +127,15 @@ class ExportCommandTest {
 
     @Test
     void incompleteVersionIsNotExportedEvenWhenAskedFor() {
-        CommandRun run = export(topic, "--version", "3", "--out", dir.resolve("model").toString());
+        CommandRun run = export(topic, "--version", "3", "--out", dir.resolve("model-3").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("no complete checkpoint", "version 3");
+        int chunks = chunks(topic, "fashion", 3, CheckpointCodec.encode(v3)).size();
+        assertThat(run.err().strip().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo("error: checkpoint version 3 "
+                + "of catalog 'fashion' is incomplete in topic '" + topic + "': " + (chunks - 1) + " of " + chunks
+                + " chunks read (the rest are in an open transaction or were never written); nothing written: "
+                + "export a complete version");
+        assertThat(dir.resolve("model-3.safetensors")).doesNotExist();
     }
 
     @Test

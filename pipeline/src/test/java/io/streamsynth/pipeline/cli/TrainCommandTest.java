@@ -56,6 +56,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void unknownIncompatibleStatePolicyExitsTwoNamingTheFlag() {
+        CommandRun run = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--on-incompatible-state", "retry");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("error: --on-incompatible-state must be new-lineage or fail, got 'retry'");
+    }
+
+    @Test
+    void theTransactionalIdPrefixDefaultsToTheJobNameAndAGivenOneWins() throws Exception {
+        JobOptions options = new JobOptions();
+
+        assertThat(options.toConfig(NO_BROKER, "catalog b/2").transactionalIdPrefix()).isEqualTo("catalog-b-2");
+        assertThat(options.toConfig(NO_BROKER).transactionalIdPrefix()).isEqualTo("streamsynth");
+        new picocli.CommandLine(options).parseArgs("--transactional-id-prefix", "mine");
+        assertThat(options.toConfig(NO_BROKER, "catalog b/2").transactionalIdPrefix()).isEqualTo("mine");
+    }
+
+    @Test
     void missingBootstrapServersExitsTwoNamingTheFlag() {
         CommandRun run = CommandRun.of("train");
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.pipeline.Main;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.kafka.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -396,15 +397,54 @@ class DeploymentFilesTest {
         assertThat(strimzi.keySet()).containsExactlyInAnyOrderElementsOf(names);
         Map<String, Object> checkpointConfig = map(strimzi.get(topics.checkpoints()).get("config"), "checkpoints config");
         assertThat(Long.parseLong(String.valueOf(checkpointConfig.get("max.message.bytes"))))
-                .as("checkpoints max.message.bytes").isGreaterThan(chunk + 64 * 1024);
+                .as("checkpoints max.message.bytes").isGreaterThanOrEqualTo(TopicSetup.checkpointsMaxMessageBytes(chunk));
+        Map<String, Object> imagesConfig = map(strimzi.get(topics.images()).get("config"), "images config");
+        assertThat(Long.parseLong(String.valueOf(imagesConfig.get("max.message.bytes"))))
+                .as("images max.message.bytes takes --max-event-bytes").isGreaterThanOrEqualTo(
+                        TopicSetup.imagesMaxMessageBytes(defaultMaxEventBytes()));
 
         String script = Files.readString(DOCKER.resolve("kafka/create-topics.sh"));
         for (String name : names) {
             assertThat(script).contains("--topic " + name + " ");
         }
-        Matcher m = Pattern.compile("--topic " + topics.checkpoints() + " .*max\\.message\\.bytes=(\\d+)").matcher(script);
-        assertThat(m.find()).as("compose checkpoints topic sets max.message.bytes").isTrue();
-        assertThat(Long.parseLong(m.group(1))).isGreaterThan(chunk + 64 * 1024);
+    }
+
+    @Test
+    void composeTopicsFollowTheJobsEventAndChunkLimits(@TempDir Path dir) throws Exception {
+        Map<String, Long> defaults = composeTopicLimits(dir, Map.of());
+        assertThat(defaults).containsEntry("images", (long) TopicSetup.imagesMaxMessageBytes(defaultMaxEventBytes()))
+                .containsEntry("checkpoints", (long) TopicSetup.checkpointsMaxMessageBytes(defaultChunkBytes()));
+
+        Map<String, Long> large = composeTopicLimits(dir, Map.of("MAX_EVENT_BYTES", "16777216",
+                "CHECKPOINT_CHUNK_BYTES", "33554432"));
+        assertThat(large).containsEntry("images", (long) TopicSetup.imagesMaxMessageBytes(16 << 20))
+                .containsEntry("checkpoints", (long) TopicSetup.checkpointsMaxMessageBytes(32 << 20))
+                .containsEntry("dead-letters", (long) TopicSetup.deadLettersMaxMessageBytes(
+                        TopicSetup.imagesMaxMessageBytes(16 << 20)));
+    }
+
+    /** Runs docker/kafka/create-topics.sh against a stand-in kafka-topics.sh and reads the limits it set. */
+    private static Map<String, Long> composeTopicLimits(Path dir, Map<String, String> env) throws Exception {
+        Path calls = dir.resolve("calls-" + env.size() + ".txt");
+        Path stub = dir.resolve("kafka-topics.sh");
+        Files.writeString(stub, "#!/bin/sh\necho \"$@\" >> " + calls + "\n");
+        stub.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder("bash", DOCKER.resolve("kafka/create-topics.sh").toString());
+        pb.environment().put("KAFKA_TOPICS", stub.toString());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        Map<String, Long> limits = new TreeMap<>();
+        Pattern created = Pattern.compile("--topic (\\S+) .*?max\\.message\\.bytes=(\\d+)");
+        for (String line : Files.readAllLines(calls)) {
+            Matcher m = created.matcher(line);
+            if (line.contains("--create") && m.find()) {
+                limits.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+        }
+        return limits;
     }
 
     // ================================================================== helpers: job flags
@@ -436,6 +476,11 @@ class DeploymentFilesTest {
     private static List<String> jobManagerCommand() {
         Map<String, Object> jm = map(composeServices().get("jobmanager"), "jobmanager");
         return list(jm.get("command"), "jobmanager.command").stream().map(String::valueOf).toList();
+    }
+
+    private static int defaultMaxEventBytes() {
+        CommandSpec train = Main.commandLine().getSubcommands().get("train").getCommandSpec();
+        return ((Number) train.findOption("--max-event-bytes").initialValue()).intValue();
     }
 
     private static int defaultChunkBytes() {

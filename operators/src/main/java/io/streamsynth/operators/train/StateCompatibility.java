@@ -1,0 +1,37 @@
+package io.streamsynth.operators.train;
+
+import io.streamsynth.model.checkpoint.CheckpointMetadata;
+import io.streamsynth.model.net.Architecture;
+import java.util.Optional;
+
+/**
+ * Whether a restored catalog state fits the job's settings. Only what the state's tensors depend
+ * on counts: the architecture (the weights' shapes) and the optimizer (the kind of moments it
+ * keeps). Learning rate, momentum, weight decay, loss, synthesis and the publish cadence are not in
+ * the tensors, so a change of them is compatible and simply applies from the next step.
+ */
+final class StateCompatibility {
+    private StateCompatibility() {}
+
+    /** Why the restored state cannot be used with {@code settings}, or empty when it can. */
+    static Optional<String> problem(CheckpointMetadata restored, TrainerSettings settings) {
+        Architecture saved = Architecture.fromMap(restored.architecture());
+        Architecture configured = settings.architecture();
+        if (!saved.equals(configured)) {
+            return Optional.of("the restored model is " + describe(saved) + " but the job configures "
+                    + describe(configured));
+        }
+        Object savedOptimizer = restored.hyperParameters().get("optimizer");
+        String configuredOptimizer = settings.training().optimizer();
+        if (savedOptimizer != null && !configuredOptimizer.equals(savedOptimizer)) {
+            return Optional.of("the restored optimizer state is " + savedOptimizer + "'s but the job configures --optimizer "
+                    + configuredOptimizer);
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(Architecture a) {
+        return a.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.channels() + "x" + a.height() + "x"
+                + a.width() + " -> " + a.embeddingSize() + " (--embedding-size), base filters " + a.baseFilters();
+    }
+}
