@@ -14,6 +14,11 @@ import java.util.Map;
  * released code (the paper's lambda 1 is for its own similarity scale).
  */
 public final class MultiSimilarityLoss implements MetricLoss {
+    public static final float DEFAULT_ALPHA = 2f;
+    public static final float DEFAULT_BETA = 50f;
+    public static final float DEFAULT_LAMBDA = 0.5f;
+    public static final float DEFAULT_EPSILON = 0.1f;
+
     private final float alpha;
     private final float beta;
     private final float lambda;
@@ -31,7 +36,7 @@ public final class MultiSimilarityLoss implements MetricLoss {
     }
 
     public static MultiSimilarityLoss withDefaults() {
-        return new MultiSimilarityLoss(2f, 50f, 0.5f, 0.1f);
+        return new MultiSimilarityLoss(DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_LAMBDA, DEFAULT_EPSILON);
     }
 
     @Override
@@ -40,12 +45,15 @@ public final class MultiSimilarityLoss implements MetricLoss {
         NDArray neg = p.negativeSimilarity();
         NDArray minPositive = Masked.minPerRow(pos.stopGradient(), p.positiveMask()).expandDims(1);
         NDArray maxNegative = Masked.maxPerRow(neg.stopGradient(), p.negativeMask()).expandDims(1);
+        // an anchor without positives keeps no negative and vice versa (nothing to compare with)
+        NDArray hasPositive = Masked.rowsWithAny(p.positiveMask()).expandDims(1).toType(DataType.FLOAT32, false);
+        NDArray hasNegative = Masked.rowsWithAny(p.negativeMask()).expandDims(1).toType(DataType.FLOAT32, false);
         NDArray keptNeg = neg.stopGradient().add(epsilon).gt(minPositive).toType(DataType.FLOAT32, false)
-                .mul(p.negativeMask());
+                .mul(p.negativeMask()).mul(hasPositive);
         NDArray keptPos = pos.stopGradient().sub(epsilon).lt(maxNegative).toType(DataType.FLOAT32, false)
-                .mul(p.positiveMask());
-        NDArray positiveTerm = Masked.sumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).add(1f).log().div(alpha);
-        NDArray negativeTerm = Masked.sumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).add(1f).log().div(beta);
+                .mul(p.positiveMask()).mul(hasNegative);
+        NDArray positiveTerm = Masked.logOnePlusSumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).div(alpha);
+        NDArray negativeTerm = Masked.logOnePlusSumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).div(beta);
         return positiveTerm.add(negativeTerm).mean();
     }
 

@@ -27,7 +27,9 @@ public final class TripletLoss implements MetricLoss {
     public NDArray compute(MinedPairs p) {
         NDArray hardestPositive = Masked.maxPerRow(MinedPairs.distance(p.similarity()), p.positiveMask());
         NDArray hardestNegative = Masked.minPerRow(MinedPairs.distance(p.negativeSimilarity()), p.negativeMask());
-        return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+        // an anchor without a positive or a negative forms no triplet
+        NDArray anchors = Masked.rowsWithAny(p.positiveMask()).logicalAnd(Masked.rowsWithAny(p.negativeMask()));
+        return Masked.meanOfRows(hardestPositive.sub(hardestNegative).add(margin).maximum(0f), anchors);
     }
 
     @Override
