@@ -10,12 +10,15 @@ import java.util.Map;
  * (i, k) is kept when S_ik + epsilon > min over i's positives, a positive (i, j) when
  * S_ij - epsilon < max over i's negatives. Then per anchor
  * 1/alpha log(1 + sum_pos exp(-alpha (S_ij - lambda))) + 1/beta log(1 + sum_neg exp(beta (S_ik - lambda))),
- * averaged over anchors. Defaults alpha 2, beta 50, lambda 0.5, epsilon 0.1 follow the authors'
- * released code (the paper's lambda 1 is for its own similarity scale).
+ * averaged over anchors. Defaults follow the authors' released code (msight-tech/research-ms-loss):
+ * alpha 2 and beta 40 are its config defaults (ret_benchmark/config/defaults.py, SCALE_POS and
+ * SCALE_NEG), lambda 0.5 and epsilon 0.1 are fixed in its loss (thresh and margin in
+ * ret_benchmark/losses/multi_similarity_loss.py). Like that code, an anchor with no kept positive or
+ * negative adds 0 and the sum is divided by the batch size.
  */
 public final class MultiSimilarityLoss implements MetricLoss {
     public static final float DEFAULT_ALPHA = 2f;
-    public static final float DEFAULT_BETA = 50f;
+    public static final float DEFAULT_BETA = 40f;
     public static final float DEFAULT_LAMBDA = 0.5f;
     public static final float DEFAULT_EPSILON = 0.1f;
 
