@@ -1,6 +1,8 @@
 package io.streamsynth.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.Shape;
 import io.streamsynth.model.mining.MinedPairs;
 import java.util.Map;
 
@@ -24,11 +26,20 @@ public final class LiftedStructureLoss implements MetricLoss {
 
     @Override
     public NDArray compute(MinedPairs p) {
-        NDArray negativeTerms = Masked.sumExpPerRow(
+        NDArray logNegatives = Masked.logSumExpPerRow(
                 MinedPairs.distance(p.negativeSimilarity()).mul(-1f).add(margin), p.negativeMask());
-        NDArray pairTerms = negativeTerms.expandDims(1).add(negativeTerms.expandDims(0));
-        NDArray j = pairTerms.log().add(MinedPairs.distance(p.similarity()));
-        return Masked.mean(j.maximum(0f).square(), p.positiveMask()).div(2f);
+        NDArray has = Masked.rowsWithAny(p.negativeMask());
+        Shape square = p.positiveMask().getShape();
+        NDArray a = logNegatives.expandDims(1).broadcast(square);
+        NDArray b = logNegatives.expandDims(0).broadcast(square);
+        NDArray hasA = has.expandDims(1).broadcast(square);
+        NDArray hasB = has.expandDims(0).broadcast(square);
+        // log(sum over N_i + sum over N_j) from the two rows' log-sum-exps; a row without negatives
+        // adds nothing, and a pair where neither has any has no J and drops out of the mean
+        NDArray logBoth = NDArrays.where(hasA.logicalAnd(hasB), Masked.logAddExp(a, b), NDArrays.where(hasA, a, b));
+        NDArray j = logBoth.add(MinedPairs.distance(p.similarity()));
+        NDArray pairs = p.positiveMask().mul(hasA.logicalOr(hasB).toType(p.positiveMask().getDataType(), false));
+        return Masked.mean(j.maximum(0f).square(), pairs).div(2f);
     }
 
     @Override

@@ -10,10 +10,18 @@ import java.util.Map;
  * (i, k) is kept when S_ik + epsilon > min over i's positives, a positive (i, j) when
  * S_ij - epsilon < max over i's negatives. Then per anchor
  * 1/alpha log(1 + sum_pos exp(-alpha (S_ij - lambda))) + 1/beta log(1 + sum_neg exp(beta (S_ik - lambda))),
- * averaged over anchors. Defaults alpha 2, beta 50, lambda 0.5, epsilon 0.1 follow the authors'
- * released code (the paper's lambda 1 is for its own similarity scale).
+ * averaged over anchors. Defaults follow the authors' released code (msight-tech/research-ms-loss):
+ * alpha 2 and beta 40 are its config defaults (ret_benchmark/config/defaults.py, SCALE_POS and
+ * SCALE_NEG), lambda 0.5 and epsilon 0.1 are fixed in its loss (thresh and margin in
+ * ret_benchmark/losses/multi_similarity_loss.py). Like that code, an anchor with no kept positive or
+ * negative adds 0 and the sum is divided by the batch size.
  */
 public final class MultiSimilarityLoss implements MetricLoss {
+    public static final float DEFAULT_ALPHA = 2f;
+    public static final float DEFAULT_BETA = 40f;
+    public static final float DEFAULT_LAMBDA = 0.5f;
+    public static final float DEFAULT_EPSILON = 0.1f;
+
     private final float alpha;
     private final float beta;
     private final float lambda;
@@ -31,7 +39,7 @@ public final class MultiSimilarityLoss implements MetricLoss {
     }
 
     public static MultiSimilarityLoss withDefaults() {
-        return new MultiSimilarityLoss(2f, 50f, 0.5f, 0.1f);
+        return new MultiSimilarityLoss(DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_LAMBDA, DEFAULT_EPSILON);
     }
 
     @Override
@@ -40,12 +48,15 @@ public final class MultiSimilarityLoss implements MetricLoss {
         NDArray neg = p.negativeSimilarity();
         NDArray minPositive = Masked.minPerRow(pos.stopGradient(), p.positiveMask()).expandDims(1);
         NDArray maxNegative = Masked.maxPerRow(neg.stopGradient(), p.negativeMask()).expandDims(1);
+        // an anchor without positives keeps no negative and vice versa (nothing to compare with)
+        NDArray hasPositive = Masked.rowsWithAny(p.positiveMask()).expandDims(1).toType(DataType.FLOAT32, false);
+        NDArray hasNegative = Masked.rowsWithAny(p.negativeMask()).expandDims(1).toType(DataType.FLOAT32, false);
         NDArray keptNeg = neg.stopGradient().add(epsilon).gt(minPositive).toType(DataType.FLOAT32, false)
-                .mul(p.negativeMask());
+                .mul(p.negativeMask()).mul(hasPositive);
         NDArray keptPos = pos.stopGradient().sub(epsilon).lt(maxNegative).toType(DataType.FLOAT32, false)
-                .mul(p.positiveMask());
-        NDArray positiveTerm = Masked.sumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).add(1f).log().div(alpha);
-        NDArray negativeTerm = Masked.sumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).add(1f).log().div(beta);
+                .mul(p.positiveMask()).mul(hasNegative);
+        NDArray positiveTerm = Masked.logOnePlusSumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).div(alpha);
+        NDArray negativeTerm = Masked.logOnePlusSumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).div(beta);
         return positiveTerm.add(negativeTerm).mean();
     }
 

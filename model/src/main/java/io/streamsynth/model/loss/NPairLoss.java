@@ -1,6 +1,7 @@
 package io.streamsynth.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import io.streamsynth.model.mining.MinedPairs;
 import java.util.Map;
 
@@ -25,14 +26,16 @@ public final class NPairLoss implements MetricLoss {
 
     @Override
     public NDArray compute(MinedPairs p) {
-        // exp(s*(neg - pos)) summed over negatives = exp(-s*pos) * sum exp(s*neg); logs keep it stable
-        NDArray negatives = p.negativeSimilarity().mul(scale);
-        NDArray rowMax = negatives.stopGradient().max(new int[] {1}, true);
-        NDArray logSumNeg = Masked.sumExpPerRow(negatives.sub(rowMax), p.negativeMask()).log()
-                .expandDims(1).add(rowMax);
-        NDArray z = logSumNeg.sub(p.similarity().mul(scale));
+        // log(1 + sum_k exp(s*(neg_ik - pos_ij))) = softplus(z) with z = logsumexp_k(s*neg_ik) - s*pos_ij;
+        // the log-sum-exp reads the row's negatives only, shifted by their maximum, so it stays finite
+        // when every negative is far below the positive
+        NDArray logSumNeg = Masked.logSumExpPerRow(p.negativeSimilarity().mul(scale), p.negativeMask());
+        NDArray z = logSumNeg.expandDims(1).sub(p.similarity().mul(scale));
         NDArray softplus = z.maximum(0f).add(z.abs().mul(-1f).exp().add(1f).log());
-        return Masked.mean(softplus, p.positiveMask());
+        // an anchor without negatives pays log(1 + 0) = 0
+        NDArray terms = NDArrays.where(Masked.rowsWithAny(p.negativeMask()).expandDims(1).broadcast(softplus.getShape()),
+                softplus, softplus.zerosLike());
+        return Masked.mean(terms, p.positiveMask());
     }
 
     @Override

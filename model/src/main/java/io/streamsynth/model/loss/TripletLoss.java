@@ -8,8 +8,11 @@ import java.util.Map;
  * Triplet loss with margin (Schroff et al., FaceNet, 2015) in its batch-hard form (Hermans et al.
  * 2017): each anchor takes its farthest positive and its nearest negative, max(0, d_ap - d_an + m),
  * averaged over anchors. This is the form the Embedding Expansion authors train with (official
- * loss/hphn_triplet.py, margin 0.2): positives come from originals only, the nearest negative from
- * the mined pairs, so with synthesis it ranges over the anchor's group and every negative group.
+ * loss/hphn_triplet.py): positives come from originals only, the nearest negative from the mined
+ * pairs, so with synthesis it ranges over the anchor's group and every negative group.
+ *
+ * <p>Margin: 0.2 is the default of that file's HPHNTripletLoss class (and Hermans et al.'s), but the
+ * authors' main.py passes {@code --margin 1e-5}, a hinge at zero, for the runs they report.
  */
 public final class TripletLoss implements MetricLoss {
     public static final float DEFAULT_MARGIN = 0.2f;
@@ -27,7 +30,9 @@ public final class TripletLoss implements MetricLoss {
     public NDArray compute(MinedPairs p) {
         NDArray hardestPositive = Masked.maxPerRow(MinedPairs.distance(p.similarity()), p.positiveMask());
         NDArray hardestNegative = Masked.minPerRow(MinedPairs.distance(p.negativeSimilarity()), p.negativeMask());
-        return hardestPositive.sub(hardestNegative).add(margin).maximum(0f).mean();
+        // an anchor without a positive or a negative forms no triplet
+        NDArray anchors = Masked.rowsWithAny(p.positiveMask()).logicalAnd(Masked.rowsWithAny(p.negativeMask()));
+        return Masked.meanOfRows(hardestPositive.sub(hardestNegative).add(margin).maximum(0f), anchors);
     }
 
     @Override

@@ -4,7 +4,9 @@ import java.util.stream.IntStream;
 
 /**
  * Nearest neighbours by cosine similarity. Every query is left out of its own list (copies of it
- * are not), lists run from most to least similar, and equal similarities put the lower index first.
+ * are not), lists run from most to least similar, and equal similarities put the lower index first
+ * in {@link #topM}; the metrics read {@link #rankings}, which keep ties as groups instead.
+ * Embeddings with NaN or an infinity are rejected ({@link NonFiniteEmbeddingException}).
  */
 public final class CosineNeighbours {
 
@@ -22,14 +24,13 @@ public final class CosineNeighbours {
         if (m < 0) {
             throw new IllegalArgumentException("m must not be negative: " + m);
         }
-        UnitRows unit = UnitRows.of(embeddings);
-        int depth = Math.min(m, unit.rows - 1);
-        int[][] neighbours = new int[unit.rows][];
-        int blocks = (unit.rows + BLOCK - 1) / BLOCK;
-        IntStream.range(0, blocks).parallel().forEach(b -> {
-            int from = b * BLOCK;
-            int to = Math.min(unit.rows, from + BLOCK);
-            selectBlock(unit, from, to, depth, neighbours);
+        int[][] neighbours = new int[embeddings.length][];
+        search(embeddings, m, (q, kept, row, offset) -> {
+            int[] indices = new int[kept.length];
+            for (int r = 0; r < kept.length; r++) {
+                indices[r] = indexOf(kept[r]);
+            }
+            neighbours[q] = indices;
         });
         return neighbours;
     }
@@ -39,7 +40,68 @@ public final class CosineNeighbours {
         return topM(embeddings, Integer.MAX_VALUE);
     }
 
-    private static void selectBlock(UnitRows unit, int from, int to, int depth, int[][] out) {
+    /**
+     * Every query's ranking down to at least {@code depth} ranks as groups of equal similarity,
+     * with the count of same-label items in each; the last group is counted over all items, so a
+     * tie that straddles the depth is complete. Figures read from these do not depend on the order
+     * of the input ({@link TiedRanking}).
+     */
+    static TiedRanking[] rankings(float[][] embeddings, int[] labels, int depth) {
+        LabelCounts.requireOnePerItem(embeddings.length, labels);
+        TiedRanking[] out = new TiedRanking[embeddings.length];
+        search(embeddings, depth, (q, kept, row, offset) -> out[q] = groups(q, kept, row, offset, labels));
+        return out;
+    }
+
+    private static TiedRanking groups(int q, long[] kept, float[] row, int offset, int[] labels) {
+        int n = labels.length;
+        int[] sizes = new int[kept.length];
+        int[] relevant = new int[kept.length];
+        int groups = 0;
+        float previous = Float.NaN;
+        for (long key : kept) {
+            int j = indexOf(key);
+            float s = row[offset + j];
+            if (groups == 0 || s != previous) {
+                groups++;
+                previous = s;
+            }
+            sizes[groups - 1]++;
+            relevant[groups - 1] += labels[j] == labels[q] ? 1 : 0;
+        }
+        if (groups > 0) {
+            // the last group may go on past the depth: count it over every item
+            int size = 0;
+            int rel = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != q && row[offset + j] == previous) {
+                    size++;
+                    rel += labels[j] == labels[q] ? 1 : 0;
+                }
+            }
+            sizes[groups - 1] = size;
+            relevant[groups - 1] = rel;
+        }
+        return new TiedRanking(java.util.Arrays.copyOf(sizes, groups), java.util.Arrays.copyOf(relevant, groups));
+    }
+
+    /** Receives one query's kept keys, best first, and its similarities to all items. */
+    private interface RowSink {
+        void accept(int query, long[] kept, float[] similarities, int offset);
+    }
+
+    private static void search(float[][] embeddings, int m, RowSink sink) {
+        UnitRows unit = UnitRows.of(embeddings);
+        int depth = Math.min(m, unit.rows - 1);
+        int blocks = (unit.rows + BLOCK - 1) / BLOCK;
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            int from = b * BLOCK;
+            int to = Math.min(unit.rows, from + BLOCK);
+            selectBlock(unit, from, to, depth, sink);
+        });
+    }
+
+    private static void selectBlock(UnitRows unit, int from, int to, int depth, RowSink sink) {
         int n = unit.rows;
         float[] similarities = new float[(to - from) * n];
         for (int j = 0; j < n; j++) {
@@ -53,12 +115,7 @@ public final class CosineNeighbours {
                     best.offer(key(similarities[offset + j], j));
                 }
             }
-            long[] kept = best.drainDescending();
-            int[] row = new int[kept.length];
-            for (int r = 0; r < kept.length; r++) {
-                row[r] = indexOf(kept[r]);
-            }
-            out[q] = row;
+            sink.accept(q, best.drainDescending(), similarities, offset);
         }
     }
 

@@ -5,22 +5,32 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * K-means on unit-length rows (so Euclidean distance orders like cosine), seeded k-means++
- * start and Lloyd iterations. The same input and seed always give the same assignment.
+ * K-means on unit-length rows (so Euclidean distance orders like cosine): several runs of Lloyd
+ * iterations from seeded k-means++ starts, keeping the run with the lowest inertia (the sum of
+ * squared distances to the assigned centres), as scikit-learn's n_init does. One run alone lands
+ * in a local optimum that depends on the seed; the best of several rarely does. The same input and
+ * seed always give the same assignment.
  */
 public final class KMeans {
 
     public static final int DEFAULT_MAX_ITERATIONS = 100;
+    /** scikit-learn's n_init before version 1.4. */
+    public static final int DEFAULT_RESTARTS = 10;
 
     private KMeans() {
     }
 
     public static int[] cluster(float[][] embeddings, int k, long seed) {
-        return cluster(embeddings, k, seed, DEFAULT_MAX_ITERATIONS);
+        return cluster(embeddings, k, seed, DEFAULT_MAX_ITERATIONS, DEFAULT_RESTARTS);
     }
 
-    /** Cluster index in [0, k) per row; stops when no assignment changes or after maxIterations. */
-    public static int[] cluster(float[][] embeddings, int k, long seed, int maxIterations) {
+    /**
+     * Cluster index in [0, k) per row, from the best of {@code restarts} runs (lowest inertia; the
+     * earlier run on a tie); each run stops when no assignment changes or after maxIterations.
+     *
+     * @throws NonFiniteEmbeddingException when a row holds NaN or an infinity
+     */
+    public static int[] cluster(float[][] embeddings, int k, long seed, int maxIterations, int restarts) {
         UnitRows unit = UnitRows.of(embeddings);
         if (k < 1 || k > unit.rows) {
             throw new IllegalArgumentException("k must be in [1, " + unit.rows + "]: " + k);
@@ -28,7 +38,26 @@ public final class KMeans {
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be positive: " + maxIterations);
         }
-        double[][] centroids = plusPlusCentroids(unit, k, new Random(seed));
+        if (restarts < 1) {
+            throw new IllegalArgumentException("restarts must be positive: " + restarts);
+        }
+        Random seeds = new Random(seed);
+        int[] best = null;
+        double bestInertia = Double.POSITIVE_INFINITY;
+        for (int run = 0; run < restarts; run++) {
+            double[][] centroids = plusPlusCentroids(unit, k, new Random(seeds.nextLong()));
+            int[] assignment = lloyd(unit, centroids, maxIterations);
+            double inertia = inertia(unit, centroids, assignment);
+            if (best == null || inertia < bestInertia) {
+                best = assignment;
+                bestInertia = inertia;
+            }
+        }
+        return best;
+    }
+
+    /** Lloyd iterations; on return the centroids are the means of the returned assignment. */
+    private static int[] lloyd(UnitRows unit, double[][] centroids, int maxIterations) {
         int[] assignment = new int[unit.rows];
         Arrays.fill(assignment, -1);
         for (int iteration = 0; iteration < maxIterations; iteration++) {
@@ -38,6 +67,14 @@ public final class KMeans {
             moveCentroids(unit, assignment, centroids);
         }
         return assignment;
+    }
+
+    private static double inertia(UnitRows unit, double[][] centroids, int[] assignment) {
+        double sum = 0;
+        for (int i = 0; i < unit.rows; i++) {
+            sum += squaredDistance(unit, i, centroids[assignment[i]]);
+        }
+        return sum;
     }
 
     /**

@@ -4,6 +4,8 @@ package io.streamsynth.model.metrics;
  * MAP@R from Musgrave et al., "A Metric Learning Reality Check": for a query with R same-label
  * partners, average over its R nearest neighbours of precision-at-k counted only where the k-th
  * neighbour is relevant, divided by R. Unlike Recall@K it rewards ranking all partners first.
+ * Neighbours tied in similarity count as every order of them equally likely
+ * ({@link TiedRanking#averagePrecisionAt}), so the figure does not depend on the order of the input.
  */
 public final class MapAtR {
 
@@ -14,7 +16,7 @@ public final class MapAtR {
     public static double compute(float[][] embeddings, int[] labels) {
         LabelCounts.requireOnePerItem(embeddings.length, labels);
         int depth = requiredDepth(labels);
-        return fromNeighbours(CosineNeighbours.topM(embeddings, depth), labels);
+        return fromRankings(CosineNeighbours.rankings(embeddings, labels, depth), labels);
     }
 
     /** The neighbour depth MAP@R reads: the largest number of other items sharing a label. */
@@ -24,37 +26,34 @@ public final class MapAtR {
 
     /**
      * Mean MAP@R over queries that have at least one same-label partner; 0 when none has, so that
-     * reports stay finite. Each row must hold at least R neighbours for its query.
+     * reports stay finite. The rows are a strict order the caller chose (no ties), each at least R
+     * deep for its query.
      */
     public static double fromNeighbours(int[][] neighbours, int[] labels) {
         LabelCounts.requireOnePerItem(neighbours.length, labels);
+        TiedRanking[] rankings = new TiedRanking[neighbours.length];
+        for (int q = 0; q < neighbours.length; q++) {
+            rankings[q] = TiedRanking.strict(neighbours[q], labels, q);
+        }
+        return fromRankings(rankings, labels);
+    }
+
+    static double fromRankings(TiedRanking[] rankings, int[] labels) {
         LabelCounts counts = new LabelCounts(labels);
         double sum = 0;
         int scored = 0;
-        for (int q = 0; q < neighbours.length; q++) {
+        for (int q = 0; q < rankings.length; q++) {
             int r = counts.sameLabelOthers(q);
             if (r == 0) {
                 continue;
             }
-            if (neighbours[q].length < r) {
+            if (rankings[q].depth() < r) {
                 throw new IllegalArgumentException("query " + q + " has R = " + r
-                        + " but only " + neighbours[q].length + " neighbours");
+                        + " but only " + rankings[q].depth() + " neighbours");
             }
-            sum += averagePrecisionAtR(neighbours[q], labels, q, r);
+            sum += rankings[q].averagePrecisionAt(r);
             scored++;
         }
         return scored == 0 ? 0.0 : sum / scored;
-    }
-
-    private static double averagePrecisionAtR(int[] row, int[] labels, int query, int r) {
-        int relevantSoFar = 0;
-        double precisionSum = 0;
-        for (int k = 1; k <= r; k++) {
-            if (labels[row[k - 1]] == labels[query]) {
-                relevantSoFar++;
-                precisionSum += (double) relevantSoFar / k;
-            }
-        }
-        return precisionSum / r;
     }
 }

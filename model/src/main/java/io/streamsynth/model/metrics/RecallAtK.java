@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Recall@K as reported in deep metric learning papers: the fraction of queries with at least one
  * same-label item among their K nearest neighbours. Queries without any same-label partner still
- * count, as misses, so the score matches the papers' denominators.
+ * count, as misses, so the score matches the papers' denominators. Neighbours tied in similarity
+ * count as every order of them equally likely ({@link TiedRanking#hitWithin}), so the figure does
+ * not depend on the order of the input.
  */
 public final class RecallAtK {
 
@@ -17,37 +19,34 @@ public final class RecallAtK {
         LabelCounts.requireOnePerItem(embeddings.length, labels);
         requireValid(ks);
         int deepest = Arrays.stream(ks).max().getAsInt();
-        return fromNeighbours(CosineNeighbours.topM(embeddings, deepest), labels, ks);
+        return fromRankings(CosineNeighbours.rankings(embeddings, labels, deepest), ks);
     }
 
-    /** Recall at each K from precomputed neighbour lists; rows shorter than K are read as they are. */
+    /**
+     * Recall at each K from neighbour lists in a strict order the caller chose (no ties); rows
+     * shorter than K are read as they are.
+     */
     public static double[] fromNeighbours(int[][] neighbours, int[] labels, int... ks) {
         LabelCounts.requireOnePerItem(neighbours.length, labels);
         requireValid(ks);
-        int[] hitsWithin = new int[ks.length];
+        TiedRanking[] rankings = new TiedRanking[neighbours.length];
         for (int q = 0; q < neighbours.length; q++) {
-            int firstHit = firstSameLabelRank(neighbours[q], labels, q);
-            for (int i = 0; i < ks.length; i++) {
-                if (firstHit < ks[i]) {
-                    hitsWithin[i]++;
-                }
-            }
+            rankings[q] = TiedRanking.strict(neighbours[q], labels, q);
         }
-        double[] recall = new double[ks.length];
-        for (int i = 0; i < ks.length; i++) {
-            recall[i] = (double) hitsWithin[i] / neighbours.length;
-        }
-        return recall;
+        return fromRankings(rankings, ks);
     }
 
-    /** Zero-based rank of the first same-label neighbour, or Integer.MAX_VALUE when there is none. */
-    private static int firstSameLabelRank(int[] row, int[] labels, int query) {
-        for (int r = 0; r < row.length; r++) {
-            if (labels[row[r]] == labels[query]) {
-                return r;
+    static double[] fromRankings(TiedRanking[] rankings, int... ks) {
+        double[] recall = new double[ks.length];
+        for (TiedRanking ranking : rankings) {
+            for (int i = 0; i < ks.length; i++) {
+                recall[i] += ranking.hitWithin(ks[i]);
             }
         }
-        return Integer.MAX_VALUE;
+        for (int i = 0; i < ks.length; i++) {
+            recall[i] /= rankings.length;
+        }
+        return recall;
     }
 
     private static void requireValid(int[] ks) {

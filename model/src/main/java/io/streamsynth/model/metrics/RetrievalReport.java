@@ -11,15 +11,18 @@ public record RetrievalReport(int queries, double recallAt1, double recallAt2, d
     /**
      * Scores embeddings against their labels. One neighbour search, as deep as the larger of 8
      * and the biggest class, feeds both Recall@K and MAP@R; NMI compares the labels with a seeded
-     * k-means using one cluster per distinct label.
+     * k-means using one cluster per distinct label. Tied neighbours count as every order of them
+     * equally likely, so the figures do not depend on the order of the input.
+     *
+     * @throws NonFiniteEmbeddingException when an embedding holds NaN or an infinity
      */
     public static RetrievalReport evaluate(float[][] embeddings, int[] labels, long seed) {
         LabelCounts.requireOnePerItem(embeddings.length, labels);
         LabelCounts counts = new LabelCounts(labels);
         int depth = Math.max(RECALL_KS[RECALL_KS.length - 1], counts.largestSameLabelOthers());
-        int[][] neighbours = CosineNeighbours.topM(embeddings, depth);
-        double[] recall = RecallAtK.fromNeighbours(neighbours, labels, RECALL_KS);
-        double mapAtR = MapAtR.fromNeighbours(neighbours, labels);
+        TiedRanking[] rankings = CosineNeighbours.rankings(embeddings, labels, depth);
+        double[] recall = RecallAtK.fromRankings(rankings, RECALL_KS);
+        double mapAtR = MapAtR.fromRankings(rankings, labels);
         double nmi = NormalizedMutualInformation.compute(
                 labels, KMeans.cluster(embeddings, counts.distinct(), seed));
         return new RetrievalReport(

@@ -2,7 +2,8 @@ package io.streamsynth.model.metrics;
 
 /**
  * Embeddings scaled to unit length and flattened row-major, so that cosine similarity becomes a
- * plain dot product over contiguous memory. A zero row stays zero and so has similarity 0 to all.
+ * plain dot product over contiguous memory. A zero row stays zero and so has similarity 0 to all;
+ * a row with NaN or an infinity is rejected.
  */
 final class UnitRows {
 
@@ -22,6 +23,7 @@ final class UnitRows {
         }
         int rows = embeddings.length;
         int dims = embeddings[0].length;
+        requireFinite(embeddings);
         float[] values = new float[rows * dims];
         for (int i = 0; i < rows; i++) {
             float[] row = embeddings[i];
@@ -39,5 +41,33 @@ final class UnitRows {
             }
         }
         return new UnitRows(rows, dims, values);
+    }
+
+    /**
+     * @throws NonFiniteEmbeddingException naming the first item with NaN or an infinity and
+     *                                     counting all such items
+     */
+    static void requireFinite(float[][] embeddings) {
+        int count = 0;
+        int first = -1;
+        int dimension = -1;
+        float value = 0f;
+        for (int i = 0; i < embeddings.length; i++) {
+            float[] row = embeddings[i];
+            for (int k = 0; k < row.length; k++) {
+                if (!Float.isFinite(row[k])) {
+                    if (first < 0) {
+                        first = i;
+                        dimension = k;
+                        value = row[k];
+                    }
+                    count++;
+                    break;
+                }
+            }
+        }
+        if (count > 0) {
+            throw new NonFiniteEmbeddingException(first, dimension, value, count, embeddings.length);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamsynth.operators.train;
 
+import io.streamsynth.model.metrics.NonFiniteEmbeddingException;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.train.EmbeddingModel;
 import java.io.DataInputStream;
@@ -41,7 +42,11 @@ final class HeldOutSet {
         return items.size();
     }
 
-    /** Recall@K, NMI and MAP@R of the model on these items; empty when there are too few items or classes. */
+    /**
+     * Recall@K, NMI and MAP@R of the model on these items; empty when there are too few items or
+     * classes; only {@code non_finite_embeddings} and {@code held_out_items} when the model embeds
+     * some item to NaN or an infinity.
+     */
     Map<String, Double> evaluate(EmbeddingModel model, int minItems, long seed) {
         Map<String, Integer> labelIds = new HashMap<>();
         int per = model.architecture().pixelsPerImage();
@@ -57,8 +62,14 @@ final class HeldOutSet {
         if (n < minItems || labelIds.size() < 2) {
             return Map.of();
         }
-        RetrievalReport report = RetrievalReport.evaluate(model.embed(pixels, 256), labels, seed);
-        Map<String, Double> figures = new LinkedHashMap<>(report.toMap());
+        Map<String, Double> figures = new LinkedHashMap<>();
+        try {
+            figures.putAll(RetrievalReport.evaluate(model.embed(pixels, 256), labels, seed).toMap());
+        } catch (NonFiniteEmbeddingException e) {
+            // a model that embeds to NaN has no figures to publish; say how many items it broke on
+            // instead of failing the job
+            figures.put("non_finite_embeddings", (double) e.count());
+        }
         figures.put("held_out_items", (double) n);
         return figures;
     }

@@ -1,6 +1,7 @@
 package io.streamsynth.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsynth.model.metrics.NonFiniteEmbeddingException;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.operators.kafka.EmbeddingJson;
 import io.streamsynth.operators.kafka.WireFormatException;
@@ -102,6 +103,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private Map<String, Object> score(EmbeddingSelection selection) {
         List<float[]> vectors = new ArrayList<>();
+        List<String> items = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         Map<String, Integer> labelIds = new HashMap<>();
         int dim = -1;
@@ -115,6 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             dim = e.vector.length;
             vectors.add(e.vector);
+            items.add(e.itemId);
             // RetrievalReport compares int labels; any consistent numbering of the strings will do
             labels.add(labelIds.computeIfAbsent(e.label, l -> labelIds.size()));
         }
@@ -124,8 +127,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + (selection.version() < 0 ? "" : " at version " + selection.version())
                     + " in topic '" + topic + "'; at least 2 are needed");
         }
-        RetrievalReport report = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
-                labels.stream().mapToInt(Integer::intValue).toArray(), seed);
+        RetrievalReport report;
+        try {
+            report = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
+                    labels.stream().mapToInt(Integer::intValue).toArray(), seed);
+        } catch (NonFiniteEmbeddingException e) {
+            throw new IllegalArgumentException("item '" + items.get(e.firstIndex()) + "' of catalog '" + catalog
+                    + "' at version " + selection.version() + " has a non-finite embedding and cannot be ranked ("
+                    + e.getMessage() + ")", e);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("catalog", catalog);
         out.put("version", selection.version());

@@ -1,0 +1,38 @@
+package io.streamsynth.operators.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import io.streamsynth.model.checkpoint.Tensor;
+import io.streamsynth.model.train.EmbeddingModel;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HeldOutSetTest {
+
+    @Test
+    void aModelThatEmbedsToNaNPublishesTheCountInsteadOfFailing() {
+        HeldOutSet set = new HeldOutSet(10);
+        Random random = new Random(1);
+        for (int i = 0; i < 6; i++) {
+            set.add("item-" + i, "class-" + (i % 2), Batches.image(i % 2, random));
+        }
+        try (EmbeddingModel model = new EmbeddingModel(Batches.ARCHITECTURE, Device.cpu(), 7L)) {
+            assertThat(set.evaluate(model, 4, 1L)).containsKeys("r_at_1", "nmi", "map_at_r")
+                    .containsEntry("held_out_items", 6.0);
+            Map<String, Tensor> broken = new HashMap<>();
+            model.exportWeights().forEach((name, t) -> {
+                float[] nan = new float[t.data().length];
+                Arrays.fill(nan, Float.NaN);
+                broken.put(name, new Tensor(t.shape(), nan));
+            });
+            model.importWeights(broken);
+
+            assertThat(set.evaluate(model, 4, 1L))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("non_finite_embeddings", 6.0, "held_out_items", 6.0));
+        }
+    }
+}
