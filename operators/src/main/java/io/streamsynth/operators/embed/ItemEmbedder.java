@@ -2,6 +2,7 @@ package io.streamsynth.operators.embed;
 
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.ModelRelease;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,7 +163,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         List<String> keys;
         try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
                 VoidNamespace.INSTANCE).map(k -> (String) k)) {
-            String prefix = release.catalog + "/";
+            String prefix = ItemKey.catalogPrefix(release.catalog);
             keys = all.filter(k -> k.startsWith(prefix)).toList();
         }
         itemsAtLastPass = keys.size();

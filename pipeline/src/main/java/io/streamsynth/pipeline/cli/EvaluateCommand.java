@@ -5,6 +5,7 @@ import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.operators.kafka.EmbeddingJson;
 import io.streamsynth.operators.kafka.WireFormatException;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.pipeline.kafka.CommittedTopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +61,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
                 kafka.clientProperties(), topic)) {
             reader.readAll(Duration.ofMillis(read.idleMillis), System.err, r -> {
+                if (r.value() == null) {
+                    Optional<ItemKey> deleted = ItemKey.decode(r.key());
+                    if (deleted.isPresent()) {
+                        selection.delete(deleted.get());
+                        return;
+                    }
+                }
                 try {
                     selection.accept(EmbeddingJson.decode(r.value()));
                 } catch (WireFormatException e) {

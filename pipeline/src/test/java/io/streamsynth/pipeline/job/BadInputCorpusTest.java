@@ -148,7 +148,7 @@ class BadInputCorpusTest {
                     assertThat(e.catalog).isEqualTo(GeneratedCatalog.CATALOG);
                     assertThat(e.modelVersion).isEqualTo(newest);
                 });
-                assertThat(watcher.duplicateEmbeddings()).isZero();
+                assertThat(watcher.outOfOrderEmbeddings()).isZero();
 
                 // trained: every valid training event was buffered or held out; each step is a full P x K batch
                 long buffered = metrics.operator(id, "batch builder", "samplesBuffered");
