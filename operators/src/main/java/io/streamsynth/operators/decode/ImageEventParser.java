@@ -40,7 +40,9 @@ public final class ImageEventParser {
             ItemKey target = EventKeys.tombstoneTarget(key);
             checkId(ImageEvent.CATALOG, target.catalog());
             checkId(ImageEvent.ITEM_ID, target.itemId());
-            return ImageSample.deletion(target.catalog(), target.itemId(), 0L, ingestTime);
+            ImageSample deletion = ImageSample.deletion(target.catalog(), target.itemId(), 0L, ingestTime);
+            deletion.heldOut = heldOut.isHeldOut(target.catalog(), target.itemId());
+            return deletion;
         }
         ImageEvent event = read(value);
         EventKeys.check(key, event.catalog(), event.itemId());
@@ -74,6 +76,8 @@ public final class ImageEventParser {
         if (event.deleted()) {
             ImageSample deletion = ImageSample.deletion(event.catalog(), event.itemId(), event.eventTime(), ingestTime);
             deletion.eventId = event.eventId();
+            // where a training event of the item would have gone: a held-out item leaves the trainer's set
+            deletion.heldOut = heldOut.isHeldOut(event.catalog(), event.itemId());
             return deletion;
         }
         DecodedImage image = decode(event.image());

@@ -19,7 +19,10 @@ public class ImageSample {
     public long ingestTime;
     /** False for items that are only to be embedded (e.g. a query set), never trained on. */
     public boolean train;
-    /** Chosen by a hash of the item id: kept out of training to evaluate the model. */
+    /**
+     * Chosen by a hash of the item id: kept out of training to evaluate the model. On a delete: whether
+     * a training image of the item would be held out, so that the delete reaches the evaluation set.
+     */
     public boolean heldOut;
     /** The producer's id for the event, or null; events with one are checked for duplicates. */
     public String eventId;
