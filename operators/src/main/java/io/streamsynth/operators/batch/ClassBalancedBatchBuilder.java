@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * <h2>State (keyed by catalog; RocksDB-friendly)</h2>
  * A small {@link CatalogIndex} value (a few numbers per class), one {@link ClassSlots} map entry per
  * class (fresh flags, ingest times and item ids, a few bytes per slot), one pixel map entry per
- * buffered sample, and one entry per buffered item saying where its sample is. A sample reads and writes its class's slots and one pixel entry; only a batch reads P*K
- * pixel entries. All three have Flink's own serializers, never Kryo.
+ * buffered sample, and one entry per buffered item saying where its sample is. A sample reads and
+ * writes its class's slots, one pixel entry and its item's entry; only a batch reads P*K pixel
+ * entries. All four have Flink's own serializers, never Kryo.
  *
  * <p>The index is the exception: every sample needs all of it, and with a thousand classes
  * (de)serializing it for every sample held the builder to a few hundred samples a second. So each
@@ -73,7 +74,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Metrics</h2>
  * Counters {@code batchesBuilt}, {@code samplesBuffered}, {@code samplesRejected},
- * {@code classEvictions}, {@code heldOutForwarded}, {@code samplesRemoved} (by a delete or a newer image); histogram {@code batchBuildWaitMillis} (from the
+ * {@code classEvictions}, {@code heldOutForwarded}, {@code samplesRemoved} (by a delete, a newer
+ * image or an embed-only image of the item); histogram {@code batchBuildWaitMillis} (from the
  * ingest of a batch's oldest fresh sample to the batch); gauges {@code bufferedClasses} and
  * {@code bufferedSamples} of the catalog this subtask buffered a sample for last.
  */

@@ -38,8 +38,9 @@ public final class ImageEventParser {
     public ImageSample parse(byte[] key, byte[] value, long ingestTime) throws EventRejectedException {
         if (value == null) {
             ItemKey target = EventKeys.tombstoneTarget(key);
-            checkId(ImageEvent.CATALOG, target.catalog());
-            checkId(ImageEvent.ITEM_ID, target.itemId());
+            // the ids of a tombstone become the same state keys as an event's: the same rules apply
+            reader.checkId(ImageEvent.CATALOG, target.catalog());
+            reader.checkId(ImageEvent.ITEM_ID, target.itemId());
             ImageSample deletion = ImageSample.deletion(target.catalog(), target.itemId(), 0L, ingestTime);
             deletion.heldOut = heldOut.isHeldOut(target.catalog(), target.itemId());
             return deletion;
@@ -67,14 +68,10 @@ public final class ImageEventParser {
         return reader.read(value);
     }
 
-    /** A tombstone's ids follow the rules of the event's ids: they become the same state keys. */
-    private void checkId(String field, String value) throws EventRejectedException {
-        reader.checkId(field, value);
-    }
-
     private ImageSample toSample(ImageEvent event, long ingestTime) throws EventRejectedException {
         if (event.deleted()) {
-            ImageSample deletion = ImageSample.deletion(event.catalog(), event.itemId(), event.eventTime(), ingestTime);
+            ImageSample deletion = ImageSample.deletion(event.catalog(), event.itemId(), event.eventTime(),
+                    ingestTime);
             deletion.eventId = event.eventId();
             // where a training event of the item would have gone: a held-out item leaves the trainer's set
             deletion.heldOut = heldOut.isHeldOut(event.catalog(), event.itemId());

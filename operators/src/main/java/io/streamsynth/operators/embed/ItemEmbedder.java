@@ -122,7 +122,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 TypeInformation.of(ImageSample.class)));
         pendingState = operatorState.getUnionListState(PENDING);
         waiting = new LinkedHashMap<>();
-        // savepoints from before keys carried the catalog kept the batch split across subtasks
+        // a savepoint from before the waiting batch was a union list (issue 12) holds it split
+        // across subtasks; read it once, then it stays empty
         ListState<ImageSample> splitWaiting = operatorState.getListState(new ListStateDescriptor<>("waiting-items",
                 TypeInformation.of(ImageSample.class)));
         for (ImageSample s : splitWaiting.get()) {

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The embeddings {@code evaluate} scores: one catalog, one model version (a given one, or the newest
  * seen), items whose id starts with a prefix, and per item the last record read, since a re-published
- * record replaces the earlier one and a tombstone removes the item. Only the chosen version is kept, so memory follows one version's
- * items, not the topic's history.
+ * record replaces the earlier one and a tombstone removes the item. Only the chosen version is
+ * kept, so memory follows one version's items, not the topic's history.
  */
 final class EmbeddingSelection {
     private final String catalog;

@@ -75,7 +75,8 @@ public final class PipelineWatcher implements AutoCloseable {
                 ItemEmbedding e = EmbeddingJson.decode(r.value());
                 String key = ItemKey.asString(e.catalog, e.itemId);
                 long[] last = lastOrderByItem.get(key);
-                if (last != null && (e.modelVersion < last[0] || e.modelVersion == last[0] && e.itemRevision <= last[1])) {
+                if (last != null && (e.modelVersion < last[0]
+                        || e.modelVersion == last[0] && e.itemRevision <= last[1])) {
                     outOfOrder++;
                 }
                 lastOrderByItem.put(key, new long[] {e.modelVersion, e.itemRevision});
