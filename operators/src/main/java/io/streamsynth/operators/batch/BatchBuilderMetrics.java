@@ -20,6 +20,7 @@ final class BatchBuilderMetrics {
     final Counter samplesRejected;
     final Counter classEvictions;
     final Counter heldOutForwarded;
+    final Counter samplesRemoved;
     final Histogram batchBuildWaitMillis;
     private volatile int bufferedClasses;
     private volatile long bufferedSamples;
@@ -30,6 +31,7 @@ final class BatchBuilderMetrics {
         samplesRejected = group.counter("samplesRejected");
         classEvictions = group.counter("classEvictions");
         heldOutForwarded = group.counter("heldOutForwarded");
+        samplesRemoved = group.counter("samplesRemoved");
         batchBuildWaitMillis = group.histogram("batchBuildWaitMillis",
                 new DescriptiveStatisticsHistogram(WAIT_WINDOW));
         group.gauge("bufferedClasses", (Gauge<Integer>) () -> bufferedClasses);

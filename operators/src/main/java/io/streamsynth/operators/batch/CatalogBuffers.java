@@ -13,8 +13,10 @@ import java.util.Random;
  * step, evicts classes, and carries out the decisions of {@link BatchComposer}. Plain Java over a
  * {@link SampleStore}, so the Flink operator only has to keep the index.
  *
- * <p>State touched per sample: one class's slots (get and put), one pixel entry (put); an eviction
- * removes the evicted class's entries; a batch reads P slots and P*K pixel entries and writes back
+ * <p>State touched per sample: one class's slots (get and put), one pixel entry (put), the item's
+ * slot entry (get and put, and a remove for the sample a full ring overwrites); an eviction reads
+ * the evicted class's slots and removes its entries; removing an item's sample (a delete or a newer
+ * image) moves at most one pixel entry; a batch reads P slots and P*K pixel entries and writes back
  * the P slots it marked trained. The index is the caller's to load and save.
  */
 public final class CatalogBuffers {
@@ -28,15 +30,77 @@ public final class CatalogBuffers {
         this.store = store;
     }
 
-    /** What happened to one sample. */
-    public record Outcome(boolean buffered, String rejection, int evictedClasses, TrainerInput batch) {
+    /**
+     * What happened to one sample.
+     *
+     * @param replaced an earlier sample of the same item left the buffers
+     */
+    public record Outcome(boolean buffered, String rejection, int evictedClasses, TrainerInput batch,
+            boolean replaced) {
+        public Outcome(boolean buffered, String rejection, int evictedClasses, TrainerInput batch) {
+            this(buffered, rejection, evictedClasses, batch, false);
+        }
+
         static Outcome rejected(String why) {
             return new Outcome(false, why, 0, null);
         }
+
+        Outcome replacing() {
+            return new Outcome(buffered, rejection, evictedClasses, batch, true);
+        }
     }
 
-    /** Buffers a training sample of this catalog and returns the batch it completes, if any. */
+    /**
+     * Buffers a training sample of this catalog and returns the batch it completes, if any. An
+     * earlier sample of the same item leaves the buffers first, whatever becomes of this one: the
+     * newest image of an item is the only one trained on.
+     */
     public Outcome add(String catalog, CatalogIndex index, ImageSample sample) throws Exception {
+        boolean replaced = sample.itemId != null && remove(index, sample.itemId);
+        Outcome outcome = buffer(catalog, index, sample);
+        return replaced ? outcome.replacing() : outcome;
+    }
+
+    /**
+     * Removes the item's buffered sample, if it has one (a delete, a new image, or an item that is no
+     * longer trained on). The class's newest sample moves into the freed slot (see
+     * {@link ClassSlots#remove}); a class left empty leaves the index.
+     *
+     * @return whether the item had a buffered sample
+     */
+    public boolean remove(CatalogIndex index, String itemId) throws Exception {
+        SampleStore.SlotRef where = store.itemSlot(itemId);
+        if (where == null) {
+            return false;
+        }
+        store.removeItemSlot(itemId);
+        ClassSummary summary = index.find(where.label());
+        ClassSlots slots = summary == null ? null : store.slots(where.label());
+        if (slots == null || !itemId.equals(slots.itemAt(where.slot()))) {
+            return false; // a stale entry: the sample was overwritten or its class evicted already
+        }
+        int moved = slots.remove(where.slot());
+        if (moved >= 0) {
+            store.putPixels(where.label(), where.slot(), store.pixels(where.label(), moved));
+            store.removePixels(where.label(), moved);
+            String movedItem = slots.itemAt(where.slot());
+            if (movedItem != null) {
+                store.putItemSlot(movedItem, where);
+            }
+        } else {
+            store.removePixels(where.label(), where.slot());
+        }
+        if (slots.size == 0) {
+            store.removeSlots(where.label());
+            index.remove(where.label());
+        } else {
+            store.putSlots(where.label(), slots);
+            summary.mirror(slots);
+        }
+        return true;
+    }
+
+    private Outcome buffer(String catalog, CatalogIndex index, ImageSample sample) throws Exception {
         String problem = problemWith(index, sample);
         if (problem != null) {
             return Outcome.rejected(problem);
@@ -58,8 +122,15 @@ public final class CatalogBuffers {
         } else {
             slots = loadSlots(summary.label);
         }
-        int slot = slots.append(sample.ingestTime);
+        String displaced = slots.displacedByNextAppend();
+        int slot = slots.append(sample.ingestTime, sample.itemId);
+        if (displaced != null) {
+            store.removeItemSlot(displaced);
+        }
         store.putPixels(sample.label, slot, sample.pixels);
+        if (sample.itemId != null) {
+            store.putItemSlot(sample.itemId, new SampleStore.SlotRef(sample.label, slot));
+        }
         index.touch(summary);
         summary.mirror(slots);
 
@@ -115,9 +186,14 @@ public final class CatalogBuffers {
     }
 
     private void evict(CatalogIndex index, ClassSummary victim) throws Exception {
-        // Slots 0..size-1 are exactly the ones written: a ring fills from 0 and never has gaps.
-        for (int slot = 0; slot < victim.size; slot++) {
+        ClassSlots slots = loadSlots(victim.label);
+        for (int i = 0; i < slots.size; i++) {
+            int slot = slots.newest(i);
             store.removePixels(victim.label, slot);
+            String item = slots.itemAt(slot);
+            if (item != null) {
+                store.removeItemSlot(item);
+            }
         }
         store.removeSlots(victim.label);
         index.remove(victim.label);

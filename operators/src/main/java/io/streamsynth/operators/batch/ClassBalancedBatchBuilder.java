@@ -28,9 +28,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Batch policy</h2>
  * <ul>
- *   <li><b>Inputs.</b> Samples with {@code train == false} are ignored (they are only embedded).
+ *   <li><b>Inputs.</b> Samples with {@code train == false} are not buffered (they are only embedded).
  *       Held-out samples are never buffered or trained on: each goes straight to the trainer as a
  *       {@code HELD_OUT} input for its evaluation set. Every other sample is buffered.</li>
+ *   <li><b>Updates and deletes.</b> A class holds at most one sample per item: a new image of an
+ *       item replaces its buffered sample (in whatever class it was), and a delete, or an image with
+ *       {@code train == false}, removes it; the class's newest sample then moves into the freed slot
+ *       (see {@link ClassSlots#remove}). A delete of a held-out item goes on to the trainer, which
+ *       drops the item from its evaluation set.</li>
  *   <li><b>Buffers.</b> Each class keeps its last {@code maxSamplesPerClass} samples in a ring
  *       buffer: a hot class overwrites its oldest samples (even untrained ones), so memory is
  *       bounded. Each sample is <i>fresh</i> until it is first put in a batch. A catalog keeps at most
@@ -54,9 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>State (keyed by catalog; RocksDB-friendly)</h2>
  * A small {@link CatalogIndex} value (a few numbers per class), one {@link ClassSlots} map entry per
- * class (fresh flags and ingest times, a few bytes per slot), and one pixel map entry per buffered
- * sample. A sample reads and writes its class's slots and one pixel entry; only a batch reads P*K
- * pixel entries. All three have Flink's own serializers, never Kryo.
+ * class (fresh flags, ingest times and item ids, a few bytes per slot), one pixel map entry per
+ * buffered sample, and one entry per buffered item saying where its sample is. A sample reads and
+ * writes its class's slots, one pixel entry and its item's entry; only a batch reads P*K pixel
+ * entries. All four have Flink's own serializers, never Kryo.
  *
  * <p>The index is the exception: every sample needs all of it, and with a thousand classes
  * (de)serializing it for every sample held the builder to a few hundred samples a second. So each
@@ -68,7 +74,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Metrics</h2>
  * Counters {@code batchesBuilt}, {@code samplesBuffered}, {@code samplesRejected},
- * {@code classEvictions}, {@code heldOutForwarded}; histogram {@code batchBuildWaitMillis} (from the
+ * {@code classEvictions}, {@code heldOutForwarded}, {@code samplesRemoved} (by a delete, a newer
+ * image or an embed-only image of the item); histogram {@code batchBuildWaitMillis} (from the
  * ingest of a batch's oldest fresh sample to the batch); gauges {@code bufferedClasses} and
  * {@code bufferedSamples} of the catalog this subtask buffered a sample for last.
  */
@@ -91,6 +98,11 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
 
     static MapStateDescriptor<String, byte[]> pixelsState() {
         return new MapStateDescriptor<>("batch-pixels", Types.STRING, PIXELS_TYPE);
+    }
+
+    /** Item id to the (class, slot) of its buffered sample, see {@link StateSampleStore#pixelKey}. */
+    static MapStateDescriptor<String, String> itemSlotsState() {
+        return new MapStateDescriptor<>("batch-item-slots", Types.STRING, Types.STRING);
     }
 
     private final BatchPolicy policy;
@@ -120,14 +132,20 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         indexSerializer = INDEX_TYPE.createSerializer(getExecutionConfig().getSerializerConfig());
         indexes = new HashMap<>();
         changed = new HashSet<>();
-        buffers = new CatalogBuffers(policy, new StateSampleStore(slots, pixels));
+        buffers = new CatalogBuffers(policy, new StateSampleStore(slots, pixels,
+                getPartitionedState(itemSlotsState())));
         metrics = new BatchBuilderMetrics(getMetricGroup());
     }
 
     @Override
     public void processElement(StreamRecord<ImageSample> element) throws Exception {
         ImageSample sample = element.getValue();
-        if (!sample.train) {
+        if (sample.deleted || !sample.train) {
+            // a deleted item, or one now only to be embedded, is trained on no more
+            forget(sample);
+            if (sample.deleted && sample.heldOut) {
+                output.collect(element.replace(TrainerInputs.deletion(sample)));
+            }
             return;
         }
         if (sample.heldOut) {
@@ -139,7 +157,10 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         String catalog = (String) getCurrentKey();
         CatalogIndex current = indexFor(catalog);
         CatalogBuffers.Outcome outcome = buffers.add(catalog, current, sample);
-        if (outcome.buffered()) {
+        if (outcome.replaced()) {
+            metrics.samplesRemoved.inc();
+        }
+        if (outcome.buffered() || outcome.replaced()) {
             changed.add(catalog);
         } else {
             LOG.debug("Not buffering item {} of catalog {}: {}", sample.itemId, catalog, outcome.rejection());
@@ -147,6 +168,15 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         metrics.record(outcome, current, getProcessingTimeService().getCurrentProcessingTime());
         if (outcome.batch() != null) {
             output.collect(element.replace(outcome.batch()));
+        }
+    }
+
+    private void forget(ImageSample sample) throws Exception {
+        String catalog = (String) getCurrentKey();
+        CatalogIndex current = indexFor(catalog);
+        if (buffers.remove(current, sample.itemId)) {
+            metrics.samplesRemoved.inc();
+            changed.add(catalog);
         }
     }
 

@@ -9,10 +9,13 @@ import org.apache.flink.api.common.state.MapState;
 final class StateSampleStore implements SampleStore {
     private final MapState<String, ClassSlots> slots;
     private final MapState<String, byte[]> pixels;
+    private final MapState<String, String> itemSlots;
 
-    StateSampleStore(MapState<String, ClassSlots> slots, MapState<String, byte[]> pixels) {
+    StateSampleStore(MapState<String, ClassSlots> slots, MapState<String, byte[]> pixels,
+            MapState<String, String> itemSlots) {
         this.slots = slots;
         this.pixels = pixels;
+        this.itemSlots = itemSlots;
     }
 
     /**
@@ -51,5 +54,25 @@ final class StateSampleStore implements SampleStore {
     @Override
     public void removePixels(String label, int slot) throws Exception {
         pixels.remove(pixelKey(label, slot));
+    }
+
+    @Override
+    public SlotRef itemSlot(String itemId) throws Exception {
+        String where = itemSlots.get(itemId);
+        if (where == null) {
+            return null;
+        }
+        int split = where.lastIndexOf('\u0000');
+        return new SlotRef(where.substring(0, split), Integer.parseInt(where.substring(split + 1)));
+    }
+
+    @Override
+    public void putItemSlot(String itemId, SlotRef where) throws Exception {
+        itemSlots.put(itemId, pixelKey(where.label(), where.slot()));
+    }
+
+    @Override
+    public void removeItemSlot(String itemId) throws Exception {
+        itemSlots.remove(itemId);
     }
 }

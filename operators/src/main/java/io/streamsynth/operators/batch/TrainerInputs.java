@@ -21,6 +21,17 @@ final class TrainerInputs {
         return input;
     }
 
+    /** A deleted held-out item, for the trainer to drop from its evaluation set. */
+    static TrainerInput deletion(ImageSample sample) {
+        TrainerInput input = new TrainerInput();
+        input.kind = TrainerInput.DELETE;
+        input.catalog = sample.catalog;
+        input.itemId = sample.itemId;
+        input.labels = new String[0];
+        input.pixels = new byte[0];
+        return input;
+    }
+
     /** A P x K batch; labels and pixels are class-major, as built by {@link CatalogBuffers}. */
     static TrainerInput batch(String catalog, CatalogIndex index, String[] labels, byte[] pixels, int freshCount,
             long oldestFreshIngestTime, long[] freshIngestTimes) {

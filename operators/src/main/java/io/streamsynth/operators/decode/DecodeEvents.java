@@ -13,8 +13,11 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes and validates raw input records. Valid events continue as {@link ImageSample}s; every
- * other record goes to {@link #DEAD_LETTERS} with its original bytes and a reason code. Input never
+ * Decodes and validates raw input records. Valid events, delete events and tombstones continue as
+ * {@link ImageSample}s (a delete has {@link ImageSample#deleted} set); every other record goes to
+ * {@link #DEAD_LETTERS} with its original bytes and a reason code, a key that disagrees with its
+ * value included ({@link EventKeys}). Metrics: counters {@code eventsIn}, {@code deadLetters},
+ * {@code heldOutItems}, {@code deleteEvents}. Input never
  * makes this function throw, so a bad record cannot put the job into a restart loop.
  */
 public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
@@ -34,6 +37,7 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
     private transient Counter eventsIn;
     private transient Counter deadLetters;
     private transient Counter heldOutItems;
+    private transient Counter deletes;
 
     public DecodeEvents(EventLimits limits, HeldOutSelector heldOut) {
         if (limits == null || heldOut == null) {
@@ -50,6 +54,7 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
         eventsIn = metrics.counter("eventsIn");
         deadLetters = metrics.counter("deadLetters");
         heldOutItems = metrics.counter("heldOutItems");
+        deletes = metrics.counter("deleteEvents");
         metrics.meter("eventsPerSecond", new MeterView(eventsIn));
     }
 
@@ -58,7 +63,7 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
         eventsIn.inc();
         ImageSample sample;
         try {
-            sample = parser.parse(raw.value, raw.ingestTime);
+            sample = parser.parse(raw.key, raw.value, raw.ingestTime);
         } catch (EventRejectedException e) {
             reject(raw, e.reason(), e.detail(), ctx);
             return;
@@ -66,7 +71,9 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
             reject(raw, INTERNAL_ERROR, e.getClass().getName() + ": " + e.getMessage(), ctx);
             return;
         }
-        if (sample.heldOut) {
+        if (sample.deleted) {
+            deletes.inc();
+        } else if (sample.heldOut) {
             heldOutItems.inc();
         }
         if (sample.eventId != null) {

@@ -1,8 +1,9 @@
 package io.streamsynth.operators.decode;
 
 /**
- * One labelled image event as read from the input topic (key: the item id), before its image is
- * decoded.
+ * One labelled image event, or one delete event, as read from the input topic, before its image is
+ * decoded. The record's key is the item's {@link io.streamsynth.operators.types.ItemKey} (see
+ * {@link EventKeys} for what else is accepted); the value is authoritative.
  *
  * <p>Wire format, schema version 1: a UTF-8 JSON object.
  *
@@ -15,9 +16,15 @@ package io.streamsynth.operators.decode;
  *   "label": "sneaker",                // string, required when train is true, else optional
  *   "image": "iVBORw0KGgo...",         // string, required: base64 (standard alphabet) of PNG or JPEG bytes
  *   "event_time": 1767225600000,       // integer, required: milliseconds since the epoch, >= 0
- *   "train": true                      // boolean, optional, default true; false = embed only, never train
+ *   "train": true,                     // boolean, optional, default true; false = embed only, never train
+ *   "deleted": false                   // boolean, optional, default false; see below
  * }
  * }</pre>
+ *
+ * <p>A <b>delete event</b> has {@code "deleted": true}, {@code schema_version}, {@code catalog} and
+ * {@code item_id}; {@code event_id} and {@code event_time} are optional (time 0 when absent) and
+ * every other field is ignored. It removes the item from the job. A tombstone (the item's key with
+ * a null value) means the same.
  *
  * <p>Rules: keys may appear once; types are never coerced (a number is not a string, 1.0 is not an
  * integer); a null value means the same as an absent key; unknown keys are ignored so that
@@ -32,9 +39,10 @@ package io.streamsynth.operators.decode;
  * @param image     the encoded image bytes, decoded from base64
  * @param eventTime milliseconds since the epoch
  * @param train     false for items that are only to be embedded
+ * @param deleted   a delete event: label and image are null
  */
 public record ImageEvent(String eventId, String catalog, String itemId, String label, byte[] image, long eventTime,
-        boolean train) {
+        boolean train, boolean deleted) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -46,4 +54,5 @@ public record ImageEvent(String eventId, String catalog, String itemId, String l
     public static final String IMAGE = "image";
     public static final String EVENT_TIME = "event_time";
     public static final String TRAIN = "train";
+    public static final String DELETED = "deleted";
 }

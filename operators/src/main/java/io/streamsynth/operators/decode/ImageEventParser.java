@@ -4,6 +4,7 @@ import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.data.ImageDecoder;
 import io.streamsynth.model.data.ImageRejectedException;
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemKey;
 
 /**
  * Turns the bytes of an input event into a validated {@link ImageSample}, or says why it cannot.
@@ -27,15 +28,55 @@ public final class ImageEventParser {
     }
 
     /**
+     * Parses a whole input record: a tombstone (null value) becomes a delete of the item its key
+     * names; otherwise the value is parsed and the key must agree with it (see {@link EventKeys}).
+     *
+     * @param key        the Kafka record's key, or null
+     * @param value      the Kafka record's value, or null for a tombstone
+     * @param ingestTime when the job read the record, carried on for freshness figures
+     */
+    public ImageSample parse(byte[] key, byte[] value, long ingestTime) throws EventRejectedException {
+        if (value == null) {
+            ItemKey target = EventKeys.tombstoneTarget(key);
+            // the ids of a tombstone become the same state keys as an event's: the same rules apply
+            reader.checkId(ImageEvent.CATALOG, target.catalog());
+            reader.checkId(ImageEvent.ITEM_ID, target.itemId());
+            ImageSample deletion = ImageSample.deletion(target.catalog(), target.itemId(), 0L, ingestTime);
+            deletion.heldOut = heldOut.isHeldOut(target.catalog(), target.itemId());
+            return deletion;
+        }
+        ImageEvent event = read(value);
+        EventKeys.check(key, event.catalog(), event.itemId());
+        return toSample(event, ingestTime);
+    }
+
+    /**
+     * Parses a record's value alone, without the checks on its key.
+     *
      * @param value      the Kafka record's value
      * @param ingestTime when the job read the record, carried on for freshness figures
      */
     public ImageSample parse(byte[] value, long ingestTime) throws EventRejectedException {
+        return toSample(read(value), ingestTime);
+    }
+
+    private ImageEvent read(byte[] value) throws EventRejectedException {
         if (value != null && value.length > limits.maxEventBytes()) {
             throw new EventRejectedException(EventRejectedException.EVENT_TOO_LARGE,
                     value.length + " bytes exceed the limit of " + limits.maxEventBytes());
         }
-        ImageEvent event = reader.read(value);
+        return reader.read(value);
+    }
+
+    private ImageSample toSample(ImageEvent event, long ingestTime) throws EventRejectedException {
+        if (event.deleted()) {
+            ImageSample deletion = ImageSample.deletion(event.catalog(), event.itemId(), event.eventTime(),
+                    ingestTime);
+            deletion.eventId = event.eventId();
+            // where a training event of the item would have gone: a held-out item leaves the trainer's set
+            deletion.heldOut = heldOut.isHeldOut(event.catalog(), event.itemId());
+            return deletion;
+        }
         DecodedImage image = decode(event.image());
 
         ImageSample sample = new ImageSample();

@@ -36,11 +36,15 @@ public final class ImageEventReader {
         String catalog = requiredId(event, ImageEvent.CATALOG);
         String itemId = requiredId(event, ImageEvent.ITEM_ID);
         String eventId = optionalId(event, ImageEvent.EVENT_ID);
+        if (optionalBoolean(event, ImageEvent.DELETED, false)) {
+            long time = present(event, ImageEvent.EVENT_TIME) == null ? 0L : eventTime(event);
+            return new ImageEvent(eventId, catalog, itemId, null, null, time, false, true);
+        }
         boolean train = optionalBoolean(event, ImageEvent.TRAIN, true);
         String label = train ? requiredId(event, ImageEvent.LABEL) : optionalId(event, ImageEvent.LABEL);
         long eventTime = eventTime(event);
         byte[] image = image(event);
-        return new ImageEvent(eventId, catalog, itemId, label, image, eventTime, train);
+        return new ImageEvent(eventId, catalog, itemId, label, image, eventTime, train, false);
     }
 
     private static JsonNode parseObject(byte[] value) throws EventRejectedException {
@@ -108,7 +112,8 @@ public final class ImageEventReader {
         return value;
     }
 
-    private void checkId(String field, String value) throws EventRejectedException {
+    /** Rejects an id that is empty, too long or holds control characters. */
+    void checkId(String field, String value) throws EventRejectedException {
         if (value.isEmpty()) {
             throw new EventRejectedException("empty_field:" + field, "'" + field + "' must not be empty");
         }

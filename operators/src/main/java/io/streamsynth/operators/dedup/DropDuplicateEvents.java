@@ -2,8 +2,8 @@ package io.streamsynth.operators.dedup;
 
 import io.streamsynth.operators.types.DeadLetter;
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.RawEvent;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,6 +28,10 @@ import org.apache.flink.util.OutputTag;
  * at most {@link DuplicateSettings#idsPerItem()} ids, each forgotten after the retention, and state
  * TTL removes the record of an item that has been quiet for the retention, so state stays bounded by
  * the items active within one retention period.
+ *
+ * <p>A delete passes unchecked and forgets the item's event ids: the item leaves every state, and
+ * an event of the item after the delete creates it anew, whatever its id. (A producer's retry of an
+ * image that arrives after the delete therefore creates the item again, as any later event would.)
  *
  * <p>Clears {@link ImageSample#origin} of every sample it passes on, so that downstream state never
  * holds the original record. Metric: counter {@code duplicateEvents}.
@@ -73,6 +77,12 @@ public class DropDuplicateEvents extends KeyedProcessFunction<String, ImageSampl
     public void processElement(ImageSample sample, Context ctx, Collector<ImageSample> out) throws Exception {
         RawEvent origin = sample.origin;
         sample.origin = null;
+        if (sample.deleted) {
+            // the item leaves every state, this one too; a later event of the item starts afresh
+            recent.clear();
+            out.collect(sample);
+            return;
+        }
         if (sample.eventId == null) {
             out.collect(sample);
             return;
@@ -97,7 +107,7 @@ public class DropDuplicateEvents extends KeyedProcessFunction<String, ImageSampl
                 + sample.catalog + "' was already received within " + settings.retention();
         if (origin == null) {
             // Only a sample decoded by an older version of the job, in flight across an upgrade, lacks it.
-            return new DeadLetter(sample.itemId.getBytes(StandardCharsets.UTF_8), null, DUPLICATE_EVENT,
+            return new DeadLetter(ItemKey.encode(sample.catalog, sample.itemId), null, DUPLICATE_EVENT,
                     detail + " (original bytes unavailable)", "unknown", sample.eventTime);
         }
         return new DeadLetter(origin.key, origin.value, DUPLICATE_EVENT, detail, origin.source(), origin.timestamp);

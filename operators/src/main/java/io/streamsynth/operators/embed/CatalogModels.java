@@ -57,7 +57,7 @@ final class CatalogModels implements AutoCloseable {
         List<ItemEmbedding> out = new ArrayList<>(items.size());
         for (int n = 0; n < items.size(); n++) {
             ImageSample s = items.get(n);
-            out.add(new ItemEmbedding(s.catalog, s.itemId, s.label, loaded.version(), vectors[n]));
+            out.add(new ItemEmbedding(s.catalog, s.itemId, s.label, loaded.version(), s.revision, vectors[n]));
         }
         return out;
     }

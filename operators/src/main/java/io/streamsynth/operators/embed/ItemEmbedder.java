@@ -2,6 +2,7 @@ package io.streamsynth.operators.embed;
 
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.ModelRelease;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,19 +36,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedder: input 1 is keyed by item ({@link ImageSample#itemKey}), input 2 carries every model
- * release broadcast to all subtasks. It keeps each item's image in keyed state, embeds a new item
- * with its catalog's newest model, and re-embeds every stored item of a catalog when a new version
- * arrives: at most one embedding per item per version (a version superseded during its pass is
- * skipped for the items the pass had not reached; the newer version's pass covers them).
+ * release broadcast to all subtasks. It keeps each item's newest image in keyed state, embeds a new
+ * image with its catalog's newest model, and re-embeds every stored item of a catalog when a new
+ * version arrives (a version superseded during its pass is skipped for the items the pass had not
+ * reached; the newer version's pass covers them).
+ *
+ * <p><b>Updates and deletes.</b> A new image of a stored item replaces the stored one, takes the
+ * next {@link ImageSample#revision} and is embedded at the newest version; an older image of it
+ * still waiting in the batch is dropped, and the running pass leaves the item out (it is embedded
+ * already). A delete clears the item's state, drops it from the waiting batch and from the running
+ * pass (whose slices read the state, so a deleted item is never embedded again), and emits a
+ * tombstone, once: a delete of an item that is not stored (never seen, or deleted already) emits
+ * nothing and counts in {@code deletesOfUnknownItems}. A later image of the item starts a new life
+ * at revision 1.
+ *
+ * <p><b>Ordering contract.</b> Per item, the records this operator emits in one life of the item
+ * carry strictly increasing (model_version, item_revision), compared in that order, and the life
+ * ends with a tombstone if the item is deleted. Versions only grow (an older release is ignored and
+ * the waiting batch is embedded before a newer version is loaded), a new image raises the revision
+ * at the newest version, and a pass embeds the stored (newest) image at a newer version than any
+ * record of the item so far. The state that decides it (the image with its revision, the waiting
+ * batch, the pending pass) is checkpointed and moves with the item's key group on a rescale, and the
+ * sink is transactional, so restarts and rescales keep the contract.
  *
  * <p>The re-embedding pass runs in slices of a few batches, each scheduled as a processing-time
  * callback, so records, timers and checkpoint barriers are processed between slices instead of
  * waiting for the whole catalog. The keys still to do are operator state (a union list, filtered to
  * this subtask's key groups on restore so that rescaling keeps every key exactly once).
  *
- * <p>New items wait in a small in-memory batch (at most {@code batchSize} items or
+ * <p>New images wait in a small in-memory batch (at most {@code batchSize} items or
  * {@code maxDelay}) so inference runs batched. That batch is operator state too: a checkpoint taken
  * while items wait keeps them, and a restored job embeds them, so none is lost or embedded twice.
+ *
+ * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
+ * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
+ * {@code itemsStored}, {@code embeddingLag}, {@code lastReembedMillis}.
  */
 public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         implements TwoInputStreamOperator<ImageSample, ModelRelease, ItemEmbedding> {
@@ -68,7 +91,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient BroadcastState<String, byte[]> newest;
     private transient ListState<ImageSample> waitingState;
     private transient ListState<Tuple2<String, String>> pendingState;
-    private transient List<ImageSample> waiting;
+    /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
+    private transient Map<String, ImageSample> waiting;
     private transient RefreshPasses passes;
     private transient CatalogModels models;
     private transient boolean flushScheduled;
@@ -79,6 +103,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient Counter itemsReceived;
     private transient Counter embeddings;
     private transient Counter refreshed;
+    private transient Counter deleted;
+    private transient Counter unknownDeletes;
 
     public ItemEmbedder(EmbedderSettings settings) {
         this.settings = settings;
@@ -89,22 +115,39 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         super.initializeState(context);
         var operatorState = context.getOperatorStateStore();
         newest = operatorState.getBroadcastState(MODELS);
-        waitingState = operatorState.getListState(new ListStateDescriptor<>("waiting-items",
+        // A union list, like the pending keys, so that after a rescale a waiting image is embedded
+        // on the subtask of its key: a newer image or a delete of the item arrives there and must
+        // find it, or the older image could be published after the newer one.
+        waitingState = operatorState.getUnionListState(new ListStateDescriptor<>("waiting-by-item",
                 TypeInformation.of(ImageSample.class)));
         pendingState = operatorState.getUnionListState(PENDING);
-        waiting = new ArrayList<>();
+        waiting = new LinkedHashMap<>();
+        // a savepoint from before the waiting batch was a union list (issue 12) holds it split
+        // across subtasks; read it once, then it stays empty
+        ListState<ImageSample> splitWaiting = operatorState.getListState(new ListStateDescriptor<>("waiting-items",
+                TypeInformation.of(ImageSample.class)));
+        for (ImageSample s : splitWaiting.get()) {
+            waiting.put(s.itemKey(), s);
+        }
+        splitWaiting.clear();
         for (ImageSample s : waitingState.get()) {
-            waiting.add(s);
+            if (isStoredHere(s.itemKey())) {
+                waiting.put(s.itemKey(), s);
+            }
         }
         passes = new RefreshPasses();
-        var task = getRuntimeContext().getTaskInfo();
         for (Tuple2<String, String> p : pendingState.get()) {
-            // a union list gives every subtask every subtask's keys: keep only the ones stored here
-            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(p.f1, task.getMaxNumberOfParallelSubtasks(),
-                    task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+            if (isStoredHere(p.f1)) {
                 passes.add(new RefreshPasses.Pending(p.f0, p.f1));
             }
         }
+    }
+
+    /** A union list gives every subtask every subtask's entries: each keeps only its own keys'. */
+    private boolean isStoredHere(String key) {
+        var task = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask();
     }
 
     @Override
@@ -118,6 +161,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         itemsReceived = g.counter("itemsReceived");
         embeddings = g.counter("embeddingsOut");
         refreshed = g.counter("itemsReembedded");
+        deleted = g.counter("itemsDeleted");
+        unknownDeletes = g.counter("deletesOfUnknownItems");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
         g.gauge("itemsStored", (Gauge<Long>) () -> itemsAtLastPass);
         g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size() + passes.size());
@@ -134,18 +179,38 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void processElement1(StreamRecord<ImageSample> element) throws Exception {
         ImageSample sample = element.getValue();
+        String key = (String) getCurrentKey();
+        ImageSample stored = item.value();
+        if (sample.deleted) {
+            delete(sample, key, stored);
+            return;
+        }
         itemsReceived.inc();
+        sample.revision = stored == null ? 1 : stored.revision + 1;
         item.update(sample);
         if (newest.get(sample.catalog) == null) {
             return; // embedded by the pass that the catalog's first model starts
         }
-        passes.arrived(sample.catalog, (String) getCurrentKey());
-        waiting.add(sample);
+        passes.arrived(sample.catalog, key);
+        waiting.put(key, sample);
         if (waiting.size() >= settings.batchSize()) {
             flush();
         } else {
             scheduleFlush();
         }
+    }
+
+    /** Removes the item from every state here and emits its tombstone; nothing for an item not stored. */
+    private void delete(ImageSample deletion, String key, ImageSample stored) {
+        if (stored == null) {
+            unknownDeletes.inc();
+            return;
+        }
+        item.clear();
+        waiting.remove(key);
+        passes.arrived(stored.catalog, key);
+        output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
+        deleted.inc();
     }
 
     @Override
@@ -162,7 +227,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         List<String> keys;
         try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
                 VoidNamespace.INSTANCE).map(k -> (String) k)) {
-            String prefix = release.catalog + "/";
+            String prefix = ItemKey.catalogPrefix(release.catalog);
             keys = all.filter(k -> k.startsWith(prefix)).toList();
         }
         itemsAtLastPass = keys.size();
@@ -248,7 +313,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             return;
         }
         Map<String, List<ImageSample>> byCatalog = new LinkedHashMap<>();
-        for (ImageSample s : waiting) {
+        for (ImageSample s : waiting.values()) {
             byCatalog.computeIfAbsent(s.catalog, c -> new ArrayList<>()).add(s);
         }
         waiting.clear();
@@ -267,7 +332,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        waitingState.update(waiting);
+        waitingState.update(new ArrayList<>(waiting.values()));
         List<Tuple2<String, String>> pending = new ArrayList<>();
         for (RefreshPasses.Pending p : passes.snapshot()) {
             pending.add(Tuple2.of(p.catalog(), p.key()));

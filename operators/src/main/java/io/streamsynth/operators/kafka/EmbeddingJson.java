@@ -13,12 +13,19 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
- * The embedding wire format (topic {@code embeddings}, key: the item id in UTF-8), schema version 1:
+ * The embedding wire format (topic {@code embeddings}, key: {@link io.streamsynth.operators.types.ItemKey},
+ * the JSON array {@code [catalog, item_id]}), schema version 1:
  *
  * <pre>{@code
  * {"schema_version":1, "catalog":"fashion", "item_id":"sku-123", "label":"sneaker" (or null),
- *  "model_version":7, "dim":3, "vector":[0.12,-0.5,0.85]}
+ *  "model_version":7, "item_revision":2, "dim":3, "vector":[0.12,-0.5,0.85]}
  * }</pre>
+ *
+ * <p>{@code item_revision} counts the images of the item's current life (1 for the first); records
+ * written before it existed lack it and read as 0. Per key, the records of one item's life carry
+ * strictly increasing (model_version, item_revision), compared in that order. A deleted item's record
+ * is a tombstone: its key with a null value, which {@link #decode} refuses (a reader checks for it
+ * first).
  *
  * <p>Vector values are float32 written in the shortest decimal form that reads back to the same
  * float, so the round trip is exact. Readers ignore unknown keys and reject everything else that
@@ -33,6 +40,7 @@ public final class EmbeddingJson {
     static final String ITEM_ID = "item_id";
     static final String LABEL = "label";
     static final String MODEL_VERSION = "model_version";
+    static final String ITEM_REVISION = "item_revision";
     static final String DIM = "dim";
     static final String VECTOR = "vector";
 
@@ -53,6 +61,7 @@ public final class EmbeddingJson {
             json.writeStringField(ITEM_ID, embedding.itemId);
             json.writeStringField(LABEL, embedding.label);
             json.writeNumberField(MODEL_VERSION, embedding.modelVersion);
+            json.writeNumberField(ITEM_REVISION, embedding.itemRevision);
             json.writeNumberField(DIM, embedding.vector.length);
             json.writeArrayFieldStart(VECTOR);
             for (float value : embedding.vector) {
@@ -70,7 +79,7 @@ public final class EmbeddingJson {
     /** Reads an embedding record's value, strictly. */
     public static ItemEmbedding decode(byte[] value) {
         if (value == null) {
-            throw new WireFormatException("embedding record has no value");
+            throw new WireFormatException("embedding record has no value (a tombstone: the item was deleted)");
         }
         try (JsonParser json = JSON.createParser(value)) {
             return new Reader(json).read();
@@ -82,6 +91,10 @@ public final class EmbeddingJson {
     }
 
     private static void checkEncodable(ItemEmbedding embedding) {
+        if (embedding.deleted) {
+            throw new IllegalArgumentException("item " + embedding.itemId + " was deleted: its record is a "
+                    + "tombstone, which has no value to encode");
+        }
         if (embedding.catalog == null || embedding.itemId == null || embedding.vector == null) {
             throw new IllegalArgumentException("an embedding needs a catalog, an item id and a vector");
         }
@@ -101,6 +114,7 @@ public final class EmbeddingJson {
         private String itemId;
         private String label;
         private Long modelVersion;
+        private long itemRevision;
         private Integer dim;
         private float[] vector;
 
@@ -130,6 +144,7 @@ public final class EmbeddingJson {
                 case ITEM_ID -> itemId = string(field, false);
                 case LABEL -> label = string(field, true);
                 case MODEL_VERSION -> modelVersion = integer(field, Long.MAX_VALUE);
+                case ITEM_REVISION -> itemRevision = integer(field, Long.MAX_VALUE);
                 case DIM -> dim = (int) integer(field, Integer.MAX_VALUE);
                 case VECTOR -> vector = floats();
                 default -> json.skipChildren();
@@ -163,7 +178,7 @@ public final class EmbeddingJson {
                 throw new WireFormatException("embedding declares dim " + dim + " but its vector has "
                         + vector.length + " values");
             }
-            return new ItemEmbedding(catalog, itemId, label, modelVersion, vector);
+            return new ItemEmbedding(catalog, itemId, label, modelVersion, itemRevision, vector);
         }
 
         private String string(String field, boolean nullable) throws IOException {

@@ -1,13 +1,14 @@
 package io.streamsynth.operators.kafka;
 
 import io.streamsynth.operators.types.ItemEmbedding;
-import java.nio.charset.StandardCharsets;
+import io.streamsynth.operators.types.ItemKey;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes embeddings in the {@link EmbeddingJson} format, keyed by the item id in UTF-8, so that
- * every version of an item's vector lands on the same partition, in order.
+ * Writes embeddings in the {@link EmbeddingJson} format, keyed by {@link ItemKey} (catalog and item),
+ * so that every record of an item lands on the same partition, in order, and log compaction keeps
+ * one record per item of each catalog. A deleted item is written as a tombstone: its key, a null value.
  */
 public class EmbeddingSerializer implements KafkaRecordSerializationSchema<ItemEmbedding> {
 
@@ -23,6 +24,7 @@ public class EmbeddingSerializer implements KafkaRecordSerializationSchema<ItemE
     public ProducerRecord<byte[], byte[]> serialize(ItemEmbedding embedding, KafkaSinkContext context,
             Long timestamp) {
         return new ProducerRecord<>(topic, null, ProducerRecords.timestamp(timestamp),
-                embedding.itemId.getBytes(StandardCharsets.UTF_8), EmbeddingJson.encode(embedding));
+                ItemKey.encode(embedding.catalog, embedding.itemId),
+                embedding.deleted ? null : EmbeddingJson.encode(embedding));
     }
 }

@@ -138,6 +138,11 @@ public final class CatalogTrainer implements AutoCloseable {
         return h;
     }
 
+    /** Drops a deleted item from the evaluation set; returns whether it was there. */
+    public boolean removeHeldOut(String itemId) {
+        return heldOut.remove(itemId);
+    }
+
     public void addHeldOut(TrainerInput sample) {
         requireShape(sample);
         heldOut.add(sample.itemId, sample.labels[0], sample.pixels);

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A catalog's held-out items, never trained on, for evaluating each published version. Bounded:
- * when full, the oldest item leaves; an item seen again replaces its earlier image.
+ * when full, the oldest item leaves; an item seen again replaces its earlier image; a deleted item
+ * leaves.
  */
 final class HeldOutSet {
     private record Item(String label, byte[] pixels) {}
@@ -36,6 +37,11 @@ final class HeldOutSet {
             oldest.next();
             oldest.remove();
         }
+    }
+
+    /** Drops a deleted item; returns whether it was here. */
+    boolean remove(String itemId) {
+        return items.remove(itemId) != null;
     }
 
     int size() {

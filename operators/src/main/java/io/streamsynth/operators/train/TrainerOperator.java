@@ -112,6 +112,12 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         TrainerInput in = element.getValue();
         String catalog = (String) getCurrentKey();
         CatalogTrainer trainer = trainerFor(catalog);
+        if (in.kind == TrainerInput.DELETE) {
+            if (trainer.removeHeldOut(in.itemId)) {
+                changed.add(catalog);
+            }
+            return;
+        }
         try {
             if (in.kind == TrainerInput.HELD_OUT) {
                 trainer.addHeldOut(in);

@@ -19,7 +19,10 @@ public class ImageSample {
     public long ingestTime;
     /** False for items that are only to be embedded (e.g. a query set), never trained on. */
     public boolean train;
-    /** Chosen by a hash of the item id: kept out of training to evaluate the model. */
+    /**
+     * Chosen by a hash of the item id: kept out of training to evaluate the model. On a delete: whether
+     * a training image of the item would be held out, so that the delete reaches the evaluation set.
+     */
     public boolean heldOut;
     /** The producer's id for the event, or null; events with one are checked for duplicates. */
     public String eventId;
@@ -29,11 +32,35 @@ public class ImageSample {
      * the duplicate check, which clears it: nothing downstream stores it.
      */
     public RawEvent origin;
+    /**
+     * A delete event: the item is to be removed from every state that holds it. Such a sample has a
+     * catalog, an item id and times (and perhaps an event id), but no label and no pixels.
+     */
+    public boolean deleted;
+    /**
+     * Set by the embedder when it stores the item: 1 for the first image of the item's current life,
+     * one more for every later image. A delete ends the life; a later image starts a new one at 1.
+     */
+    public long revision;
 
     public ImageSample() {}
 
-    /** The embedder's key: items are unique within a catalog. */
+    /** A delete event for one item of a catalog. */
+    public static ImageSample deletion(String catalog, String itemId, long eventTime, long ingestTime) {
+        ImageSample s = new ImageSample();
+        s.catalog = catalog;
+        s.itemId = itemId;
+        s.eventTime = eventTime;
+        s.ingestTime = ingestTime;
+        s.deleted = true;
+        return s;
+    }
+
+    /**
+     * The key of the item's state (dedup, embedder): {@link ItemKey#asString}, unambiguous whatever
+     * the ids contain, and the same text as the item's Kafka key.
+     */
     public String itemKey() {
-        return catalog + "/" + itemId;
+        return ItemKey.asString(catalog, itemId);
     }
 }

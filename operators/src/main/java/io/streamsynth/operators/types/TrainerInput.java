@@ -1,16 +1,19 @@
 package io.streamsynth.operators.types;
 
 /**
- * What the batch builder sends the trainer: either a P x K batch to train on, or one held-out
- * sample for the trainer's evaluation set. One class for both keeps Flink's POJO serializer.
+ * What the batch builder sends the trainer: a P x K batch to train on, one held-out sample for the
+ * trainer's evaluation set, or the delete of a held-out item. One class for all keeps Flink's POJO
+ * serializer.
  */
 public class TrainerInput {
     public static final int BATCH = 0;
     public static final int HELD_OUT = 1;
+    /** A held-out item was deleted: only {@link #catalog} and {@link #itemId} are set. */
+    public static final int DELETE = 2;
 
     public int kind;
     public String catalog;
-    /** Held-out sample's item id; null for batches. */
+    /** Held-out sample's (or deleted item's) id; null for batches. */
     public String itemId;
     public int channels;
     public int height;

@@ -124,4 +124,93 @@ class CatalogBuffersTest {
         assertThat(index.hasShape()).isFalse();
         assertThat(store.pixels).isEmpty();
     }
+
+    /** The sample of item-{id} under another label: the item's id, new pixels (id + 1000). */
+    private static ImageSample update(String label, int id) {
+        ImageSample s = train("cat", label, id + 1000);
+        s.itemId = "item-" + id;
+        return s;
+    }
+
+    /** Every item entry points at a slot that holds that item's pixels, and every held sample has one. */
+    private void assertItemsMatchTheirSlots() {
+        long held = 0;
+        for (ClassSummary summary : index.classes) {
+            ClassSlots slots = store.slots.get(summary.label);
+            assertThat(slots.size).isEqualTo(summary.size);
+            assertThat(slots.freshCount).isEqualTo(summary.freshCount);
+            held += slots.size;
+            for (int i = 0; i < slots.size; i++) {
+                int slot = slots.newest(i);
+                String item = slots.itemAt(slot);
+                assertThat(store.itemSlots.get(item)).as("where %s is", item)
+                        .isEqualTo(new SampleStore.SlotRef(summary.label, slot));
+                int pixelsId = TestSamples.ids(batchOf(store.pixels.get(StateSampleStore.pixelKey(summary.label, slot))))
+                        .get(0) % 1000;
+                assertThat("item-" + pixelsId).as("pixels in %s slot %d", summary.label, slot).isEqualTo(item);
+            }
+        }
+        assertThat(store.itemSlots).hasSize((int) held);
+        assertThat(store.pixels).hasSize((int) held);
+    }
+
+    private static TrainerInput batchOf(byte[] pixels) {
+        TrainerInput in = new TrainerInput();
+        in.labels = new String[] {"x"};
+        in.pixels = pixels;
+        return in;
+    }
+
+    @Test
+    void aNewImageOfAnItemReplacesItsSampleEvenInAnotherClass() throws Exception {
+        CatalogBuffers buffers = new CatalogBuffers(new BatchPolicy(2, 2, 4, 10, 40, 1L), store);
+        add(buffers, "a", 1);
+        add(buffers, "a", 2);
+        add(buffers, "a", 3);
+
+        CatalogBuffers.Outcome outcome = buffers.add("cat", index, update("b", 1));
+
+        assertThat(outcome.replaced()).isTrue();
+        assertThat(index.find("a").size).isEqualTo(2);
+        assertThat(index.find("b").size).isEqualTo(1);
+        assertThat(store.itemSlots.get("item-1")).isEqualTo(new SampleStore.SlotRef("b", 0));
+        assertItemsMatchTheirSlots();
+    }
+
+    @Test
+    void removingAnItemFreesItsSlotAndAnEmptyClassLeavesTheIndex() throws Exception {
+        CatalogBuffers buffers = new CatalogBuffers(new BatchPolicy(2, 2, 4, 10, 40, 1L), store);
+        add(buffers, "a", 1);
+        add(buffers, "a", 2);
+        add(buffers, "b", 3);
+
+        assertThat(buffers.remove(index, "item-1")).isTrue();
+        assertThat(buffers.remove(index, "item-1")).as("gone already").isFalse();
+        assertThat(buffers.remove(index, "item-7")).as("never buffered").isFalse();
+        assertItemsMatchTheirSlots();
+        assertThat(buffers.remove(index, "item-3")).isTrue();
+
+        assertThat(index.find("b")).isNull();
+        assertThat(store.slots).containsOnlyKeys("a");
+        assertItemsMatchTheirSlots();
+    }
+
+    @Test
+    void overwritesEvictionsUpdatesAndRemovalsKeepEveryItemAtItsSample() throws Exception {
+        CatalogBuffers buffers = new CatalogBuffers(new BatchPolicy(2, 2, 5, 3, 3, 1L), store);
+        java.util.Random random = new java.util.Random(12);
+        for (int step = 0; step < 3000; step++) {
+            int id = random.nextInt(40);
+            String label = "c" + random.nextInt(5);
+            int op = random.nextInt(10);
+            if (op < 2) {
+                buffers.remove(index, "item-" + id);
+            } else if (op < 5) {
+                buffers.add("cat", index, update(label, id));
+            } else {
+                buffers.add("cat", index, train("cat", label, id));
+            }
+            assertItemsMatchTheirSlots();
+        }
+    }
 }

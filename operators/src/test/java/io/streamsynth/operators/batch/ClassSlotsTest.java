@@ -74,4 +74,42 @@ class ClassSlotsTest {
         assertThat(slots.fresh).hasSize(300);
         assertThat(slots.ingestTime).hasSize(300);
     }
+
+    @Test
+    void removingASampleMovesTheNewestIntoItsSlotAndKeepsTheRingWithoutGaps() {
+        ClassSlots slots = ClassSlots.withCapacity(4);
+        for (int i = 0; i < 6; i++) {
+            slots.append(100 + i, "item-" + i); // items 2..5 held; item-5 newest in slot 1
+        }
+        slots.markTrained(slots.newest(3)); // item-2, the oldest
+
+        int moved = slots.remove(3); // item-3 (slot 3) leaves
+
+        assertThat(moved).as("the newest, item-5, moved out of slot 1").isEqualTo(1);
+        assertThat(slots.size).isEqualTo(3);
+        assertThat(slots.freshCount).isEqualTo(2);
+        assertThat(slots.itemAt(3)).isEqualTo("item-5");
+        assertThat(slots.ingestTimeOf(3)).isEqualTo(105);
+        java.util.List<String> held = new java.util.ArrayList<>();
+        for (int i = 0; i < slots.size; i++) {
+            held.add(slots.itemAt(slots.newest(i)));
+        }
+        assertThat(held).containsExactlyInAnyOrder("item-2", "item-4", "item-5");
+        assertThat(slots.displacedByNextAppend()).as("the freed slot is taken next").isNull();
+        assertThat(slots.append(200, "item-9")).isEqualTo(1);
+        assertThat(slots.size).isEqualTo(4);
+        assertThat(slots.displacedByNextAppend()).isEqualTo("item-2");
+    }
+
+    @Test
+    void removingTheNewestMovesNothing() {
+        ClassSlots slots = ClassSlots.withCapacity(4);
+        slots.append(1, "a");
+        slots.append(2, "b");
+
+        assertThat(slots.remove(1)).isEqualTo(-1);
+        assertThat(slots.size).isEqualTo(1);
+        assertThat(slots.newest(0)).isZero();
+        assertThat(slots.append(3, "c")).isEqualTo(1);
+    }
 }

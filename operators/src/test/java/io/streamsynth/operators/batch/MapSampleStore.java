@@ -7,6 +7,7 @@ import java.util.Map;
 final class MapSampleStore implements SampleStore {
     final Map<String, ClassSlots> slots = new HashMap<>();
     final Map<String, byte[]> pixels = new HashMap<>();
+    final Map<String, SlotRef> itemSlots = new HashMap<>();
     int slotGets;
     int slotPuts;
     int slotRemoves;
@@ -52,5 +53,20 @@ final class MapSampleStore implements SampleStore {
     public void removePixels(String label, int slot) {
         pixelRemoves++;
         pixels.remove(StateSampleStore.pixelKey(label, slot));
+    }
+
+    @Override
+    public SlotRef itemSlot(String itemId) {
+        return itemSlots.get(itemId);
+    }
+
+    @Override
+    public void putItemSlot(String itemId, SlotRef where) {
+        itemSlots.put(itemId, where);
+    }
+
+    @Override
+    public void removeItemSlot(String itemId) {
+        itemSlots.remove(itemId);
     }
 }

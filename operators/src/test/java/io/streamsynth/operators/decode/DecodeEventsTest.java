@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.operators.types.DeadLetter;
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.RawEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,7 +50,7 @@ class DecodeEventsTest {
         byte[] badJson = "{\"schema_version\":1".getBytes(StandardCharsets.UTF_8);
         byte[] missingCatalog = bytes(validEvent().without("catalog"));
 
-        harness.processElement(raw(badJson, 11), 100L);
+        harness.processElement(raw("key-11".getBytes(StandardCharsets.UTF_8), badJson, 11), 100L);
         harness.processElement(raw(missingCatalog, 12), 101L);
 
         assertThat(harness.extractOutputValues()).isEmpty();
@@ -117,8 +118,42 @@ class DecodeEventsTest {
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
+    @Test
+    void aKeyThatDisagreesWithTheValueIsDeadLetteredWithTheRecordAsItCame() throws Exception {
+        byte[] key = ItemKey.encode("fashion", "sku-9");
+        byte[] value = bytes(validEvent());
+
+        harness.processElement(raw(key, value, 4), 1L);
+        harness.processElement(raw(ItemKey.encode("fashion", "sku-1"), value, 5), 2L);
+
+        assertThat(harness.extractOutputValues()).extracting(s -> s.itemId).containsExactly("sku-1");
+        assertThat(deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.reason).isEqualTo(EventKeys.KEY_MISMATCH);
+            assertThat(letter.key).isEqualTo(key);
+            assertThat(letter.value).isEqualTo(value);
+        });
+    }
+
+    @Test
+    void tombstonesBecomeDeletesOrDeadLettersWhenTheirKeyNamesNoItem() throws Exception {
+        harness.processElement(raw(ItemKey.encode("fashion", "sku-1"), null, 1), 1L);
+        harness.processElement(raw(null, null, 2), 2L);
+        harness.processElement(raw("sku-1".getBytes(StandardCharsets.UTF_8), null, 3), 3L);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(s -> {
+            assertThat(s.deleted).isTrue();
+            assertThat(s.catalog).isEqualTo("fashion");
+            assertThat(s.itemId).isEqualTo("sku-1");
+        });
+        assertThat(deadLetters()).extracting(letter -> letter.reason)
+                .containsExactly(EventKeys.TOMBSTONE_WITHOUT_KEY, EventKeys.INVALID_TOMBSTONE_KEY);
+    }
+
     private static RawEvent raw(byte[] value, long offset) {
-        return new RawEvent(("key-" + offset).getBytes(StandardCharsets.UTF_8), value, "images", 3, offset,
-                1_000L + offset, 555L);
+        return raw(null, value, offset);
+    }
+
+    private static RawEvent raw(byte[] key, byte[] value, long offset) {
+        return new RawEvent(key, value, "images", 3, offset, 1_000L + offset, 555L);
     }
 }

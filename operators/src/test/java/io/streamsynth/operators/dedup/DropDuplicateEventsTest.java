@@ -54,6 +54,17 @@ class DropDuplicateEventsTest {
     }
 
     @Test
+    void aDeletePassesAndForgetsTheItemsEventIdsSoALaterEventCreatesItAnew() throws Exception {
+        harness.processElement(sample("fashion", "sku-1", "e-1", 10), 0);
+        harness.processElement(ImageSample.deletion("fashion", "sku-1", 0, 0), 0);
+        harness.processElement(sample("fashion", "sku-1", "e-1", 12), 0);
+        harness.processElement(sample("fashion", "sku-1", "e-1", 13), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(s -> s.deleted).containsExactly(false, true, false);
+        assertThat(deadLetters()).extracting(letter -> letter.source).containsExactly("images-0@13");
+    }
+
+    @Test
     void passedSamplesNoLongerCarryTheirOriginalRecord() throws Exception {
         harness.processElement(sample("fashion", "sku-1", "e-1", 10), 0);
 

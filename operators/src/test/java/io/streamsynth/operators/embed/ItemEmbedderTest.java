@@ -271,4 +271,155 @@ class ItemEmbedderTest {
             assertThat(pairs(h.extractOutputValues())).doesNotHaveDuplicates().hasSize(5);
         }
     }
+
+    private static ImageSample deletion(String id) {
+        return ImageSample.deletion("shoes", id, 0, 0);
+    }
+
+    /** itemId@version#revision for embeddings, itemId@deleted for tombstones, in output order. */
+    private static List<String> records(List<ItemEmbedding> out) {
+        return out.stream().map(e -> e.deleted ? e.itemId + "@deleted"
+                : e.itemId + "@" + e.modelVersion + "#" + e.itemRevision).toList();
+    }
+
+    /** Per item, (version, revision) strictly increase within a life, and a tombstone ends the life. */
+    private static void assertOrderingContract(List<ItemEmbedding> out) {
+        java.util.Map<String, long[]> last = new java.util.HashMap<>();
+        for (ItemEmbedding e : out) {
+            if (e.deleted) {
+                last.remove(e.itemId);
+                continue;
+            }
+            long[] previous = last.get(e.itemId);
+            if (previous != null) {
+                assertThat(e.modelVersion > previous[0] || e.modelVersion == previous[0] && e.itemRevision > previous[1])
+                        .as("%s after %s@%d#%d", records(List.of(e)), e.itemId, previous[0], previous[1]).isTrue();
+            }
+            last.put(e.itemId, new long[] {e.modelVersion, e.itemRevision});
+        }
+    }
+
+    @Test
+    void aNewImageReplacesTheStoredOneAtTheNextRevisionAndTheNextVersionEmbedsIt() throws Exception {
+        try (var h = opened(1, 4)) {
+            h.processElement2(v1, 0);
+            h.processElement1(item("a", 0), 0);
+            ImageSample update = item("a", 1);
+            h.processElement1(update, 0);
+            h.processElement2(v2, 0);
+            finishPasses(h);
+
+            List<ItemEmbedding> out = h.extractOutputValues();
+            assertThat(records(out)).containsExactly("a@1#1", "a@1#2", "a@2#2");
+            assertThat(out.get(2).label).as("the pass embeds the newest image").isEqualTo("class-1");
+            assertThat(out.get(2).vector).as("v2 differs from v1").isNotEqualTo(out.get(1).vector);
+            assertThat(out.get(1).vector).isNotEqualTo(out.get(0).vector);
+            assertOrderingContract(out);
+        }
+    }
+
+    @Test
+    void anOlderImageStillWaitingForItsBatchIsReplacedNotEmbedded() throws Exception {
+        try (var h = opened(10, 4)) {
+            h.processElement2(v1, 0);
+            h.processElement1(item("a", 0), 0);
+            h.processElement1(item("b", 0), 0);
+            h.processElement1(item("a", 1), 0);
+            h.setProcessingTime(1000);
+
+            List<ItemEmbedding> out = h.extractOutputValues();
+            assertThat(records(out)).containsExactlyInAnyOrder("a@1#2", "b@1#1");
+            assertThat(out).filteredOn(e -> e.itemId.equals("a")).singleElement()
+                    .satisfies(e -> assertThat(e.label).isEqualTo("class-1"));
+        }
+    }
+
+    @Test
+    void aDeleteEmitsOneTombstoneAndAPassInProgressNeverBringsTheItemBack() throws Exception {
+        try (var h = opened(2, 1)) {
+            for (int i = 0; i < 6; i++) {
+                h.processElement1(item("a" + i, i % 2), 0);
+            }
+            h.processElement2(v1, 0);
+            tick(h);
+            List<String> firstSlice = h.extractOutputValues().stream().map(e -> e.itemId).toList();
+            List<String> notReached = new ArrayList<>(List.of("a0", "a1", "a2", "a3", "a4", "a5"));
+            notReached.removeAll(firstSlice);
+            String embedded = firstSlice.get(0);
+            String pendingItem = notReached.get(0);
+
+            h.processElement1(deletion(embedded), 0);
+            h.processElement1(deletion(pendingItem), 0);
+            h.processElement1(deletion(pendingItem), 0); // deleted already: nothing more
+            h.processElement1(deletion("never-seen"), 0);
+            assertThat(pending(h)).isEqualTo(3);
+            finishPasses(h);
+            h.processElement2(v2, 0);
+            finishPasses(h);
+
+            List<ItemEmbedding> out = h.extractOutputValues();
+            assertOrderingContract(out);
+            assertThat(records(out)).filteredOn(r -> r.endsWith("@deleted"))
+                    .containsExactly(embedded + "@deleted", pendingItem + "@deleted");
+            assertThat(records(out)).filteredOn(r -> r.startsWith(pendingItem + "@")).containsExactly(pendingItem + "@deleted");
+            assertThat(records(out)).filteredOn(r -> r.startsWith(embedded + "@"))
+                    .containsExactly(embedded + "@1#1", embedded + "@deleted");
+            assertThat(out).filteredOn(e -> e.modelVersion == 2).hasSize(4);
+        }
+    }
+
+    @Test
+    void aDeleteDropsTheItemFromTheWaitingBatchAndALaterImageStartsANewLife() throws Exception {
+        try (var h = opened(10, 4)) {
+            h.processElement2(v1, 0);
+            h.processElement1(item("a", 0), 0);
+            h.processElement1(item("a", 1), 0);
+            h.processElement1(deletion("a"), 0);
+            h.setProcessingTime(1000);
+            assertThat(records(h.extractOutputValues())).as("never embedded, deleted all the same")
+                    .containsExactly("a@deleted");
+
+            h.processElement1(item("a", 0), 0);
+            h.setProcessingTime(2000);
+            assertThat(records(h.extractOutputValues())).containsExactly("a@deleted", "a@1#1");
+        }
+    }
+
+    @Test
+    void aWaitingImageIsRestoredOnTheSubtaskOfItsKeyAfterRescaling() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = opened(100, 4)) {
+            h.processElement2(v1, 0);
+            for (int i = 0; i < 12; i++) {
+                h.processElement1(item("w" + i, i % 2), 0);
+            }
+            snapshot = h.snapshot(1, 1);
+        }
+        List<String> all = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot,
+                    MAX_PARALLELISM, 1, 2, subtask);
+            try (var restored = harness(100, 4, 2, subtask)) {
+                restored.setup();
+                restored.initializeState(part);
+                restored.open();
+                List<String> mine = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    String key = item("w" + i, 0).itemKey();
+                    if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(key,
+                            MAX_PARALLELISM, 2) == subtask) {
+                        mine.add("w" + i);
+                        restored.processElement1(deletion("w" + i), 0);
+                    }
+                }
+                restored.setProcessingTime(1000);
+                List<ItemEmbedding> out = restored.extractOutputValues();
+                assertThat(out).as("subtask %d: its own waiting images, deleted before their batch", subtask)
+                        .allSatisfy(e -> assertThat(e.deleted).isTrue());
+                assertThat(out).extracting(e -> e.itemId).containsExactlyInAnyOrderElementsOf(mine);
+                all.addAll(mine);
+            }
+        }
+        assertThat(all).hasSize(12);
+    }
 }

@@ -17,7 +17,7 @@ class EmbeddingJsonTest {
 
     @Test
     void writesTheDocumentedFields() throws Exception {
-        ItemEmbedding embedding = new ItemEmbedding("fashion", "sku-1", "sneaker", 7, new float[] {0.5f, -1f});
+        ItemEmbedding embedding = new ItemEmbedding("fashion", "sku-1", "sneaker", 7, 3, new float[] {0.5f, -1f});
 
         JsonNode json = JSON.readTree(EmbeddingJson.encode(embedding));
 
@@ -26,6 +26,7 @@ class EmbeddingJsonTest {
         assertThat(json.get("item_id").textValue()).isEqualTo("sku-1");
         assertThat(json.get("label").textValue()).isEqualTo("sneaker");
         assertThat(json.get("model_version").longValue()).isEqualTo(7);
+        assertThat(json.get("item_revision").longValue()).isEqualTo(3);
         assertThat(json.get("dim").intValue()).isEqualTo(2);
         assertThat(json.get("vector").get(0).floatValue()).isEqualTo(0.5f);
         assertThat(json.get("vector").get(1).floatValue()).isEqualTo(-1f);
@@ -46,7 +47,7 @@ class EmbeddingJsonTest {
         vector[2] = -0f;
 
         ItemEmbedding decoded = EmbeddingJson.decode(EmbeddingJson.encode(
-                new ItemEmbedding("c", "i", null, Long.MAX_VALUE, vector)));
+                new ItemEmbedding("c", "i", null, Long.MAX_VALUE, 1, vector)));
 
         assertThat(decoded.vector).containsExactly(vector);
         assertThat(decoded.label).isNull();
@@ -61,6 +62,16 @@ class EmbeddingJsonTest {
 
         assertThat(decoded.vector).containsExactly(1f, 2.5f);
         assertThat(decoded.label).isNull();
+        assertThat(decoded.itemRevision).as("absent on records written before revisions").isZero();
+    }
+
+    @Test
+    void revisionRoundTrips() {
+        ItemEmbedding decoded = EmbeddingJson.decode(EmbeddingJson.encode(
+                new ItemEmbedding("c", "i", "l", 4, 9, new float[] {1f})));
+
+        assertThat(decoded.modelVersion).isEqualTo(4);
+        assertThat(decoded.itemRevision).isEqualTo(9);
     }
 
     @Test
@@ -81,27 +92,44 @@ class EmbeddingJsonTest {
                 .hasMessageContaining("Duplicate");
         assertThatThrownBy(() -> decode("{\"schema_version\":1," + valid + "} x")).isInstanceOf(WireFormatException.class);
         assertThatThrownBy(() -> decode("[]")).hasMessageContaining("object");
-        assertThatThrownBy(() -> EmbeddingJson.decode(null)).hasMessageContaining("no value");
+        assertThatThrownBy(() -> EmbeddingJson.decode(null)).hasMessageContaining("tombstone");
+        assertThatThrownBy(() -> decode("{\"schema_version\":1," + valid + ",\"item_revision\":-1}"))
+                .hasMessageContaining("item_revision");
     }
 
     @Test
     void nonFiniteValuesCannotBeEncoded() {
-        ItemEmbedding embedding = new ItemEmbedding("c", "i", "l", 1, new float[] {1f, Float.NaN});
+        ItemEmbedding embedding = new ItemEmbedding("c", "i", "l", 1, 1, new float[] {1f, Float.NaN});
 
         assertThatThrownBy(() -> EmbeddingJson.encode(embedding)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("index 1");
     }
 
     @Test
-    void serializerKeysByItemIdAndWritesTheJson() {
-        ItemEmbedding embedding = new ItemEmbedding("fashion", "sku-\u00e9", "l", 2, new float[] {1f});
+    void serializerKeysByCatalogAndItemAndWritesTheJson() {
+        ItemEmbedding embedding = new ItemEmbedding("fashion", "sku-\u00e9", "l", 2, 1, new float[] {1f});
 
         ProducerRecord<byte[], byte[]> record = new EmbeddingSerializer("embeddings").serialize(embedding, null, 5L);
 
         assertThat(record.topic()).isEqualTo("embeddings");
-        assertThat(record.key()).isEqualTo("sku-\u00e9".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("[\"fashion\",\"sku-\u00e9\"]");
         assertThat(EmbeddingJson.decode(record.value()).itemId).isEqualTo("sku-\u00e9");
         assertThat(record.timestamp()).isEqualTo(5L);
+    }
+
+    @Test
+    void serializerWritesADeletedItemAsATombstoneUnderTheSameKey() {
+        EmbeddingSerializer serializer = new EmbeddingSerializer("embeddings");
+        ProducerRecord<byte[], byte[]> live = serializer.serialize(
+                new ItemEmbedding("fashion", "sku-1", "l", 2, 1, new float[] {1f}), null, 5L);
+
+        ProducerRecord<byte[], byte[]> tombstone = serializer.serialize(
+                ItemEmbedding.tombstone("fashion", "sku-1"), null, 6L);
+
+        assertThat(tombstone.value()).isNull();
+        assertThat(tombstone.key()).isEqualTo(live.key());
+        assertThatThrownBy(() -> EmbeddingJson.encode(ItemEmbedding.tombstone("fashion", "sku-1")))
+                .hasMessageContaining("tombstone");
     }
 
     private static ItemEmbedding decode(String json) {

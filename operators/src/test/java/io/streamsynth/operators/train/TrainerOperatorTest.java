@@ -67,6 +67,43 @@ class TrainerOperatorTest {
     }
 
     @Test
+    void aDeletedHeldOutItemLeavesTheEvaluationSetAcrossASnapshot() throws Exception {
+        Random random = new Random(5);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2)) {
+            h.open();
+            for (int i = 0; i < 12; i++) {
+                h.processElement(new StreamRecord<>(Batches.heldOut("shoes", "item-" + i, i % 3, random)));
+            }
+            h.processElement(new StreamRecord<>(deletion("shoes", "item-3")));
+            h.processElement(new StreamRecord<>(deletion("shoes", "item-3")));
+            h.processElement(new StreamRecord<>(deletion("shoes", "never-seen")));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var restored = harness(2)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new StreamRecord<>(deletion("shoes", "item-4")));
+            for (int i = 0; i < 2; i++) {
+                restored.processElement(new StreamRecord<>(Batches.batch("shoes", 3, 2, random)));
+            }
+            Checkpoint c = CheckpointCodec.decode(releases(restored).get(0).checkpoint);
+            assertThat(c.metadata().evaluation()).containsEntry("held_out_items", 10.0);
+            assertThat(c.metadata().step()).as("deletes are not steps").isEqualTo(2);
+        }
+    }
+
+    private static TrainerInput deletion(String catalog, String itemId) {
+        TrainerInput in = new TrainerInput();
+        in.kind = TrainerInput.DELETE;
+        in.catalog = catalog;
+        in.itemId = itemId;
+        in.labels = new String[0];
+        in.pixels = new byte[0];
+        return in;
+    }
+
+    @Test
     void restoredOperatorResumesFromTheCheckpointedModel() throws Exception {
         Random random = new Random(3);
         TrainerInput[] inputs = new TrainerInput[8];

@@ -118,7 +118,7 @@ public final class BenchFreshnessCommand implements Callable<Integer> {
             long sent = 0;
             long start = System.nanoTime();
             while (sent < payloads.length) {
-                producer.sendRaw("item-" + sent, payloads[(int) sent]);
+                producer.sendEvent(CATALOG, "item-" + sent, payloads[(int) sent]);
                 sent++;
                 long due = start + sent * 1_000_000_000L / rate;
                 long wait = due - System.nanoTime();

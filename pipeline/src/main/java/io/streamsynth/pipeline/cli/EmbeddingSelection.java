@@ -1,6 +1,7 @@
 package io.streamsynth.pipeline.cli;
 
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,8 +9,8 @@ import java.util.Map;
 /**
  * The embeddings {@code evaluate} scores: one catalog, one model version (a given one, or the newest
  * seen), items whose id starts with a prefix, and per item the last record read, since a re-published
- * record replaces the earlier one. Only the chosen version is kept, so memory follows one version's
- * items, not the topic's history.
+ * record replaces the earlier one and a tombstone removes the item. Only the chosen version is
+ * kept, so memory follows one version's items, not the topic's history.
  */
 final class EmbeddingSelection {
     private final String catalog;
@@ -38,6 +39,13 @@ final class EmbeddingSelection {
         }
         if (e.modelVersion == version) {
             byItem.put(e.itemId, e);
+        }
+    }
+
+    /** A tombstone: the item was deleted after whatever was read of it so far. */
+    void delete(ItemKey key) {
+        if (catalog.equals(key.catalog())) {
+            byItem.remove(key.itemId());
         }
     }
 

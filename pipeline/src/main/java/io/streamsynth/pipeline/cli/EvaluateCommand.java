@@ -6,6 +6,7 @@ import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.operators.kafka.EmbeddingJson;
 import io.streamsynth.operators.kafka.WireFormatException;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.pipeline.kafka.CommittedTopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,6 +72,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                 kafka.clientProperties(), topic)) {
             // first which versions each item reached, then the chosen version's records only
             reader.readAll(Duration.ofMillis(read.idleMillis), System.err, r -> {
+                if (r.value() == null) {
+                    Optional<ItemKey> deleted = ItemKey.decode(r.key());
+                    if (deleted.isPresent()) {
+                        selection.delete(deleted.get());
+                        return;
+                    }
+                }
                 try {
                     ItemEmbedding e = EmbeddingJson.decode(r.value());
                     if (selected(e)) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** Streams labelled images into the images topic, from Fashion-MNIST or from a folder of class folders. */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sends images to the images topic as input events (PNG, JSON; key = item id).",
+        description = {"Sends images to the images topic as input events (PNG, JSON; "
+                + "key = [catalog, item id] as a JSON array).",
             "From Fashion-MNIST IDX files (--data, --split): item ids <split>-<index>, labels 0..9. "
                 + "From an image folder (--image-folder), one sub-folder per class: item ids <class>/<file name>, "
                 + "label = the folder's name, images scaled to --channels x --height x --width.",
@@ -150,7 +151,8 @@ public final class ProduceCommand implements Callable<Integer> {
             for (ImageItems.Item item : items.items()) {
                 pacer.awaitNext();
                 // index-only items carry their label too when known: evaluate scores them by it
-                producer.sendRaw(item.itemId(), LabelledImageEvents.encode(catalog, item.itemId(), item.label(),
+                producer.sendEvent(catalog, item.itemId(), LabelledImageEvents.encode(catalog, item.itemId(),
+                        item.label(),
                         items.images(), item.index(), train, System.currentTimeMillis()));
                 progress.update(++n, "");
             }

@@ -3,6 +3,7 @@ package io.streamsynth.pipeline.kafka;
 import io.streamsynth.model.data.ImageDecoder;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.operators.kafka.ImageEventJson;
+import io.streamsynth.operators.types.ItemKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,13 +41,28 @@ public final class ImageEventProducer implements AutoCloseable {
         byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(), pixels);
         String label = Integer.toString(images.labels()[index]);
         long now = System.currentTimeMillis();
-        sendRaw(itemId, ImageEventJson.encode(LabelledImageEvents.eventId(itemId, now), catalog, itemId, label, png,
-                now, train));
+        sendEvent(catalog, itemId, ImageEventJson.encode(LabelledImageEvents.eventId(itemId, now), catalog, itemId,
+                label, png, now, train));
     }
 
-    /** Sends any bytes as an event, for demonstrations and tests of the dead-letter path. */
+    /** Sends an event's bytes under the item's key ({@link ItemKey}: catalog and item id). */
+    public void sendEvent(String catalog, String itemId, byte[] value) {
+        sendRaw(ItemKey.encode(catalog, itemId), value);
+    }
+
+    /** Deletes an item: a tombstone, the item's key with a null value. */
+    public void sendTombstone(String catalog, String itemId) {
+        sendRaw(ItemKey.encode(catalog, itemId), null);
+    }
+
+    /** Sends any bytes as an event under a key given as text, for demonstrations and tests of the dead-letter path. */
     public void sendRaw(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
+        sendRaw(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** Sends any key and value bytes (either may be null). */
+    public void sendRaw(byte[] key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value),
                 (metadata, e) -> {
                     if (e != null) {
                         firstFailure.compareAndSet(null, e);

@@ -6,6 +6,7 @@ import io.streamsynth.operators.kafka.AssembledCheckpoint;
 import io.streamsynth.operators.kafka.CheckpointAssembler;
 import io.streamsynth.operators.kafka.EmbeddingJson;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.pipeline.job.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,13 @@ public final class PipelineWatcher implements AutoCloseable {
     private final Topics topics;
     private final CheckpointAssembler assembler = new CheckpointAssembler(4);
     private final List<Checkpoint> checkpoints = new ArrayList<>();
-    /** Newest embedding per item key (catalog/item), and how often each (item, version) arrived. */
+    /** The last embedding per item key ({@link ItemKey} text); a tombstone removes the item. */
     private final Map<String, ItemEmbedding> newestByItem = new HashMap<>();
-    private final Map<String, Integer> embeddingsPerItemVersion = new HashMap<>();
+    /** Per item key, the (model_version, item_revision) of its last record in its current life. */
+    private final Map<String, long[]> lastOrderByItem = new HashMap<>();
+    private long outOfOrder;
     private long embeddings;
+    private long tombstones;
     private long deadLetters;
     private final List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = new ArrayList<>();
 
@@ -74,13 +78,25 @@ public final class PipelineWatcher implements AutoCloseable {
                 Optional<AssembledCheckpoint> done = assembler.accept(r);
                 done.ifPresent(a -> checkpoints.add(CheckpointCodec.decode(a.bytes())));
             } else if (r.topic().equals(topics.embeddings())) {
-                ItemEmbedding e = EmbeddingJson.decode(r.value());
-                String key = e.catalog + "/" + e.itemId;
-                ItemEmbedding previous = newestByItem.get(key);
-                if (previous == null || previous.modelVersion <= e.modelVersion) {
-                    newestByItem.put(key, e);
+                if (r.value() == null) {
+                    // a tombstone: the item was deleted, and a later record starts a new life
+                    ItemKey.decode(r.key()).ifPresent(k -> {
+                        newestByItem.remove(k.toString());
+                        lastOrderByItem.remove(k.toString());
+                        retained.remove(k.toString());
+                    });
+                    tombstones++;
+                    continue;
                 }
-                embeddingsPerItemVersion.merge(key + "@" + e.modelVersion, 1, Integer::sum);
+                ItemEmbedding e = EmbeddingJson.decode(r.value());
+                String key = ItemKey.asString(e.catalog, e.itemId);
+                long[] last = lastOrderByItem.get(key);
+                if (last != null && (e.modelVersion < last[0]
+                        || e.modelVersion == last[0] && e.itemRevision <= last[1])) {
+                    outOfOrder++;
+                }
+                lastOrderByItem.put(key, new long[] {e.modelVersion, e.itemRevision});
+                newestByItem.put(key, e);
                 if (retainedPrefix != null && e.itemId.startsWith(retainedPrefix)) {
                     retained.computeIfAbsent(key, k -> new HashMap<>()).put(e.modelVersion, e);
                 }
@@ -101,18 +117,28 @@ public final class PipelineWatcher implements AutoCloseable {
         return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
     }
 
+    /** The last record of every live item, by {@link ItemKey} text; deleted items are absent. */
     public Map<String, ItemEmbedding> newestEmbeddings() {
         return newestByItem;
     }
 
-    /** Every version's last embedding of each item of the retained prefix, by catalog/item key and version. */
+    /** Every version's last embedding of each item of the retained prefix, by item key and version. */
     public Map<String, Map<Long, ItemEmbedding>> retainedVersions() {
         return retained;
     }
 
-    /** (item, version) pairs that arrived more than once. */
-    public long duplicateEmbeddings() {
-        return embeddingsPerItemVersion.values().stream().filter(n -> n > 1).count();
+    /**
+     * Records that break the embeddings topic's ordering contract: their (model_version,
+     * item_revision) is not above the item's previous record's in its current life (a repeat of an
+     * (item, version, revision) among them).
+     */
+    public long outOfOrderEmbeddings() {
+        return outOfOrder;
+    }
+
+    /** Tombstones received (deleted items). */
+    public long tombstones() {
+        return tombstones;
     }
 
     public long embeddings() {

@@ -134,7 +134,7 @@ class EvaluateCommandTest {
 
     private static ProducerRecord<byte[], byte[]> record(String catalog, String item, String label, long version,
             float... vector) {
-        byte[] value = EmbeddingJson.encode(new ItemEmbedding(catalog, item, label, version, vector));
+        byte[] value = EmbeddingJson.encode(new ItemEmbedding(catalog, item, label, version, 1, vector));
         return new ProducerRecord<>(topic, item.getBytes(StandardCharsets.UTF_8), value);
     }
 }

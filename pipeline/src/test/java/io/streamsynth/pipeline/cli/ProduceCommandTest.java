@@ -6,6 +6,7 @@ import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.decode.HeldOutSelector;
 import io.streamsynth.operators.decode.ImageEventParser;
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ class ProduceCommandTest {
         for (int k = 0; k < records.size(); k++) {
             int index = expected.get(k);
             ConsumerRecord<byte[], byte[]> r = records.get(k);
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("train-" + index);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("[\"fashion\",\"train-" + index + "\"]");
             ImageSample sample = parser.parse(r.value(), 0);
             assertThat(sample.itemId).isEqualTo("train-" + index);
             assertThat(sample.catalog).isEqualTo("fashion");
@@ -108,7 +109,7 @@ class ProduceCommandTest {
         List<String> seen = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicFixtures.readAll(kafka, topic, 3)) {
             ImageSample sample = parser.parse(r.value(), 0);
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(sample.itemId);
+            assertThat(r.key()).isEqualTo(ItemKey.encode("shoes", sample.itemId));
             seen.add(sample.itemId + "=" + sample.label);
         }
         assertThat(seen).containsExactly("boot/a.png=boot", "boot/b.png=boot", "sandal/c.png=sandal");
@@ -126,7 +127,7 @@ class ProduceCommandTest {
                 topic, "--image-folder", folder.toString(), "--classes", "sneaker");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(TopicFixtures.readAll(kafka, topic, 1)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        assertThat(TopicFixtures.readAll(kafka, topic, 1)).extracting(r -> ItemKey.decode(r.key()).orElseThrow().itemId())
                 .containsExactly("sandal/c.png");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("--classes", "sneaker", "boot", "sandal");

@@ -2,6 +2,7 @@ package io.streamsynth.pipeline.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.operators.types.ItemKey;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import javax.imageio.ImageIO;
 
 /**
  * Input records that must each land in the dead-letter topic, with the reason code they must carry.
- * Every record has its own key, so a dead letter can be matched to the record it repeats.
+ * Every record has its own key (one has none), so a dead letter can be matched to the record it repeats.
  */
 final class BadInputCorpus {
     /** What was sent, and the reason code its dead letter must carry. */
@@ -40,7 +41,10 @@ final class BadInputCorpus {
                 new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'}, "invalid_json"));
         bad.add(raw("duplicate key", ("{\"schema_version\":1,\"catalog\":\"a\",\"catalog\":\"b\"}")
                 .getBytes(StandardCharsets.UTF_8), "invalid_json"));
-        bad.add(raw("no value (tombstone)", null, "invalid_json"));
+        bad.add(raw("tombstone keyed by a bare item id", null, "invalid_tombstone_key"));
+        bad.add(new BadEvent("tombstone without a key", null, null, "tombstone_without_key"));
+        bad.add(new BadEvent("key naming another item", ItemKey.asString(GeneratedCatalog.CATALOG, "bad-someone-else"),
+                valid("key-other").bytes(), "key_mismatch"));
         bad.add(json("schema version 2", valid("v2").put("schema_version", 2), "unsupported_schema_version"));
         bad.add(json("schema version as string", valid("v-str").put("schema_version", "1"),
                 "wrong_type:schema_version"));

@@ -99,9 +99,15 @@ class BadInputCorpusTest {
                 byte[] retried = original.put("event_time", 1_767_225_700_000L).bytes();
                 bad.add(new BadEvent("duplicate event_id, new event_time", original.key, retried, "duplicate_event"));
                 producer.sendRaw(original.key, retried);
+                // deletes of items the job never stored: counted, not dead-lettered, no tombstone
+                producer.sendTombstone(GeneratedCatalog.CATALOG, "never-sent");
+                producer.sendEvent(GeneratedCatalog.CATALOG, "never-sent-either", ("{\"schema_version\":1,"
+                        + "\"catalog\":\"" + GeneratedCatalog.CATALOG + "\",\"item_id\":\"never-sent-either\","
+                        + "\"deleted\":true}").getBytes(StandardCharsets.UTF_8));
+                int unknownDeletes = 2;
                 producer.flush();
 
-                long eventsIn = producer.sent();
+                long eventsIn = producer.sent() - unknownDeletes;
                 int validEvents = GOOD + SPARSE_CLASSES * SPARSE_PER_CLASS + 1 + 2 + FLOOD + 1;
                 int validItems = validEvents - 1;
                 int embeddedItems = validItems - SPARSE_CLASSES * SPARSE_PER_CLASS;
@@ -117,7 +123,8 @@ class BadInputCorpusTest {
                 assertThat(watcher.deadLetters()).isEqualTo(bad.size());
                 Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : watcher.deadLetterRecords()) {
-                    byKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(r);
+                    byKey.computeIfAbsent(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                            k -> new ArrayList<>()).add(r);
                 }
                 for (BadEvent b : bad) {
                     List<ConsumerRecord<byte[], byte[]>> letters = byKey.getOrDefault(b.key(), List.of());
@@ -137,7 +144,7 @@ class BadInputCorpusTest {
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
                 // counts add up: in = valid + dead-lettered; every valid item stored, every trainable one embedded
-                assertThat(metrics.operator(id, "decode+validate", "eventsIn")).isEqualTo(eventsIn);
+                assertThat(metrics.operator(id, "decode+validate", "eventsIn")).isEqualTo(eventsIn + unknownDeletes);
                 assertThat(metrics.operator(id, "decode+validate", "deadLetters")).isEqualTo(malformed.size());
                 assertThat(metrics.operator(id, "drop duplicates", "duplicateEvents")).isEqualTo(2);
                 // every event that passed decoding and the duplicate check reached the embedder's item state
@@ -148,7 +155,9 @@ class BadInputCorpusTest {
                     assertThat(e.catalog).isEqualTo(GeneratedCatalog.CATALOG);
                     assertThat(e.modelVersion).isEqualTo(newest);
                 });
-                assertThat(watcher.duplicateEmbeddings()).isZero();
+                assertThat(watcher.outOfOrderEmbeddings()).isZero();
+                assertThat(watcher.tombstones()).as("deletes of unknown items publish nothing").isZero();
+                assertThat(metrics.operator(id, "embedder", "deletesOfUnknownItems")).isEqualTo(unknownDeletes);
 
                 // trained: every valid training event was buffered or held out; each step is a full P x K batch
                 long buffered = metrics.operator(id, "batch builder", "samplesBuffered");

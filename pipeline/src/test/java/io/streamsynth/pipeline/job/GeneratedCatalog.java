@@ -52,7 +52,7 @@ final class GeneratedCatalog {
         for (int i = from; i < to; i++) {
             int label = labelOf(i, classes);
             byte[] png = ImageDecoder.encodePng(1, SIZE, SIZE, pixels(label, i));
-            producer.sendRaw(itemId(i), ImageEventJson.encode(itemId(i), CATALOG, itemId(i), Integer.toString(label),
+            producer.sendEvent(CATALOG, itemId(i), ImageEventJson.encode(itemId(i), CATALOG, itemId(i), Integer.toString(label),
                     png, System.currentTimeMillis(), true));
         }
         producer.flush();

@@ -3,7 +3,9 @@ package io.streamsynth.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.data.ImageDecoder;
 import io.streamsynth.operators.decode.HeldOutSelector;
+import io.streamsynth.operators.kafka.ImageEventJson;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
@@ -72,7 +74,14 @@ class RescaleFromSavepointTest {
                     for (int item : fresh) {
                         GeneratedCatalog.send(producer, item, item + 1, CLASSES);
                     }
-                    long newest = Waiting.untilQuietAndEmbedded(watcher, FIRST + fresh.size(),
+                    // items stored before the stop, now on other subtasks: a new image for one item of
+                    // each class (replacing its buffered sample, so no class gains one) and a delete of another
+                    for (int item = 0; item < CLASSES; item++) {
+                        sendUpdate(producer, item);
+                        producer.sendTombstone(GeneratedCatalog.CATALOG, GeneratedCatalog.itemId(CLASSES + item));
+                    }
+                    producer.flush();
+                    long newest = Waiting.untilQuietAndEmbedded(watcher, FIRST + fresh.size() - CLASSES,
                             Duration.ofSeconds(180));
 
                     List<Checkpoint> all = watcher.checkpoints();
@@ -90,7 +99,9 @@ class RescaleFromSavepointTest {
 
                     List<String> ids = new ArrayList<>();
                     for (int i = 0; i < FIRST; i++) {
-                        ids.add(GeneratedCatalog.itemId(i));
+                        if (i < CLASSES || i >= 2 * CLASSES) {
+                            ids.add(GeneratedCatalog.itemId(i));
+                        }
                     }
                     fresh.forEach(i -> ids.add(GeneratedCatalog.itemId(i)));
                     PublishedAudit audit = PublishedAudit.read(kafka.bootstrapServers(), config.topics());
@@ -98,6 +109,13 @@ class RescaleFromSavepointTest {
                     // items stored before the stop are re-embedded by the rescaled embedder at every new version
                     audit.assertEveryItemAtTheNewestVersionInOrderOnce(ids);
                     assertThat(audit.newestVersion()).isEqualTo(newest);
+                    for (int item = 0; item < CLASSES; item++) {
+                        // the revision stored before the stop moved with the item: the new image is revision 2
+                        assertThat(audit.history(GeneratedCatalog.itemId(item))).as("updated item %d", item)
+                                .contains(newest + "#2").last().isEqualTo(newest + "#2");
+                        assertThat(audit.history(GeneratedCatalog.itemId(CLASSES + item))).as("deleted item")
+                                .endsWith("deleted").containsOnlyOnce("deleted");
+                    }
                     System.err.printf("[figures] RescaleFromSavepointTest %d -> %d: stopped at v%d step %d, first"
                             + " version after restart v%d step %d after %d new events, %s, wall %.0f s%n", before,
                             after, beforeStop.metadata().modelVersion(), beforeStop.metadata().step(),
@@ -108,6 +126,16 @@ class RescaleFromSavepointTest {
                 }
             }
         }
+    }
+
+    /** A new image of a stored item, of its own class. */
+    private static void sendUpdate(ImageEventProducer producer, int item) {
+        String id = GeneratedCatalog.itemId(item);
+        int label = GeneratedCatalog.labelOf(item, CLASSES);
+        byte[] png = ImageDecoder.encodePng(1, GeneratedCatalog.SIZE, GeneratedCatalog.SIZE,
+                GeneratedCatalog.pixels(label, 7_000L + item));
+        producer.sendEvent(GeneratedCatalog.CATALOG, id, ImageEventJson.encode(id + "@update", GeneratedCatalog.CATALOG,
+                id, Integer.toString(label), png, System.currentTimeMillis(), true));
     }
 
     /** The first {@link #NEW_PER_CLASS} items of each class from {@code from} on that are not held out. */

@@ -74,7 +74,7 @@ class RestoreFromSavepointTest {
                     assertThat(watcher.newestEmbeddings()).hasSize(ALL);
                     assertThat(watcher.newestEmbeddings().values()).allSatisfy(e ->
                             assertThat(e.modelVersion).isEqualTo(newest));
-                    assertThat(watcher.duplicateEmbeddings()).isZero();
+                    assertThat(watcher.outOfOrderEmbeddings()).isZero();
                 } finally {
                     Waiting.stop(second);
                 }

@@ -62,7 +62,7 @@ class StreamingJobEndToEndTest {
                     assertThat(e.modelVersion).isEqualTo(newest);
                     assertThat(e.vector).hasSize(GeneratedCatalog.ARCHITECTURE.embeddingSize());
                 });
-                assertThat(watcher.duplicateEmbeddings()).isZero();
+                assertThat(watcher.outOfOrderEmbeddings()).isZero();
                 assertThat(watcher.deadLetters()).isEqualTo(1);
                 assertThat(new String(watcher.deadLetterRecords().get(0).value(), StandardCharsets.UTF_8))
                         .isEqualTo("{not json");
