@@ -1,7 +1,6 @@
 package io.streamsynth.pipeline.cli;
 
 import io.streamsynth.operators.types.ItemEmbedding;
-import io.streamsynth.operators.types.ItemKey;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,13 +38,6 @@ final class EmbeddingSelection {
         }
         if (e.modelVersion == version) {
             byItem.put(e.itemId, e);
-        }
-    }
-
-    /** A tombstone: the item was deleted after whatever was read of it so far. */
-    void delete(ItemKey key) {
-        if (catalog.equals(key.catalog())) {
-            byItem.remove(key.itemId());
         }
     }
 

@@ -75,7 +75,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 if (r.value() == null) {
                     Optional<ItemKey> deleted = ItemKey.decode(r.key());
                     if (deleted.isPresent()) {
-                        selection.delete(deleted.get());
+                        if (catalog.equals(deleted.get().catalog())) {
+                            coverage.remove(deleted.get().itemId());
+                        }
                         return;
                     }
                 }

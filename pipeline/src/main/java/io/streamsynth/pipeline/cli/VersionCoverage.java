@@ -46,6 +46,18 @@ final class VersionCoverage {
         }
     }
 
+    /** A tombstone: the item was deleted, so no version needs it any more (a later record starts anew). */
+    void remove(String item) {
+        Map<Long, Position> versions = byItem.remove(item);
+        if (versions != null) {
+            for (Long v : versions.keySet()) {
+                if (itemsPerVersion.merge(v, -1, Integer::sum) == 0) {
+                    itemsPerVersion.remove(v);
+                }
+            }
+        }
+    }
+
     int items() {
         return byItem.size();
     }

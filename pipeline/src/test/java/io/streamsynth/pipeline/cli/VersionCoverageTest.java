@@ -62,4 +62,18 @@ class VersionCoverageTest {
         assertThatThrownBy(() -> staggered().choose(9L, true, "items"))
                 .hasMessage("no items at version 9 (versions read: 1 to 4)");
     }
+
+    @Test
+    void aDeletedItemNoLongerHoldsBackAVersion() {
+        VersionCoverage c = staggered();
+        c.remove("c");
+
+        assertThat(c.items()).isEqualTo(2);
+        assertThat(c.newestComplete(2)).hasValue(3);
+        assertThat(c.itemsAt(1)).isEqualTo(2);
+        // a later record of the same id starts a new life
+        c.add("c", 4);
+        assertThat(c.newestComplete(3)).isEqualTo(OptionalLong.empty());
+        assertThat(c.newestComplete(1)).hasValue(4);
+    }
 }
