@@ -97,11 +97,11 @@ class PartialVersionEvaluateTest {
         // a re-embedding pass superseded mid-way: no version has all three items
         TopicFixtures.commit(kafka, List.of(
                 new ProducerRecord<>(other, bytes("x"), EmbeddingJson.encode(new ItemEmbedding("fashion", "x",
-                        "shirt", 1, new float[] {1f, 0f}))),
+                        "shirt", 1, 1, new float[] {1f, 0f}))),
                 new ProducerRecord<>(other, bytes("y"), EmbeddingJson.encode(new ItemEmbedding("fashion", "y",
-                        "shirt", 2, new float[] {0.9f, 0.1f}))),
+                        "shirt", 2, 1, new float[] {0.9f, 0.1f}))),
                 new ProducerRecord<>(other, bytes("z"), EmbeddingJson.encode(new ItemEmbedding("fashion", "z",
-                        "boot", 2, new float[] {0f, 1f})))));
+                        "boot", 2, 1, new float[] {0f, 1f})))));
 
         CommandRun refused = CommandRun.of("evaluate", "--bootstrap-servers", kafka.bootstrapServers(), "--topic",
                 other, "--idle-ms", "300");
@@ -142,7 +142,7 @@ class PartialVersionEvaluateTest {
     private static ProducerRecord<byte[], byte[]> record(int partition, String item, String label, long version,
             float... vector) {
         return new ProducerRecord<>(topic, partition, bytes(item),
-                EmbeddingJson.encode(new ItemEmbedding("fashion", item, label, version, vector)));
+                EmbeddingJson.encode(new ItemEmbedding("fashion", item, label, version, 1, vector)));
     }
 
     private static byte[] bytes(String s) {
