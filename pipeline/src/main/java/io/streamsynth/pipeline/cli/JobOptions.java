@@ -67,7 +67,7 @@ public final class JobOptions {
             description = "Seconds an item remembers an event_id to drop a producer's retry (default: ${DEFAULT-VALUE}).")
     double duplicateRetentionSeconds = DuplicateSettings.DEFAULT_RETENTION.toSeconds();
 
-    @Option(names = "--architecture", description = "cnn or resnet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--architecture", description = "cnn, resnet18 or resnet50 (default: ${DEFAULT-VALUE}).")
     String architecture = "cnn";
 
     @Option(names = "--embedding-size", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
