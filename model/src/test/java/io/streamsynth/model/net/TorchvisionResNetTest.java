@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,88 +29,35 @@ import org.junit.jupiter.api.Test;
  * src/test/resources/backbone/make_resnet_fixtures.py (random weights, 64 x 64 inputs).
  */
 class TorchvisionResNetTest {
-    private static final String DIR = "/backbone/";
-
-    static Architecture resnet(Architecture.Kind kind, int embeddingSize) {
-        return new Architecture(kind, 3, 64, 64, embeddingSize, 64);
-    }
-
-    /** torchvision's resnet18 state_dict (float16 on disk, widened), num_batches_tracked left out. */
-    static byte[] resnet18Weights() throws IOException {
-        try (InputStream in = new GZIPInputStream(resource("resnet18_weights.safetensors.gz"))) {
-            return in.readAllBytes();
-        }
-    }
-
-    static SafeTensors.Contents resnet18Reference() throws IOException {
-        try (InputStream in = resource("resnet18_reference.safetensors")) {
-            return SafeTensors.read(in.readAllBytes());
-        }
-    }
-
-    private static InputStream resource(String name) {
-        InputStream in = TorchvisionResNetTest.class.getResourceAsStream(DIR + name);
-        assertThat(in).as("test resource " + name).isNotNull();
-        return in;
-    }
-
-    private static List<String> torchvisionNamesAndShapes(String arch) throws IOException {
-        JsonNode list;
-        try (InputStream in = resource(arch + "_names.json")) {
-            list = new ObjectMapper().readTree(in);
-        }
-        List<String> out = new ArrayList<>();
-        list.forEach(e -> out.add(e.get("name").asText() + " " + e.get("shape")));
-        return out;
-    }
-
-    private static List<String> ourNamesAndShapes(EmbeddingModel m) {
-        List<String> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : m.parameters()) {
-            out.add(p.getKey() + " " + p.getValue().getArray().getShape().toString().replace("(", "[")
-                    .replace(")", "]").replace(", ", ","));
-        }
-        return out;
-    }
-
     @Test
     void resnet18HasTorchvisionsParameterNamesShapesAndOrder() throws IOException {
-        try (EmbeddingModel m = new EmbeddingModel(resnet(Architecture.Kind.RESNET18, 1000), Device.cpu(), 1)) {
+        try (EmbeddingModel m = new EmbeddingModel(TorchvisionFixtures.resnet(Architecture.Kind.RESNET18, 1000), Device.cpu(), 1)) {
             assertThat(ourNamesAndShapes(m)).containsExactlyElementsOf(torchvisionNamesAndShapes("resnet18"));
         }
     }
 
     @Test
     void resnet50HasTorchvisionsParameterNamesShapesAndOrder() throws IOException {
-        try (EmbeddingModel m = new EmbeddingModel(resnet(Architecture.Kind.RESNET50, 1000), Device.cpu(), 1)) {
+        try (EmbeddingModel m = new EmbeddingModel(TorchvisionFixtures.resnet(Architecture.Kind.RESNET50, 1000), Device.cpu(), 1)) {
             assertThat(ourNamesAndShapes(m)).containsExactlyElementsOf(torchvisionNamesAndShapes("resnet50"));
         }
     }
 
     @Test
     void resnet18WithTorchvisionsWeightsGivesTorchvisionsFeaturesAndEmbeddings() throws IOException {
-        SafeTensors.Contents weights = SafeTensors.read(resnet18Weights());
-        SafeTensors.Contents reference = resnet18Reference();
+        SafeTensors.Contents weights = SafeTensors.read(TorchvisionFixtures.resnet18Weights());
+        SafeTensors.Contents reference = TorchvisionFixtures.resnet18Reference();
         Tensor input = reference.tensor("input");
-        try (EmbeddingModel m = new EmbeddingModel(resnet(Architecture.Kind.RESNET18, 1000), Device.cpu(), 1);
+        try (EmbeddingModel m = new EmbeddingModel(TorchvisionFixtures.resnet(Architecture.Kind.RESNET18, 1000), Device.cpu(), 1);
                 NDManager scratch = m.manager().newSubManager()) {
             m.importWeights(weights.tensors());
             NDArray images = HostArrays.floats(scratch, input.data(), new Shape(input.shape()));
             float[] features = NoGrad.call(() -> m.features(images).toFloatArray());
             float[] embeddings = NoGrad.call(() -> m.forward(images, false).toFloatArray());
 
-            assertClose(features, reference.tensor("features").data(), 1e-4);
-            assertClose(embeddings, reference.tensor("embeddings").data(), 1e-4);
+            TorchvisionFixtures.assertClose(features, reference.tensor("features").data(), 1e-4);
+            TorchvisionFixtures.assertClose(embeddings, reference.tensor("embeddings").data(), 1e-4);
         }
-    }
-
-    static void assertClose(float[] actual, float[] expected, double tolerance) {
-        assertThat(actual).hasSameSizeAs(expected);
-        double worst = 0;
-        for (int i = 0; i < actual.length; i++) {
-            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-        }
-        assertThat(worst).as("largest absolute difference").isLessThan(tolerance);
     }
 
     @Test
@@ -133,7 +79,7 @@ class TorchvisionResNetTest {
 
     @Test
     void gemPoolingAddsItsExponentToTheHeadStartingAtThree() {
-        Architecture gem = resnet(Architecture.Kind.RESNET18, 8).withPooling(Architecture.Pooling.GEM);
+        Architecture gem = TorchvisionFixtures.resnet(Architecture.Kind.RESNET18, 8).withPooling(Architecture.Pooling.GEM);
         try (EmbeddingModel m = new EmbeddingModel(gem, Device.cpu(), 1)) {
             Map<String, Tensor> w = m.exportWeights();
             assertThat(w.get("avgpool.p").data()).containsExactly(3f);
@@ -188,5 +134,24 @@ class TorchvisionResNetTest {
             // normalised with the batch's biased variance 5 and epsilon 1e-5
             assertThat(y.getFloat(0, 0, 0, 0)).isCloseTo((float) (-3 / Math.sqrt(5 + 1e-5)), within(1e-5f));
         }
+    }
+
+    private static List<String> torchvisionNamesAndShapes(String arch) throws IOException {
+        JsonNode list;
+        try (InputStream in = TorchvisionFixtures.resource(arch + "_names.json")) {
+            list = new ObjectMapper().readTree(in);
+        }
+        List<String> out = new ArrayList<>();
+        list.forEach(e -> out.add(e.get("name").asText() + " " + e.get("shape")));
+        return out;
+    }
+
+    private static List<String> ourNamesAndShapes(EmbeddingModel m) {
+        List<String> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : m.parameters()) {
+            out.add(p.getKey() + " " + p.getValue().getArray().getShape().toString().replace("(", "[")
+                    .replace(")", "]").replace(", ", ","));
+        }
+        return out;
     }
 }
