@@ -17,10 +17,19 @@ import java.time.Duration;
  * @param publishInterval    ...or this long after the last publish, whichever comes first
  * @param heldOutCapacity    held-out items kept per catalog for evaluation (oldest dropped first)
  * @param evaluationMinItems fewer held-out items than this: no evaluation figures yet
+ * @param backboneWeights    pretrained backbone (a torchvision state_dict as safetensors) every new catalog
+ *                           starts from, a path each TaskManager can read; null: random initialisation
  */
 public record TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
-        int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems)
-        implements Serializable {
+        int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
+        String backboneWeights) implements Serializable {
+
+    /** Without a pretrained backbone. */
+    public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
+            int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems) {
+        this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
+                evaluationMinItems, null);
+    }
 
     public TrainerSettings {
         if (publishEverySteps < 1) {
@@ -31,6 +40,10 @@ public record TrainerSettings(Architecture architecture, TrainingConfig training
         }
         if (heldOutCapacity < 0 || heldOutCapacity > 1_000_000) {
             throw new IllegalArgumentException("held-out-capacity must be within 0..1000000, got " + heldOutCapacity);
+        }
+        if (backboneWeights != null && !architecture.isTorchvision()) {
+            throw new IllegalArgumentException("backbone weights need a torchvision architecture (resnet18, resnet50), not "
+                    + architecture.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (evaluationMinItems < 2) {
             throw new IllegalArgumentException("evaluation-min-items must be at least 2, got " + evaluationMinItems);
