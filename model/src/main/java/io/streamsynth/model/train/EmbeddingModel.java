@@ -4,13 +4,12 @@ import io.streamsynth.model.runtime.HostArrays;
 import io.streamsynth.model.runtime.NoGrad;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.streamsynth.model.checkpoint.Tensor;
@@ -30,6 +29,8 @@ public final class EmbeddingModel implements AutoCloseable {
     private final Architecture architecture;
     private final NDManager manager;
     private final EmbeddingNet net;
+    /** By PyTorch name; the set never changes after initialisation, and every step walks it. */
+    private final LinkedHashMap<String, Parameter> named;
     private final ParameterStore parameterStore;
 
     /**
@@ -48,6 +49,7 @@ public final class EmbeddingModel implements AutoCloseable {
         }
         net.block().initialize(manager, DataType.FLOAT32,
                 new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
+        this.named = net.parameters();
         this.parameterStore = new ParameterStore(manager, false);
     }
 
@@ -66,7 +68,7 @@ public final class EmbeddingModel implements AutoCloseable {
     /** Every parameter under its PyTorch name ({@code layer1.0.conv1.weight}), in torchvision's order. */
     public PairList<String, Parameter> parameters() {
         PairList<String, Parameter> out = new PairList<>();
-        net.parameters().forEach(out::add);
+        named.forEach(out::add);
         return out;
     }
 
@@ -149,7 +151,7 @@ public final class EmbeddingModel implements AutoCloseable {
     public void importSome(Map<String, Tensor> weights) {
         NoGrad.run(() -> {
             for (Map.Entry<String, Tensor> w : weights.entrySet()) {
-                copy(w.getKey(), w.getValue(), net.parameters().get(w.getKey()));
+                copy(w.getKey(), w.getValue(), named.get(w.getKey()));
             }
         });
     }

@@ -20,8 +20,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BackboneWeightsTest {
     @TempDir
@@ -48,6 +51,52 @@ class BackboneWeightsTest {
                     reference.tensor("features").data(), 1e-4);
             assertThat(m.exportWeights().get("fc.weight")).isEqualTo(headBefore);
             assertThat(notes).singleElement().asString().contains("ignored the classifier [fc.weight, fc.bias]");
+        }
+    }
+
+    /** Grey bar images of {@link GeneratedImages}, each plane repeated for R, G and B. */
+    private static float[] rgb(int[] labels, int size, Random random) {
+        float[] grey = GeneratedImages.batch(labels, size, random);
+        int plane = size * size;
+        float[] out = new float[3 * grey.length];
+        for (int n = 0; n < labels.length; n++) {
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(grey, n * plane, out, (3 * n + c) * plane, plane);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}, backbone frozen for {1} steps")
+    @CsvSource({"ee, 0", "symm, 0", "symm, 1000"})
+    void fineTuningAPretrainedResnet18LowersTheLossAndMovesTheBackboneUnlessFrozen(String synthesis, int frozenSteps)
+            throws IOException {
+        int[] labels = GeneratedImages.pk(2, 4);
+        // 32 x 32: a quarter of the fixture's compute; the weights do not depend on the input size
+        float[] batch = rgb(labels, 32, new Random(5));
+        TrainingConfig config = new TrainingConfig("ms", Float.NaN, synthesis, 2, "adam", 1e-3f, 0.9f, 0f)
+                .withFineTuning(new FineTuning(0.1f, false, frozenSteps));
+        try (EmbeddingModel m = new EmbeddingModel(new Architecture(Architecture.Kind.RESNET18, 3, 32, 32, 16, 64),
+                Device.cpu(), 1); TrainingStep step = new TrainingStep(m, config)) {
+            BackboneWeights.read(resnet18File()).applyTo(m);
+            Map<String, Tensor> before = m.exportWeights();
+
+            float first = step.run(batch, labels).loss();
+            float last = first;
+            for (int s = 0; s < 5; s++) {
+                last = step.run(batch, labels).loss();
+            }
+            Map<String, Tensor> after = m.exportWeights();
+
+            assertThat(last).as("loss after 6 steps on one batch, first " + first).isLessThan(first);
+            assertThat(after.get("fc.weight")).isNotEqualTo(before.get("fc.weight"));
+            for (String backbone : new String[] {"conv1.weight", "layer4.1.conv2.weight", "layer2.0.bn1.running_mean"}) {
+                if (frozenSteps > 0) {
+                    assertThat(after.get(backbone)).as(backbone).isEqualTo(before.get(backbone));
+                } else {
+                    assertThat(after.get(backbone)).as(backbone).isNotEqualTo(before.get(backbone));
+                }
+            }
         }
     }
 
