@@ -7,6 +7,10 @@ python3-torchvision 0.14 (run: /usr/bin/python3 make_resnet_fixtures.py, in this
   after global average pooling) and "embeddings" (fc's 1000 outputs divided by
   sqrt(sum of squares + 1e-12)), computed by torchvision in eval mode.
 - resnet{18,50}_names.json: every tensor of torchvision's state_dict with its shape, in order.
+- bottleneck.safetensors (float32): one torchvision Bottleneck(inplanes=32, planes=16, stride=2) with
+  its downsample branch, random weights and statistics ("block.*", its state_dict), an "input"
+  (2 x 32 x 9 x 9, odd to exercise the padding) and its eval-mode "output": a ResNet-50 is too large
+  to commit, so its block is checked alone.
 
 A float16 resnet18 is 23 MB of random bits that do not compress. To stay small, every convolution
 and linear weight is rounded to one of the seven levels {-3..3} x 2^e (e chosen per tensor near the
@@ -78,6 +82,18 @@ def main():
             *list(resnet18.children())[:-2])(images)), 1))
     safetensors_lite.save({"input": images, "features": features, "embeddings": embeddings},
                           "resnet18_reference.safetensors", {"source": "make_resnet_fixtures.py"})
+
+    bottleneck = torchvision.models.resnet.Bottleneck(
+        32, 16, stride=2, downsample=torch.nn.Sequential(torch.nn.Conv2d(32, 64, 1, stride=2, bias=False),
+                                                         torch.nn.BatchNorm2d(64)))
+    randomise(bottleneck, generator)
+    bottleneck.eval()
+    block_input = torch.rand(2, 32, 9, 9, generator=generator)
+    with torch.no_grad():
+        block_output = bottleneck(block_input)
+    tensors = {"block." + k: v for k, v in bottleneck.state_dict().items() if not k.endswith("num_batches_tracked")}
+    tensors.update({"input": block_input, "output": block_output})
+    safetensors_lite.save(tensors, "bottleneck.safetensors", {"source": "make_resnet_fixtures.py"})
 
     for arch in ("resnet18", "resnet50"):
         with open(f"{arch}_names.json", "w") as f:

@@ -60,6 +60,34 @@ class TorchvisionResNetTest {
         }
     }
 
+    /** ResNet-50's block, with the stride on its 3x3 convolution and a downsample branch, against torchvision's. */
+    @Test
+    void bottleneckWithDownsampleComputesWhatTorchvisionsDoes() throws IOException {
+        SafeTensors.Contents fixture;
+        try (InputStream in = TorchvisionFixtures.resource("bottleneck.safetensors")) {
+            fixture = SafeTensors.read(in.readAllBytes());
+        }
+        Tensor input = fixture.tensor("input");
+        NamedSequential root = new NamedSequential().then("block", new ResidualBlock(true, 32, 16, 2));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            root.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(input.shape()));
+            Map<String, Parameter> params = TorchNames.of(root);
+            assertThat(params.keySet()).containsExactlyElementsOf(fixture.tensors().keySet().stream()
+                    .filter(n -> n.startsWith("block.")).toList());
+            params.forEach((name, p) -> {
+                Tensor t = fixture.tensor(name);
+                assertThat(p.getArray().getShape()).as(name).isEqualTo(new Shape(t.shape()));
+                p.getArray().set(java.nio.FloatBuffer.wrap(t.data()));
+            });
+            NDArray x = manager.create(input.data(), new Shape(input.shape()));
+            NDArray y = root.forward(new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(x),
+                    false).singletonOrThrow();
+
+            assertThat(y.getShape()).isEqualTo(new Shape(2, 64, 5, 5));
+            TorchvisionFixtures.assertClose(y.toFloatArray(), fixture.tensor("output").data(), 1e-4);
+        }
+    }
+
     @Test
     void cnnHasPyTorchStyleNames() {
         try (EmbeddingModel m = new EmbeddingModel(new Architecture(Architecture.Kind.CNN, 1, 16, 16, 8, 4),
