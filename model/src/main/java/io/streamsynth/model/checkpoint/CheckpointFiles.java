@@ -25,4 +25,9 @@ public final class CheckpointFiles {
         AtomicFiles.write(safetensorsFile, checkpoint.weights());
         AtomicFiles.write(metadataJsonFile, checkpoint.metadata().toPrettyJson());
     }
+
+    /** Replaces {@code file} atomically with {@code content}: readers see the old or the whole new file. */
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
+        AtomicFiles.write(Objects.requireNonNull(file, "file"), Objects.requireNonNull(content, "content"));
+    }
 }

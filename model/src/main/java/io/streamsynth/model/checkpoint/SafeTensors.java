@@ -16,7 +16,8 @@ import java.util.Objects;
  * JSON mapping each tensor name to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (plus an
  * optional {@code "__metadata__"} object of string values), then the byte buffer. Offsets are
  * relative to the start of the byte buffer and the tensors tile it exactly, without gaps or overlap.
- * Only little-endian float32 ({@code F32}) tensors are supported.
+ * Tensors are written as little-endian float32 ({@code F32}); reading also accepts {@code F16} and
+ * {@code BF16}, widened exactly to float32.
  */
 public final class SafeTensors {
 
@@ -86,8 +87,8 @@ public final class SafeTensors {
      * Parses safetensors bytes, validating the header against the input before allocating anything
      * sized from it.
      *
-     * @throws IllegalArgumentException naming what is wrong when the input is not a well-formed F32
-     *     safetensors file
+     * @throws IllegalArgumentException naming what is wrong when the input is not a well-formed
+     *     safetensors file of F32, F16 or BF16 tensors
      */
     public static Contents read(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
@@ -110,11 +111,22 @@ public final class SafeTensors {
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
         for (SafeTensorsHeader.Entry entry : header.entriesInBufferOrder()) {
             int byteLength = (int) (entry.end() - entry.begin());
-            float[] data = new float[byteLength / Float.BYTES];
-            ByteBuffer.wrap(bytes, dataStart + (int) entry.begin(), byteLength)
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer()
-                    .get(data);
+            ByteBuffer raw = ByteBuffer.wrap(bytes, dataStart + (int) entry.begin(), byteLength)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            float[] data = new float[byteLength / entry.dtype().bytes];
+            switch (entry.dtype()) {
+                case F32 -> raw.asFloatBuffer().get(data);
+                case F16 -> {
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = HalfFloats.fromHalf(raw.getShort());
+                    }
+                }
+                case BF16 -> {
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = Float.intBitsToFloat((raw.getShort() & 0xffff) << 16);
+                    }
+                }
+            }
             tensors.put(entry.name(), new Tensor(entry.shape(), data));
         }
         return new Contents(tensors, header.metadata());

@@ -38,7 +38,31 @@ final class SafeTensorsHeader {
             .build();
 
     /** One tensor's header entry; offsets are relative to the start of the byte buffer. */
-    record Entry(String name, long[] shape, long begin, long end) {
+    record Entry(String name, StoredType dtype, long[] shape, long begin, long end) {
+    }
+
+    /**
+     * The element types a file may store. Writing is always F32; half-precision files (a common way to
+     * ship pretrained weights) are widened to float on reading, which is exact.
+     */
+    enum StoredType {
+        F32(4), F16(2), BF16(2);
+
+        final int bytes;
+
+        StoredType(int bytes) {
+            this.bytes = bytes;
+        }
+
+        static StoredType parse(String tensor, String name) {
+            for (StoredType t : values()) {
+                if (t.name().equals(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("tensor '" + tensor + "' has unsupported dtype '" + name
+                    + "': only F32, F16 and BF16 are supported");
+        }
     }
 
     private final List<Entry> entriesInBufferOrder;
@@ -159,10 +183,7 @@ final class SafeTensorsHeader {
         if (dtype == null || !dtype.isTextual()) {
             throw new IllegalArgumentException("tensor '" + name + "' has no dtype string");
         }
-        if (!dtype.textValue().equals(F32)) {
-            throw new IllegalArgumentException("tensor '" + name + "' has unsupported dtype '" + dtype.textValue()
-                    + "': only F32 is supported");
-        }
+        StoredType type = StoredType.parse(name, dtype.textValue());
         long[] shape = integers(name, "shape", info.get("shape"), -1);
         long elements;
         try {
@@ -182,16 +203,17 @@ final class SafeTensorsHeader {
                     + " are out of range: the byte buffer holds " + bufferLength + " bytes");
         }
         // end - begin is bounded by the input, so comparing it first keeps the multiplication safe.
-        if (elements > (end - begin) / Float.BYTES || elements * Float.BYTES != end - begin) {
+        if (elements > (end - begin) / type.bytes || elements * type.bytes != end - begin) {
             throw new IllegalArgumentException("tensor '" + name + "' data_offsets " + Arrays.toString(offsets)
                     + " span " + (end - begin) + " bytes but shape " + Arrays.toString(shape)
-                    + " of F32 needs " + describeBytes(elements));
+                    + " of " + type + " needs " + describeBytes(elements, type.bytes));
         }
-        return new Entry(name, shape, begin, end);
+        return new Entry(name, type, shape, begin, end);
     }
 
-    private static String describeBytes(long elements) {
-        return elements > Long.MAX_VALUE / Float.BYTES ? "more bytes than fit in a long" : (elements * Float.BYTES) + " bytes";
+    private static String describeBytes(long elements, int elementBytes) {
+        return elements > Long.MAX_VALUE / elementBytes ? "more bytes than fit in a long"
+                : (elements * elementBytes) + " bytes";
     }
 
     /** Reads an array of non-negative integers; {@code expectedLength} of -1 accepts any length. */

@@ -8,25 +8,42 @@ import java.util.Map;
  * What network to build and for which images: it travels in checkpoint metadata so a consumer can
  * rebuild the same network.
  *
- * @param kind          {@code cnn} (small CNN for small grey images) or {@code resnet} (residual)
+ * @param kind          {@code cnn} (small CNN for small grey images), {@code resnet18} or {@code resnet50}
+ *                      (torchvision's networks, see {@link ResNets})
  * @param channels      input channels (1 grey, 3 RGB)
  * @param height        input height in pixels
  * @param width         input width in pixels
  * @param embeddingSize length of the L2-normalised output vector
- * @param baseFilters   filters of the first convolution; later stages double it
+ * @param baseFilters   filters of the cnn's first convolution (later ones double it); the ResNets ignore it
+ * @param pooling       how the head pools the backbone's feature map: global average or GeM
  */
-public record Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters)
-        implements java.io.Serializable {
-    public enum Kind { CNN, RESNET }
+public record Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters,
+        Pooling pooling) implements java.io.Serializable {
+
+    /**
+     * The networks. The small from-scratch {@code resnet} of earlier versions is retired: no PyTorch user
+     * could rebuild it without reading our code and no pretrained weights exist for it; {@code resnet18}
+     * covers RGB images of any size with a structure torchvision users know.
+     */
+    public enum Kind { CNN, RESNET18, RESNET50 }
+
+    public enum Pooling { AVG, GEM }
 
     public static final int DEFAULT_EMBEDDING_SIZE = 128;
 
     public Architecture {
         if (kind == null) {
-            throw new IllegalArgumentException("architecture kind is required (cnn or resnet)");
+            throw new IllegalArgumentException("architecture kind is required (cnn, resnet18 or resnet50)");
+        }
+        if (pooling == null) {
+            throw new IllegalArgumentException("pooling is required (avg or gem)");
         }
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        if (kind != Kind.CNN && channels != 3) {
+            throw new IllegalArgumentException(kind.name().toLowerCase(Locale.ROOT)
+                    + " takes RGB images (3 channels), got " + channels);
         }
         if (height < 8 || width < 8 || height > 1024 || width > 1024) {
             throw new IllegalArgumentException("image size must be within 8..1024 pixels, got " + height + "x" + width);
@@ -39,12 +56,39 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
         }
     }
 
+    /** Global average pooling, as before pooling became a choice. */
+    public Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters) {
+        this(kind, channels, height, width, embeddingSize, baseFilters, Pooling.AVG);
+    }
+
+    public Architecture withPooling(Pooling p) {
+        return new Architecture(kind, channels, height, width, embeddingSize, baseFilters, p);
+    }
+
     public static Kind parseKind(String name) {
-        try {
-            return Kind.valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("architecture must be cnn or resnet, got '" + name + "'");
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("resnet")) {
+            throw new IllegalArgumentException("architecture 'resnet' (the small from-scratch residual network) was "
+                    + "retired; use resnet18, torchvision's structure, which also loads pretrained weights");
         }
+        try {
+            return Kind.valueOf(n.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("architecture must be cnn, resnet18 or resnet50, got '" + name + "'");
+        }
+    }
+
+    public static Pooling parsePooling(String name) {
+        try {
+            return Pooling.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("pooling must be avg or gem, got '" + name + "'");
+        }
+    }
+
+    /** Whether this is one of torchvision's networks, whose pretrained weights can be loaded. */
+    public boolean isTorchvision() {
+        return kind != Kind.CNN;
     }
 
     public int pixelsPerImage() {
@@ -59,12 +103,16 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
         m.put("width", width);
         m.put("embedding_size", embeddingSize);
         m.put("base_filters", baseFilters);
+        m.put("pooling", pooling.name().toLowerCase(Locale.ROOT));
         return m;
     }
 
+    /** Reads {@link #toMap()}; a map without {@code pooling} (older checkpoints) means average pooling. */
     public static Architecture fromMap(Map<String, ?> m) {
+        Object pooling = m.get("pooling");
         return new Architecture(parseKind(String.valueOf(m.get("kind"))), intOf(m, "channels"), intOf(m, "height"),
-                intOf(m, "width"), intOf(m, "embedding_size"), intOf(m, "base_filters"));
+                intOf(m, "width"), intOf(m, "embedding_size"), intOf(m, "base_filters"),
+                pooling == null ? Pooling.AVG : parsePooling(String.valueOf(pooling)));
     }
 
     private static int intOf(Map<String, ?> m, String key) {

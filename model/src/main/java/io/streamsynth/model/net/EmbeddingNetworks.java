@@ -1,99 +1,64 @@
 package io.streamsynth.model.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import java.util.List;
 
-/** Builds the embedding networks; every one ends in an L2 normalisation so outputs lie on the unit sphere. */
+/**
+ * Builds the embedding networks as PyTorch modules would be laid out: a backbone, then our head,
+ * {@code avgpool} (global average, or GeM with a learnt {@code avgpool.p}), {@code fc} (linear to the
+ * embedding size, with bias) and an L2 normalisation, so outputs lie on the unit sphere.
+ *
+ * <p>For {@code resnet18} and {@code resnet50} the whole network is torchvision's
+ * {@code resnet18(num_classes=D)} (resp. resnet50) followed by {@code x / sqrt(sum(x^2) + 1e-12)}:
+ * its {@code state_dict} and ours have the same names and shapes, so the exported weights load there
+ * with {@code load_state_dict}.
+ */
 public final class EmbeddingNetworks {
+    /** Name of the pooling child: torchvision's, so a GeM exponent is {@code avgpool.p}. */
+    public static final String POOL = "avgpool";
+    /** Name of the embedding layer: torchvision's classifier slot. */
+    public static final String FC = "fc";
+    /** Added under the square root so the gradient stays finite at the origin. */
+    public static final float NORM_EPSILON = 1e-12f;
+
     private EmbeddingNetworks() {}
 
-    public static Block build(Architecture a) {
-        SequentialBlock net = switch (a.kind()) {
-            case CNN -> smallCnn(a.baseFilters());
-            case RESNET -> residual(a.baseFilters());
-        };
-        return net.add(Pool.globalAvgPool2dBlock())
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(a.embeddingSize()).build())
-                .add(l2Normalize());
+    public static EmbeddingNet build(Architecture a) {
+        NamedSequential net = new NamedSequential();
+        switch (a.kind()) {
+            case CNN -> addSmallCnn(net, a.baseFilters());
+            case RESNET18 -> ResNets.addResNet18(net);
+            case RESNET50 -> ResNets.addResNet50(net);
+        }
+        net.then(POOL, a.pooling() == Architecture.Pooling.GEM ? new GeneralizedMeanPool()
+                        : LambdaBlock.singleton(Pool::globalAvgPool2d, "global_avg_pool"))
+                .then(FC, Linear.builder().setUnits(a.embeddingSize()).build())
+                .then("l2norm", LambdaBlock.singleton(EmbeddingNetworks::normalizeRows, "l2_normalize"));
+        return new EmbeddingNet(net);
     }
 
-    /** Three conv blocks with batch norm; two poolings take 28x28 down to 7x7 before global pooling. */
-    private static SequentialBlock smallCnn(int f) {
-        return new SequentialBlock()
-                .add(convBnRelu(f, 1))
-                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(convBnRelu(2 * f, 1))
-                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(convBnRelu(4 * f, 1));
+    /**
+     * Three 3x3 convolutions (padding 1, no bias) with batch norm and relu, a 2x2 max pool after the
+     * first two (28x28 becomes 7x7): {@code conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, conv3,
+     * bn3, relu3}, with f, 2f and 4f filters.
+     */
+    private static void addSmallCnn(NamedSequential net, int f) {
+        for (int i = 1; i <= 3; i++) {
+            net.then("conv" + i, Layers.conv(f << (i - 1), 3, 1, 1))
+                    .then("bn" + i, new BatchNorm2d())
+                    .then("relu" + i, Layers.relu());
+            if (i < 3) {
+                net.then("pool" + i, Pool.maxPool2dBlock(new Shape(2, 2)));
+            }
+        }
     }
 
-    /** A ResNet-style stack (He et al. 2016, basic blocks) for RGB images of any size. */
-    private static SequentialBlock residual(int f) {
-        return new SequentialBlock()
-                .add(convBnRelu(f, 1))
-                .add(residualBlock(f, 1, false))
-                .add(residualBlock(2 * f, 2, true))
-                .add(residualBlock(2 * f, 1, false))
-                .add(residualBlock(4 * f, 2, true))
-                .add(residualBlock(4 * f, 1, false));
-    }
-
-    private static Block residualBlock(int filters, int stride, boolean project) {
-        SequentialBlock main = new SequentialBlock()
-                .add(conv(filters, 3, stride))
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(conv(filters, 3, 1))
-                .add(BatchNorm.builder().build());
-        Block shortcut = project
-                ? new SequentialBlock().add(conv(filters, 1, stride)).add(BatchNorm.builder().build())
-                : Blocks.identityBlock();
-        return new SequentialBlock()
-                .add(new ParallelBlock(EmbeddingNetworks::sum, List.of(main, shortcut)))
-                .add(Activation.reluBlock());
-    }
-
-    private static NDList sum(List<NDList> branches) {
-        return new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow()));
-    }
-
-    private static Block convBnRelu(int filters, int stride) {
-        return new SequentialBlock()
-                .add(conv(filters, 3, stride))
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock());
-    }
-
-    private static Block conv(int filters, int kernel, int stride) {
-        int pad = kernel / 2;
-        return Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(pad, pad))
-                .optBias(false)
-                .setFilters(filters)
-                .build();
-    }
-
-    /** The epsilon sits under the square root so the gradient stays finite at the origin. */
-    static Block l2Normalize() {
-        return LambdaBlock.singleton(EmbeddingNetworks::normalizeRows, "l2_normalize");
-    }
-
+    /** Rows divided by sqrt(sum of squares + {@link #NORM_EPSILON}). */
     public static NDArray normalizeRows(NDArray x) {
-        return x.div(x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt());
+        return x.div(x.square().sum(new int[] {-1}, true).add(NORM_EPSILON).sqrt());
     }
 }

@@ -34,14 +34,14 @@ public final class Adam extends ParameterOptimizer {
     }
 
     @Override
-    protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step) {
+    protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale) {
         NDArray g = weightDecay == 0f ? gradient : gradient.add(weight.mul(weightDecay));
         NDArray m = state[0].muli(beta1).addi(g.mul(1f - beta1));
         NDArray v = state[1].muli(beta2).addi(g.square().mul(1f - beta2));
         double c1 = 1.0 - Math.pow(beta1, step);
         double c2 = 1.0 - Math.pow(beta2, step);
         NDArray denominator = v.div((float) c2).sqrt().add(epsilon);
-        weight.subi(m.mul((float) (learningRate / c1)).div(denominator));
+        weight.subi(m.mul((float) (learningRate * lrScale / c1)).div(denominator));
     }
 
     @Override

@@ -4,17 +4,17 @@ import io.streamsynth.model.runtime.HostArrays;
 import io.streamsynth.model.runtime.NoGrad;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.streamsynth.model.checkpoint.Tensor;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.net.EmbeddingNet;
 import io.streamsynth.model.net.EmbeddingNetworks;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.util.LinkedHashMap;
@@ -28,7 +28,9 @@ import java.util.Map;
 public final class EmbeddingModel implements AutoCloseable {
     private final Architecture architecture;
     private final NDManager manager;
-    private final Block block;
+    private final EmbeddingNet net;
+    /** By PyTorch name; the set never changes after initialisation, and every step walks it. */
+    private final LinkedHashMap<String, Parameter> named;
     private final ParameterStore parameterStore;
 
     /**
@@ -39,9 +41,15 @@ public final class EmbeddingModel implements AutoCloseable {
         this.architecture = architecture;
         TorchRuntime.engine().setRandomSeed((int) seed);
         this.manager = NDManager.newBaseManager(device, "PyTorch");
-        this.block = EmbeddingNetworks.build(architecture);
-        block.initialize(manager, DataType.FLOAT32,
+        this.net = EmbeddingNetworks.build(architecture);
+        if (architecture.isTorchvision()) {
+            // torchvision's own initialisation: He normal, fan-out, for the convolutions
+            net.block().setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                    XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
+        }
+        net.block().initialize(manager, DataType.FLOAT32,
                 new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
+        this.named = net.parameters();
         this.parameterStore = new ParameterStore(manager, false);
     }
 
@@ -57,13 +65,26 @@ public final class EmbeddingModel implements AutoCloseable {
         return manager.getDevice();
     }
 
+    /** Every parameter under its PyTorch name ({@code layer1.0.conv1.weight}), in torchvision's order. */
     public PairList<String, Parameter> parameters() {
-        return block.getParameters();
+        PairList<String, Parameter> out = new PairList<>();
+        named.forEach(out::add);
+        return out;
+    }
+
+    /** The network, for fine-tuning controls (frozen batch norm, frozen backbone). */
+    public EmbeddingNet net() {
+        return net;
     }
 
     /** Forward pass of images (N, C, H, W) to unit-norm embeddings (N, D); training mode updates batch-norm statistics. */
     public NDArray forward(NDArray images, boolean training) {
-        return block.forward(parameterStore, new NDList(images), training).singletonOrThrow();
+        return net.forward(parameterStore, images, training);
+    }
+
+    /** The pooled backbone features (N, F) of images (N, C, H, W) in inference mode, before the head's {@code fc}. */
+    public NDArray features(NDArray images) {
+        return net.features(parameterStore, images, false);
     }
 
     /**
@@ -100,7 +121,11 @@ public final class EmbeddingModel implements AutoCloseable {
         return out;
     }
 
-    /** All parameters (batch-norm running statistics included) as tensors, in the network's order. */
+    /**
+     * All parameters (batch-norm running statistics included) as tensors under their PyTorch names, in
+     * torchvision's order: for resnet18/50 exactly the {@code state_dict} of torchvision's
+     * {@code resnet18(num_classes=D)} (resnet50) without {@code num_batches_tracked}.
+     */
     public Map<String, Tensor> exportWeights() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : parameters()) {
@@ -110,9 +135,25 @@ public final class EmbeddingModel implements AutoCloseable {
         return out;
     }
 
-    /** Overwrites every parameter; the names and shapes must match this architecture exactly. */
+    /**
+     * Overwrites every parameter; the names and shapes must match this architecture exactly. Weights
+     * written before parameters had PyTorch names (DJL's names, in the same order) are matched by
+     * position.
+     */
     public void importWeights(Map<String, Tensor> weights) {
-        NoGrad.run(() -> copyWeights(weights));
+        NoGrad.run(() -> copyWeights(LegacyNames.rename(weights, parameters())));
+    }
+
+    /**
+     * Overwrites the named parameters only (a pretrained backbone); names and shapes must have been
+     * checked by the caller.
+     */
+    public void importSome(Map<String, Tensor> weights) {
+        NoGrad.run(() -> {
+            for (Map.Entry<String, Tensor> w : weights.entrySet()) {
+                copy(w.getKey(), w.getValue(), named.get(w.getKey()));
+            }
+        });
     }
 
     private void copyWeights(Map<String, Tensor> weights) {
@@ -122,18 +163,24 @@ public final class EmbeddingModel implements AutoCloseable {
                     + params.size() + " parameters");
         }
         for (Pair<String, Parameter> p : params) {
-            Tensor t = weights.get(p.getKey());
-            NDArray target = p.getValue().getArray();
-            if (t == null) {
-                throw new IllegalArgumentException("weights lack parameter '" + p.getKey() + "'");
-            }
-            if (!new Shape(t.shape()).equals(target.getShape())) {
-                throw new IllegalArgumentException("parameter '" + p.getKey() + "' has shape " + target.getShape()
-                        + " but the weights give " + new Shape(t.shape()));
-            }
-            try (NDManager scratch = manager.newSubManager()) {
-                HostArrays.floats(scratch, t.data(), target.getShape()).copyTo(target);
-            }
+            copy(p.getKey(), weights.get(p.getKey()), p.getValue());
+        }
+    }
+
+    private void copy(String name, Tensor t, Parameter parameter) {
+        if (parameter == null) {
+            throw new IllegalArgumentException("the network has no parameter '" + name + "'");
+        }
+        NDArray target = parameter.getArray();
+        if (t == null) {
+            throw new IllegalArgumentException("weights lack parameter '" + name + "'");
+        }
+        if (!new Shape(t.shape()).equals(target.getShape())) {
+            throw new IllegalArgumentException("parameter '" + name + "' has shape " + target.getShape()
+                    + " but the weights give " + new Shape(t.shape()));
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            HostArrays.floats(scratch, t.data(), target.getShape()).copyTo(target);
         }
     }
 

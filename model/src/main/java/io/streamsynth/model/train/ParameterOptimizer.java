@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Base of our optimizers. DJL's own optimizers keep their moments where no caller can read them,
@@ -44,8 +45,10 @@ public abstract class ParameterOptimizer implements AutoCloseable {
      *                 (all arrays are temporarily attached to a scratch manager, so temporaries made
      *                 from them are freed after the step)
      * @param step     1-based count of updates including this one
+     * @param lrScale  this parameter's learning rate relative to the configured one (a backbone's
+     *                 {@code --backbone-lr-factor}; 1 for the head)
      */
-    protected abstract void apply(NDArray weight, NDArray gradient, NDArray[] state, long step);
+    protected abstract void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale);
 
     /**
      * Applies one update to every trainable parameter, unless some gradient is not finite: then
@@ -56,6 +59,14 @@ public abstract class ParameterOptimizer implements AutoCloseable {
      * @return whether the update was applied
      */
     public boolean update(PairList<String, Parameter> parameters) {
+        return update(parameters, name -> 1f);
+    }
+
+    /**
+     * As {@link #update(PairList)}, each parameter's learning rate scaled by {@code lrScale} of its
+     * name: what PyTorch users do with parameter groups.
+     */
+    public boolean update(PairList<String, Parameter> parameters, ToDoubleFunction<String> lrScale) {
         try (NDManager scratch = stateManager.newSubManager()) {
             List<String> names = new ArrayList<>();
             List<NDArray> weights = new ArrayList<>();
@@ -86,7 +97,7 @@ public abstract class ParameterOptimizer implements AutoCloseable {
                 NDArray grad = gradients.get(i);
                 NDArray gradient = grad.duplicate();
                 zero(grad);
-                apply(weight, gradient, slots, steps);
+                apply(weight, gradient, slots, steps, (float) lrScale.applyAsDouble(names.get(i)));
             }
             return true;
         }

@@ -23,9 +23,9 @@ public final class SgdMomentum extends ParameterOptimizer {
     }
 
     @Override
-    protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step) {
+    protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale) {
         NDArray g = weightDecay == 0f ? gradient : gradient.add(weight.mul(weightDecay));
-        weight.subi(state[0].muli(momentum).addi(g).mul(learningRate));
+        weight.subi(state[0].muli(momentum).addi(g).mul(learningRate * lrScale));
     }
 
     @Override

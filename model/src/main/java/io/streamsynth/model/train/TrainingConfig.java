@@ -24,9 +24,30 @@ import java.util.Map;
  * @param learningRate    step size
  * @param momentum        sgd momentum (ignored by adam)
  * @param weightDecay     L2 weight decay
+ * @param fineTuning      backbone learning-rate factor and freezing
  */
 public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
-        String optimizer, float learningRate, float momentum, float weightDecay) implements java.io.Serializable {
+        String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning)
+        implements java.io.Serializable {
+
+    /** Without fine-tuning controls: one learning rate for every parameter. */
+    public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
+            String optimizer, float learningRate, float momentum, float weightDecay) {
+        this(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum, weightDecay,
+                FineTuning.none());
+    }
+
+    /** The papers' mining rule, with fine-tuning controls. */
+    public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String optimizer,
+            float learningRate, float momentum, float weightDecay, FineTuning fineTuning) {
+        this(loss, margin, synthesis, syntheticPoints, MiningRule.PAPER.flagName(), optimizer, learningRate, momentum,
+                weightDecay, fineTuning);
+    }
+
+    public TrainingConfig withFineTuning(FineTuning f) {
+        return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
+                weightDecay, f);
+    }
 
     public TrainingConfig {
         loss = loss.trim().toLowerCase(Locale.ROOT);
@@ -43,6 +64,9 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         }
         if (!(momentum >= 0f && momentum < 1f)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (fineTuning == null) {
+            throw new IllegalArgumentException("fine-tuning settings are required (FineTuning.none() for none)");
         }
         if (!(weightDecay >= 0f && weightDecay < 1f)) {
             throw new IllegalArgumentException("weight decay must be in [0, 1), got " + weightDecay);
@@ -95,6 +119,7 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         m.put("learning_rate", learningRate);
         m.put("momentum", momentum);
         m.put("weight_decay", weightDecay);
+        m.put("fine_tuning", fineTuning.toMap());
         return m;
     }
 }

@@ -10,6 +10,7 @@ import io.streamsynth.model.loss.MetricLoss;
 import io.streamsynth.model.mining.HardNegativePairMiner;
 import io.streamsynth.model.mining.MinedPairs;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.net.EmbeddingNet;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.synthesis.Synthesis;
 
@@ -23,6 +24,7 @@ public final class TrainingStep implements AutoCloseable {
     private final MetricLoss loss;
     private final ParameterOptimizer optimizer;
     private final HardNegativePairMiner miner;
+    private final FineTuning fineTuning;
 
     public TrainingStep(EmbeddingModel model, TrainingConfig config) {
         this.model = model;
@@ -30,6 +32,8 @@ public final class TrainingStep implements AutoCloseable {
         this.loss = config.newLoss();
         this.miner = config.newMiner();
         this.optimizer = config.newOptimizer(model.manager());
+        this.fineTuning = config.fineTuning();
+        model.net().freezeBatchNorm(fineTuning.freezeBatchNorm());
     }
 
     public EmbeddingModel model() {
@@ -54,6 +58,11 @@ public final class TrainingStep implements AutoCloseable {
         float lossValue;
         double share;
         boolean applied;
+        // decided from the optimizer's count, so a restored job thaws the backbone at the same step
+        boolean warmUp = optimizer.steps() < fineTuning.freezeBackboneSteps();
+        if (warmUp != model.net().isBackboneFrozen()) {
+            model.net().freezeBackbone(warmUp);
+        }
         try (NDManager step = model.manager().newSubManager()) {
             NDArray images = HostArrays.floats(step, pixels,
                     new Shape(labels.length, a.channels(), a.height(), a.width()));
@@ -65,7 +74,9 @@ public final class TrainingStep implements AutoCloseable {
                 lossValue = value.getFloat();
                 share = pairs.syntheticShare();
             }
-            applied = NoGrad.call(() -> optimizer.update(model.parameters()));
+            float factor = fineTuning.backboneLrFactor();
+            applied = NoGrad.call(() -> optimizer.update(model.parameters(),
+                    name -> EmbeddingNet.isHead(name) ? 1f : factor));
         }
         return new StepResult(optimizer.steps(), lossValue, share, (System.nanoTime() - start) / 1e6, applied);
     }

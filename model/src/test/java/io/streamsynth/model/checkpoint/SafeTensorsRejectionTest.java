@@ -64,9 +64,15 @@ class SafeTensorsRejectionTest {
     }
 
     @Test
-    void rejectsDtypesOtherThanF32() {
-        assertRejected(RawSafeTensors.of("{" + entry("half", "F16", "[2]", 0, 4) + "}", 4),
-                "tensor 'half' has unsupported dtype 'F16': only F32 is supported");
+    void rejectsDtypesOtherThanFloatingPoint() {
+        assertRejected(RawSafeTensors.of("{" + entry("count", "I64", "[1]", 0, 8) + "}", 8),
+                "tensor 'count' has unsupported dtype 'I64': only F32, F16 and BF16 are supported");
+    }
+
+    @Test
+    void rejectsAHalfTensorWhoseBytesDoNotMatchItsShape() {
+        assertRejected(RawSafeTensors.of("{" + entry("half", "F16", "[3]", 0, 4) + "}", 4),
+                "span 4 bytes but shape [3] of F16 needs 6 bytes");
     }
 
     @Test

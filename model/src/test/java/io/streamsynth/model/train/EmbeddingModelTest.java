@@ -42,8 +42,14 @@ class EmbeddingModelTest {
     }
 
     @Test
-    void residualNetworkEmbedsRgbImagesOfAnySize() {
-        Architecture rgb = new Architecture(Architecture.Kind.RESNET, 3, 24, 20, 32, 8);
+    void resnet18EmbedsRgbImagesOfAnySizeWithEitherPooling() {
+        for (Architecture.Pooling pooling : Architecture.Pooling.values()) {
+            Architecture rgb = new Architecture(Architecture.Kind.RESNET18, 3, 24, 20, 32, 8, pooling);
+            embedsTwoImages(rgb);
+        }
+    }
+
+    private static void embedsTwoImages(Architecture rgb) {
         try (EmbeddingModel m = new EmbeddingModel(rgb, Device.cpu(), 1)) {
             float[] pixels = new float[2 * 3 * 24 * 20];
             for (int i = 0; i < pixels.length; i++) {

@@ -3,6 +3,7 @@ package io.streamsynth.operators.train;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.train.BackboneWeights;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.StepResult;
@@ -15,6 +16,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,9 +76,24 @@ public final class CatalogTrainer implements AutoCloseable {
         this.lastPublishMillis = now;
     }
 
-    /** A catalog seen for the first time: initial weights from the seed, version 0. */
+    /**
+     * A catalog seen for the first time, version 0: initial weights from the seed, the backbone's from
+     * {@link TrainerSettings#backboneWeights()} when set (checked at start-up; a file that changed since
+     * fails here, naming it).
+     */
     public static CatalogTrainer create(String catalog, TrainerSettings settings, long now) {
-        return new CatalogTrainer(catalog, settings, now);
+        CatalogTrainer t = new CatalogTrainer(catalog, settings, now);
+        if (settings.backboneWeights() != null) {
+            try {
+                BackboneWeights weights = BackboneWeights.read(Path.of(settings.backboneWeights()));
+                weights.applyTo(t.model).forEach(note -> LOG.info("catalog {}: {}", catalog, note));
+                LOG.info("catalog {}: backbone from {} (sha256 {})", catalog, weights.source(), weights.sha256());
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+        return t;
     }
 
     /** A catalog resumed from {@link #snapshot()}: the same weights, optimizer state, counters and held-out set. */

@@ -18,22 +18,32 @@ import java.time.Duration;
  * @param heldOutCapacity    held-out items kept per catalog for evaluation (oldest dropped first)
  * @param evaluationMinItems fewer held-out items than this: no evaluation figures yet
  * @param onIncompatibleState what a restore does with a catalog state that the architecture or optimizer cannot take
+ * @param backboneWeights    pretrained backbone (a torchvision state_dict as safetensors) every new catalog
+ *                           starts from, a path each TaskManager can read; null: random initialisation
  */
 public record TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
         int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
-        IncompatibleStatePolicy onIncompatibleState) implements Serializable {
+        IncompatibleStatePolicy onIncompatibleState, String backboneWeights) implements Serializable {
 
-    /** Failing on an incompatible restore, the job's default. */
+    /** Failing on an incompatible restore, the job's default, without a pretrained backbone. */
     public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
             int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems) {
         this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
-                evaluationMinItems, IncompatibleStatePolicy.FAIL);
+                evaluationMinItems, IncompatibleStatePolicy.FAIL, null);
+    }
+
+    /** Failing on an incompatible restore, every new catalog starting from {@code backboneWeights}. */
+    public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
+            int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
+            String backboneWeights) {
+        this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
+                evaluationMinItems, IncompatibleStatePolicy.FAIL, backboneWeights);
     }
 
     /** The same settings with another policy for incompatible restores. */
     public TrainerSettings withOnIncompatibleState(IncompatibleStatePolicy policy) {
         return new TrainerSettings(architecture, training, seed, device, publishEverySteps, publishInterval,
-                heldOutCapacity, evaluationMinItems, policy);
+                heldOutCapacity, evaluationMinItems, policy, backboneWeights);
     }
 
     public TrainerSettings {
@@ -48,6 +58,10 @@ public record TrainerSettings(Architecture architecture, TrainingConfig training
         }
         if (heldOutCapacity < 0 || heldOutCapacity > 1_000_000) {
             throw new IllegalArgumentException("held-out-capacity must be within 0..1000000, got " + heldOutCapacity);
+        }
+        if (backboneWeights != null && !architecture.isTorchvision()) {
+            throw new IllegalArgumentException("backbone weights need a torchvision architecture (resnet18, resnet50), not "
+                    + architecture.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (evaluationMinItems < 2) {
             throw new IllegalArgumentException("evaluation-min-items must be at least 2, got " + evaluationMinItems);

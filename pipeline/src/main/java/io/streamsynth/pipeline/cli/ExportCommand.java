@@ -2,13 +2,12 @@ package io.streamsynth.pipeline.cli;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
-import io.streamsynth.model.checkpoint.CheckpointFiles;
 import io.streamsynth.model.checkpoint.CheckpointIntegrityException;
+import io.streamsynth.model.export.ModelExport;
 import io.streamsynth.operators.kafka.AssembledCheckpoint;
 import io.streamsynth.operators.kafka.CheckpointAssembler;
 import io.streamsynth.operators.kafka.WireFormatException;
 import io.streamsynth.pipeline.kafka.CommittedTopicReader;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"Reads the checkpoints topic from the beginning (read_committed) until it has caught up, "
                 + "reassembles the chunked checkpoints, takes the newest complete one of --catalog (or --version), "
                 + "verifies the sha256 of its weights and writes PREFIX.safetensors (the weights, byte for byte, "
-                + "for safetensors.torch.load_file) and PREFIX.json (the metadata).",
+                + "for safetensors.torch.load_file, with PyTorch parameter names), PREFIX.json (the metadata) and "
+                + "PREFIX.card.json (the model card: network, preprocessing, normalisation, training; "
+                + "docs/python/rebuild_embedder.py rebuilds the embedder in PyTorch from it).",
             "A checkpoint is exported whole or not at all: a --version whose chunks did not all arrive (an open "
                 + "transaction) is refused. Says on stderr which version it chose and why.",
             "Prints the version, step and weights sha256 it wrote. Exits 2 when no such checkpoint exists or "
@@ -47,7 +48,7 @@ public final class ExportCommand implements Callable<Integer> {
     VersionReadOptions read = new VersionReadOptions();
 
     @Option(names = "--out", required = true, paramLabel = "PREFIX",
-            description = "Output prefix: writes PREFIX.safetensors and PREFIX.json.")
+            description = "Output prefix: writes PREFIX.safetensors, PREFIX.json and PREFIX.card.json.")
     String out;
 
     @Spec
@@ -93,13 +94,11 @@ public final class ExportCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("exporting version " + chosen.version() + (read.version != null
                 ? " as asked (--version), complete" : ", the newest checkpoint of catalog '" + catalog + "' whose "
                 + "chunks all arrived") + newerIncomplete);
-        Path weights = Path.of(out + ".safetensors");
-        Path metadata = Path.of(out + ".json");
-        CheckpointFiles.export(checkpoint, weights, metadata);
+        ModelExport.Files files = ModelExport.write(checkpoint, out);
         spec.commandLine().getOut().printf(Locale.ROOT,
-                "exported catalog %s version %d (step %d): %s, %s; weights sha256 %s%n", catalog,
-                checkpoint.metadata().modelVersion(), checkpoint.metadata().step(), weights, metadata,
-                checkpoint.metadata().weightsSha256());
+                "exported catalog %s version %d (step %d): %s, %s, %s; weights sha256 %s%n", catalog,
+                checkpoint.metadata().modelVersion(), checkpoint.metadata().step(), files.weights(), files.metadata(),
+                files.card(), checkpoint.metadata().weightsSha256());
         return 0;
     }
 

@@ -68,8 +68,16 @@ public final class JobOptions {
             description = "Seconds an item remembers an event_id to drop a producer's retry (default: ${DEFAULT-VALUE}).")
     double duplicateRetentionSeconds = DuplicateSettings.DEFAULT_RETENTION.toSeconds();
 
-    @Option(names = "--architecture", description = "cnn or resnet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--architecture", description = "cnn, resnet18 or resnet50 (default: ${DEFAULT-VALUE}).")
     String architecture = "cnn";
+
+    @Option(names = "--pooling", description = "Head pooling: avg or gem (default: ${DEFAULT-VALUE}).")
+    String pooling = "avg";
+
+    @Option(names = "--backbone-weights", paramLabel = "FILE",
+            description = "Pretrained backbone for resnet18/resnet50: a torchvision state_dict as safetensors "
+                    + "(see the README), readable by every TaskManager; checked at start-up.")
+    Path backboneWeights;
 
     @Option(names = "--embedding-size", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
     int embeddingSize = 128;
@@ -151,8 +159,11 @@ public final class JobOptions {
      */
     public JobConfig toConfig(String bootstrapServers, String jobName) throws IOException {
         Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, height, width,
-                embeddingSize, baseFilters);
+                embeddingSize, baseFilters, Architecture.parsePooling(pooling));
         TrainingConfig training = trainingOptions.toConfig();
+        if (backboneWeights != null) {
+            BackboneCheck.verify(arch, backboneWeights);
+        }
         if (!training.synthesis().equals("none") && samplesPerClass % 2 != 0) {
             throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + training.synthesis()
                     + " (it pairs the samples of a class), got " + samplesPerClass);
@@ -165,7 +176,8 @@ public final class JobOptions {
         DeviceSpec deviceSpec = DeviceSpec.parse(device);
         TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
                 seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10,
-                IncompatibleStatePolicy.parse(onIncompatibleState));
+                IncompatibleStatePolicy.parse(onIncompatibleState),
+                backboneWeights == null ? null : backboneWeights.toAbsolutePath().toString());
         EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
                 Duration.ofMillis(embedMaxDelayMillis));
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,

@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline.cli;
 
+import io.streamsynth.model.train.FineTuning;
 import io.streamsynth.model.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,18 @@ public final class TrainingOptions {
     @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     float weightDecay = 5e-4f;
 
+    @Option(names = "--backbone-lr-factor",
+            description = "Backbone learning rate relative to the head's, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    float backboneLrFactor = 1f;
+
+    @Option(names = "--freeze-batchnorm",
+            description = "Keep the backbone's batch-norm statistics and affine parameters fixed.")
+    boolean freezeBatchNorm;
+
+    @Option(names = "--freeze-backbone-steps", paramLabel = "N",
+            description = "Train only the head for the first N steps (default: ${DEFAULT-VALUE}).")
+    int freezeBackboneSteps;
+
     /** The options with these defaults for the loss and the synthesis method. */
     static TrainingOptions withDefaults(String loss, String synthesis) {
         TrainingOptions o = new TrainingOptions();
@@ -43,6 +56,7 @@ public final class TrainingOptions {
 
     TrainingConfig toConfig() {
         return new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints, mining, optimizer,
-                learningRate, momentum, weightDecay);
+                learningRate, momentum, weightDecay,
+                new FineTuning(backboneLrFactor, freezeBatchNorm, freezeBackboneSteps));
     }
 }

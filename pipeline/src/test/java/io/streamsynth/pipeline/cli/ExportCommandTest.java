@@ -74,7 +74,7 @@ class ExportCommandTest {
     }
 
     @Test
-    void writesTheNewestCompleteCheckpointAsSafetensorsAndJson() throws Exception {
+    void writesTheNewestCompleteCheckpointAsSafetensorsJsonAndModelCard() throws Exception {
         CommandRun run = export(topic, "--out", dir.resolve("model").toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -84,7 +84,10 @@ class ExportCommandTest {
         byte[] metadata = Files.readAllBytes(dir.resolve("model.json"));
         assertThat(metadata).isEqualTo(v2.metadata().toPrettyJson());
         assertThat(CheckpointMetadata.fromJson(metadata).weightsSha256()).isEqualTo(v2.metadata().weightsSha256());
-        assertThat(run.out()).contains("version 2", "step 1", v2.metadata().weightsSha256());
+        assertThat(run.out()).contains("version 2", "step 1", v2.metadata().weightsSha256(), "model.card.json");
+        String card = Files.readString(dir.resolve("model.card.json"));
+        assertThat(card).contains("\"file\" : \"model.safetensors\"", v2.metadata().weightsSha256(),
+                "\"name\" : \"streamsynth fashion v2\"");
         int chunks = chunks(topic, "fashion", 3, CheckpointCodec.encode(v3)).size();
         assertThat(run.err()).contains("exporting version 2, the newest checkpoint of catalog 'fashion' whose chunks "
                 + "all arrived; version 3 has " + (chunks - 1) + " of " + chunks + " chunks so far");
@@ -115,6 +118,7 @@ class ExportCommandTest {
         assertThat(run.err()).startsWith("error: ").contains("version 2", "integrity", "sha256");
         assertThat(dir.resolve("model.safetensors")).doesNotExist();
         assertThat(dir.resolve("model.json")).doesNotExist();
+        assertThat(dir.resolve("model.card.json")).doesNotExist();
     }
 
     @Test
