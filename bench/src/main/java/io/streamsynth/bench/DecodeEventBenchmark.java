@@ -1,6 +1,7 @@
 package io.streamsynth.bench;
 
 import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.decode.EventRejectedException;
 import io.streamsynth.operators.decode.HeldOutSelector;
@@ -34,7 +35,7 @@ public class DecodeEventBenchmark {
 
     @Setup
     public void setUp() {
-        parser = new ImageEventParser(EventLimits.defaults(1, 28, 28), new HeldOutSelector(0.1));
+        parser = new ImageEventParser(EventLimits.defaults(), ImageSpec.defaultsFor(1), new HeldOutSelector(0.1));
         byte[] pixels = new byte[28 * 28];
         new Random(3).nextBytes(pixels);
         String png = Base64.getEncoder().encodeToString(ImageDecoder.encodePng(1, 28, 28, pixels));

@@ -39,6 +39,11 @@ public record Checkpoint(CheckpointMetadata metadata, byte[] weights, byte[] opt
         return new Checkpoint(metadata.withLineage(lineage), weights, optimizerState);
     }
 
+    /** The same checkpoint with the preprocessing entry of its metadata set (the weights' digest is unchanged). */
+    public Checkpoint withPreprocessing(java.util.Map<String, Object> preprocessing) {
+        return new Checkpoint(metadata.withPreprocessing(preprocessing), weights, optimizerState);
+    }
+
     /**
      * Throws unless the weights hash to the digest the metadata records.
      *

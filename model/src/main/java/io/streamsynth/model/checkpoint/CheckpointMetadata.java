@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format_version", "catalog", "model_version", "step", "created_at_millis",
-        "architecture", "hyper_parameters", "evaluation", "weights_sha256", "lineage"})
+        "architecture", "preprocessing", "hyper_parameters", "evaluation", "weights_sha256", "lineage"})
 public record CheckpointMetadata(
         @JsonProperty("format_version") int formatVersion,
         @JsonProperty("catalog") String catalog,
@@ -41,7 +41,8 @@ public record CheckpointMetadata(
         @JsonProperty("hyper_parameters") Map<String, Object> hyperParameters,
         @JsonProperty("evaluation") Map<String, Double> evaluation,
         @JsonProperty("weights_sha256") String weightsSha256,
-        @JsonProperty("lineage") Map<String, Object> lineage) {
+        @JsonProperty("lineage") Map<String, Object> lineage,
+        @JsonProperty("preprocessing") Map<String, Object> preprocessing) {
 
     public static final int CURRENT_FORMAT_VERSION = 1;
 
@@ -71,6 +72,7 @@ public record CheckpointMetadata(
         hyperParameters = frozenCopy(Objects.requireNonNull(hyperParameters, "hyperParameters"));
         evaluation = frozenCopy(evaluation == null ? Map.of() : evaluation);
         lineage = frozenCopy(lineage == null ? Map.of() : lineage);
+        preprocessing = frozenCopy(preprocessing == null ? Map.of() : preprocessing);
         if (evaluation.containsValue(null)) {
             throw new IllegalArgumentException("evaluation figures must not be null: " + evaluation);
         }
@@ -85,12 +87,12 @@ public record CheckpointMetadata(
             long createdAtMillis, Map<String, Object> architecture, Map<String, Object> hyperParameters,
             Map<String, Double> evaluation) {
         return new CheckpointMetadata(CURRENT_FORMAT_VERSION, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, null, Map.of());
+                architecture, hyperParameters, evaluation, null, Map.of(), Map.of());
     }
 
     public CheckpointMetadata withWeightsSha256(String sha256) {
         return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, sha256, lineage);
+                architecture, hyperParameters, evaluation, sha256, lineage, preprocessing);
     }
 
     /**
@@ -99,7 +101,17 @@ public record CheckpointMetadata(
      */
     public CheckpointMetadata withLineage(Map<String, Object> value) {
         return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, weightsSha256, value);
+                architecture, hyperParameters, evaluation, weightsSha256, value, preprocessing);
+    }
+
+    /**
+     * The same metadata with what images go through before the network (resize, crop, mean/std:
+     * {@code io.streamsynth.model.image.ImageSpec#toMap}), so a query can be embedded the same way
+     * outside the JVM; empty in checkpoints written before preprocessing existed.
+     */
+    public CheckpointMetadata withPreprocessing(Map<String, Object> value) {
+        return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
+                architecture, hyperParameters, evaluation, weightsSha256, lineage, value);
     }
 
     /** Compact UTF-8 JSON, as embedded in an encoded checkpoint. */

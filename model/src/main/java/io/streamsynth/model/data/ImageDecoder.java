@@ -17,29 +17,58 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Turns untrusted PNG/JPEG (and GIF/BMP, which ImageIO also reads) bytes into unsigned-byte pixels,
- * row-major C x H x W, within {@link ImageLimits}.
+ * Turns untrusted image bytes into unsigned-byte pixels, row-major C x H x W, in a catalog's
+ * channels, within {@link ImageLimits}. Decoding goes through ImageIO with the TwelveMonkeys
+ * plugins on the class path: JPEG (baseline, progressive, CMYK and YCCK with Adobe APP14), PNG
+ * (1-16 bits, palette with tRNS, grey+alpha, RGBA, interlaced), GIF (first frame), BMP, WebP
+ * (lossy and lossless).
  *
  * <p>The checks run cheapest first so that hostile input costs little: the byte length, then the
  * dimensions from the header alone, and only then the pixels. A few hundred bytes of PNG can
  * declare a 100000 x 100000 image; decoding it would allocate tens of gigabytes.
  *
+ * <p>Then: a JPEG's EXIF orientation is applied ({@link ExifOrientation}), alpha is composited onto
+ * the background, and grey is expanded to RGB or RGB converted to grey ({@link PixelExtractor}),
+ * which {@link Decoded#channelsConverted()} reports.
+ *
  * <p>A PNG cut only in its trailer (the zlib checksum, the IEND chunk) still yields every pixel
- * and is accepted: the PNG reader stops once the pixel data is complete.
+ * and is accepted: the PNG reader stops once the pixel data is complete. A PNG chunk whose CRC is
+ * wrong is rejected ({@link PngChecksums}).
  */
 public final class ImageDecoder {
 
     private final ImageLimits limits;
+    private final int channels;
+    private final int background;
 
-    public ImageDecoder(ImageLimits limits) {
+    /**
+     * @param channels   1 (grey) or 3 (RGB): what every image is converted to
+     * @param background 0xRRGGBB that transparent pixels are composited onto
+     */
+    public ImageDecoder(ImageLimits limits, int channels, int background) {
         if (limits == null) {
             throw new IllegalArgumentException("limits must not be null");
         }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        if (background < 0 || background > 0xffffff) {
+            throw new IllegalArgumentException("background must be 0x000000..0xffffff, got " + background);
+        }
+        ImageIoPlugins.ensureRegistered();
         this.limits = limits;
+        this.channels = channels;
+        this.background = background;
     }
 
-    public DecodedImage decode(byte[] bytes) throws ImageRejectedException {
+    public Decoded decode(byte[] bytes) throws ImageRejectedException {
         checkLength(bytes);
+        if (PngChecksums.isPng(bytes)) {
+            String bad = PngChecksums.firstBadChunk(bytes);
+            if (bad != null) {
+                throw new ImageRejectedException(ImageRejectedException.CORRUPT, "PNG chunk " + bad + " fails its CRC");
+            }
+        }
         // An in-memory stream, not ImageIO.createImageInputStream: that one may spill to a temp
         // file, and the bytes are already in memory.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -51,7 +80,11 @@ public final class ImageDecoder {
                 reader.addIIOReadWarningListener(warnings);
                 BufferedImage image = reader.read(0);
                 warnings.rejectIfAny();
-                return PixelExtractor.extract(image, limits.channels());
+                Decoded decoded = PixelExtractor.convert(image, channels, background);
+                int orientation = "jpeg".equalsIgnoreCase(reader.getFormatName()) ? ExifOrientation.of(bytes)
+                        : ExifOrientation.UPRIGHT;
+                return orientation == ExifOrientation.UPRIGHT ? decoded
+                        : new Decoded(ExifOrientation.apply(decoded.image(), orientation), decoded.channelsConverted());
             } finally {
                 reader.dispose();
             }
@@ -93,7 +126,7 @@ public final class ImageDecoder {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw new ImageRejectedException(ImageRejectedException.NOT_AN_IMAGE,
-                    "bytes are not in an image format this runtime reads (PNG, JPEG, GIF, BMP)");
+                    "bytes are not in an image format this runtime reads (JPEG, PNG, GIF, BMP, WebP)");
         }
         return readers.next();
     }
@@ -107,16 +140,6 @@ public final class ImageDecoder {
             throw new ImageRejectedException(ImageRejectedException.DIMENSIONS_TOO_LARGE,
                     width + "x" + height + " exceeds the limit of " + limits.maxWidth() + "x" + limits.maxHeight());
         }
-        boolean wrongWidth = limits.width() != 0 && width != limits.width();
-        boolean wrongHeight = limits.height() != 0 && height != limits.height();
-        if (wrongWidth || wrongHeight) {
-            throw new ImageRejectedException(ImageRejectedException.WRONG_SIZE, width + "x" + height
-                    + " but the catalog requires " + side(limits.width()) + "x" + side(limits.height()));
-        }
-    }
-
-    private static String side(int required) {
-        return required == 0 ? "any" : Integer.toString(required);
     }
 
     /**
@@ -153,21 +176,27 @@ public final class ImageDecoder {
 
     /**
      * The JPEG decoder reports a stream that stops early only as a warning ("Premature end of JPEG
-     * file") and pads the missing rows with grey; such an image must not be trained on.
+     * file") and pads the missing rows with grey, and damaged entropy-coded data as "Corrupt JPEG
+     * data"; such an image must not be trained on. Other warnings describe a decodable image (e.g.
+     * a CMYK JPEG without an ICC profile, converted with TwelveMonkeys' default CMYK profile) and
+     * are no reason to reject it.
      */
     private static final class WarningLog implements IIOReadWarningListener {
-        private final List<String> warnings = new ArrayList<>();
+        private final List<String> damage = new ArrayList<>();
 
         @Override
         public void warningOccurred(ImageReader source, String warning) {
-            warnings.add(warning);
+            String text = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+            if (looksTruncated(text) || text.contains("corrupt")) {
+                damage.add(warning);
+            }
         }
 
         void rejectIfAny() throws ImageRejectedException {
-            if (warnings.isEmpty()) {
+            if (damage.isEmpty()) {
                 return;
             }
-            String text = String.join("; ", warnings);
+            String text = String.join("; ", damage);
             throw new ImageRejectedException(
                     looksTruncated(text) ? ImageRejectedException.TRUNCATED : ImageRejectedException.NOT_AN_IMAGE,
                     "decoder warning: " + text);

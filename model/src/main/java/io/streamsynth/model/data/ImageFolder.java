@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Reads a folder with one sub-folder per class, e.g. {@code root/cat/*.png, root/dog/*.jpg}.
@@ -24,13 +23,18 @@ public final class ImageFolder {
     public record Result(ImageSet images, List<String> classNames, List<String> skipped) {
     }
 
+    /** Widest and tallest file decoded, in pixels, checked from the header (decompression bombs). */
+    public static final int MAX_SIDE = 16384;
+
     private ImageFolder() {
     }
 
     /**
-     * Decodes every file ImageIO understands (PNG, JPEG, GIF, BMP), scales it bilinearly to
-     * height x width and converts it to 1 channel (luminance) or 3 (RGB, planar). Files that do
-     * not decode are listed in {@link Result#skipped()} rather than failing the whole read.
+     * Decodes every file {@link ImageDecoder} reads (JPEG including CMYK/YCCK and EXIF orientation,
+     * PNG, GIF, BMP, WebP; alpha composited onto white; at most {@link #MAX_SIDE} pixels a side),
+     * converts it to 1 channel (luminance) or 3 (RGB, planar) and scales it bilinearly to height x
+     * width. Files that do not decode are listed in {@link Result#skipped()} with the decoder's
+     * reason rather than failing the whole read.
      */
     public static Result read(Path root, int channels, int height, int width) throws IOException {
         if (channels != 1 && channels != 3) {
@@ -51,13 +55,13 @@ public final class ImageFolder {
             classNames.add(classDirs.get(label).getFileName().toString());
             for (Path file : sortedEntries(classDirs.get(label), false)) {
                 try {
-                    BufferedImage decoded = ImageIO.read(file.toFile());
-                    if (decoded == null) {
-                        skipped.add(file + ": not an image format ImageIO can read");
-                        continue;
-                    }
-                    images.add(toPixels(decoded, channels, height, width));
+                    byte[] bytes = Files.readAllBytes(file);
+                    DecodedImage decoded = new ImageDecoder(new ImageLimits(Math.max(1, bytes.length), MAX_SIDE,
+                            MAX_SIDE), channels, 0xffffff).decode(bytes).image();
+                    images.add(toPixels(PixelExtractor.toImage(decoded), channels, height, width));
                     labels.add(label);
+                } catch (ImageRejectedException e) {
+                    skipped.add(file + ": " + e.getMessage());
                 } catch (IOException | RuntimeException e) {
                     // Decoders throw unchecked exceptions on some corrupt files; one bad file
                     // should not lose the rest of the dataset.

@@ -8,8 +8,8 @@ public final class ImageRejectedException extends Exception {
 
     public static final String TOO_LARGE_BYTES = "image_too_large_bytes";
     public static final String DIMENSIONS_TOO_LARGE = "image_dimensions_too_large";
-    public static final String WRONG_SIZE = "wrong_image_size";
-    public static final String WRONG_CHANNELS = "wrong_channels";
+    /** A chunk of a PNG whose CRC does not match its bytes: corrupted in transit or storage. */
+    public static final String CORRUPT = "corrupt_image";
     public static final String NOT_AN_IMAGE = "not_an_image";
     public static final String TRUNCATED = "truncated_image";
     public static final String EMPTY = "empty_image";

@@ -1,5 +1,6 @@
 package io.streamsynth.operators.batch;
 
+import io.streamsynth.model.image.StoredImage;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
 import java.util.Arrays;
@@ -12,6 +13,9 @@ import java.util.Random;
  * Buffers one catalog's training samples and builds its batches: keeps the index and the store in
  * step, evicts classes, and carries out the decisions of {@link BatchComposer}. Plain Java over a
  * {@link SampleStore}, so the Flink operator only has to keep the index.
+ *
+ * <p>Samples are kept as the decoder stored them (raw bytes or a JPEG of the S x S square, see
+ * {@link StoredImage}); a batch carries them raw, C x S x S each.
  *
  * <p>State touched per sample: one class's slots (get and put), one pixel entry (put), the item's
  * slot entry (get and put, and a remove for the sample a full ring overwrites); an eviction reads
@@ -165,11 +169,7 @@ public final class CatalogBuffers {
             }
             SlotPick pick = composer.pickSlots(slots, random);
             for (int slot : pick.slots()) {
-                byte[] samplePixels = store.pixels(summary.label, slot);
-                if (samplePixels == null || samplePixels.length != sampleBytes) {
-                    throw new IllegalStateException("pixels of class '" + summary.label + "' slot " + slot
-                            + " are missing or not " + sampleBytes + " bytes");
-                }
+                byte[] samplePixels = pixelsOf(index, summary.label, slot);
                 System.arraycopy(samplePixels, 0, pixels, n * sampleBytes, sampleBytes);
                 labels[n++] = summary.label;
             }
@@ -182,7 +182,21 @@ public final class CatalogBuffers {
             oldestFresh = Math.min(oldestFresh, pick.oldestFreshIngestTime());
         }
         return TrainerInputs.batch(catalog, index, labels, pixels, freshCount, oldestFresh,
-                Arrays.copyOf(freshTimes, freshCount));
+                Arrays.copyOf(freshTimes, freshCount), index.batches - 1);
+    }
+
+    /** A slot's stored image back as raw C x H x W bytes (stored samples may be JPEGs). */
+    private byte[] pixelsOf(CatalogIndex index, String label, int slot) throws Exception {
+        byte[] stored = store.pixels(label, slot);
+        if (stored == null) {
+            throw new IllegalStateException("pixels of class '" + label + "' slot " + slot + " are missing");
+        }
+        try {
+            return StoredImage.decode(stored, index.channels, index.height, index.width).pixels();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("pixels of class '" + label + "' slot " + slot + " are not a stored "
+                    + shape(index.channels, index.height, index.width) + " image: " + e.getMessage(), e);
+        }
     }
 
     private void evict(CatalogIndex index, ClassSummary victim) throws Exception {
@@ -212,9 +226,9 @@ public final class CatalogBuffers {
         if (sample.label == null) {
             return "missing label";
         }
-        if (sample.channels <= 0 || sample.height <= 0 || sample.width <= 0 || sample.pixels == null
-                || (long) sample.channels * sample.height * sample.width != sample.pixels.length) {
-            return "pixels do not match shape " + shape(sample.channels, sample.height, sample.width);
+        if (sample.channels <= 0 || sample.height <= 0 || sample.width <= 0
+                || !StoredImage.looksStored(sample.pixels, sample.channels, sample.height, sample.width)) {
+            return "pixels are no stored image of shape " + shape(sample.channels, sample.height, sample.width);
         }
         if (index.hasShape() && !index.hasShape(sample.channels, sample.height, sample.width)) {
             // A batch is one tensor, so every sample of a catalog must have the catalog's shape.

@@ -7,7 +7,7 @@ import io.streamsynth.operators.types.TrainerInput;
 final class TrainerInputs {
     private TrainerInputs() {}
 
-    /** A held-out sample, passed on whole for the trainer's evaluation set. */
+    /** A held-out sample, passed on whole (its stored image as it is) for the trainer's evaluation set. */
     static TrainerInput heldOut(ImageSample sample) {
         TrainerInput input = new TrainerInput();
         input.kind = TrainerInput.HELD_OUT;
@@ -34,7 +34,7 @@ final class TrainerInputs {
 
     /** A P x K batch; labels and pixels are class-major, as built by {@link CatalogBuffers}. */
     static TrainerInput batch(String catalog, CatalogIndex index, String[] labels, byte[] pixels, int freshCount,
-            long oldestFreshIngestTime, long[] freshIngestTimes) {
+            long oldestFreshIngestTime, long[] freshIngestTimes, long batchNumber) {
         TrainerInput input = new TrainerInput();
         input.kind = TrainerInput.BATCH;
         input.catalog = catalog;
@@ -46,6 +46,7 @@ final class TrainerInputs {
         input.freshCount = freshCount;
         input.oldestFreshIngestTime = freshCount > 0 ? oldestFreshIngestTime : 0L;
         input.freshIngestTimes = freshIngestTimes;
+        input.batchNumber = batchNumber;
         return input;
     }
 }

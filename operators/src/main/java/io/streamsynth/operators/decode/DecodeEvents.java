@@ -1,11 +1,13 @@
 package io.streamsynth.operators.decode;
 
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.operators.types.DeadLetter;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.RawEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -31,6 +33,7 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
     public static final String INTERNAL_ERROR = "internal_error";
 
     private final EventLimits limits;
+    private final ImageSpec spec;
     private final HeldOutSelector heldOut;
 
     private transient ImageEventParser parser;
@@ -39,23 +42,26 @@ public class DecodeEvents extends ProcessFunction<RawEvent, ImageSample> {
     private transient Counter heldOutItems;
     private transient Counter deletes;
 
-    public DecodeEvents(EventLimits limits, HeldOutSelector heldOut) {
-        if (limits == null || heldOut == null) {
-            throw new IllegalArgumentException("limits and heldOut must not be null");
+    public DecodeEvents(EventLimits limits, ImageSpec spec, HeldOutSelector heldOut) {
+        if (limits == null || spec == null || heldOut == null) {
+            throw new IllegalArgumentException("limits, spec and heldOut must not be null");
         }
         this.limits = limits;
+        this.spec = spec;
         this.heldOut = heldOut;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        parser = new ImageEventParser(limits, heldOut);
+        parser = new ImageEventParser(limits, spec, heldOut);
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         eventsIn = metrics.counter("eventsIn");
         deadLetters = metrics.counter("deadLetters");
         heldOutItems = metrics.counter("heldOutItems");
         deletes = metrics.counter("deleteEvents");
         metrics.meter("eventsPerSecond", new MeterView(eventsIn));
+        // grey expanded to RGB or RGB converted to grey to fit the catalog's channels
+        metrics.gauge("channelsConverted", (Gauge<Long>) parser::channelsConverted);
     }
 
     @Override

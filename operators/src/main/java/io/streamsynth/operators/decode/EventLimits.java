@@ -8,7 +8,7 @@ import java.io.Serializable;
  *
  * @param maxEventBytes largest event value accepted, in bytes, checked before parsing
  * @param maxIdLength   longest catalog, item id, label or event id, in characters
- * @param image         bounds on the embedded image and the shape the catalog requires
+ * @param image         bounds on the embedded image (bytes, sides), checked before its pixels are decoded
  */
 public record EventLimits(int maxEventBytes, int maxIdLength, ImageLimits image) implements Serializable {
 
@@ -29,12 +29,9 @@ public record EventLimits(int maxEventBytes, int maxIdLength, ImageLimits image)
         }
     }
 
-    /**
-     * Defaults for a catalog of images with the given shape (0 for any): 2 MiB events, 1 MiB
-     * images, at most 4096 pixels a side, ids of at most 128 characters.
-     */
-    public static EventLimits defaults(int channels, int height, int width) {
+    /** The defaults: 2 MiB events, 1 MiB images, at most 4096 pixels a side, ids of at most 128 characters. */
+    public static EventLimits defaults() {
         return new EventLimits(DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_ID_LENGTH, new ImageLimits(DEFAULT_MAX_IMAGE_BYTES,
-                DEFAULT_MAX_IMAGE_SIDE, DEFAULT_MAX_IMAGE_SIDE, channels, height, width));
+                DEFAULT_MAX_IMAGE_SIDE, DEFAULT_MAX_IMAGE_SIDE));
     }
 }

@@ -1,30 +1,42 @@
 package io.streamsynth.operators.decode;
 
-import io.streamsynth.model.data.DecodedImage;
+import io.streamsynth.model.data.Decoded;
 import io.streamsynth.model.data.ImageDecoder;
 import io.streamsynth.model.data.ImageRejectedException;
+import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemKey;
 
 /**
  * Turns the bytes of an input event into a validated {@link ImageSample}, or says why it cannot.
- * Plain Java, so that every rule is tested without Flink.
+ * The image is decoded into the catalog's channels and kept as its stored square (resized to S,
+ * see {@link Preprocessing#store}), so what travels on and is kept in state is bounded whatever
+ * was uploaded. Plain Java, so that every rule is tested without Flink.
  */
 public final class ImageEventParser {
 
     private final EventLimits limits;
     private final ImageEventReader reader;
     private final ImageDecoder decoder;
+    private final Preprocessing preprocessing;
     private final HeldOutSelector heldOut;
+    private long channelsConverted;
 
-    public ImageEventParser(EventLimits limits, HeldOutSelector heldOut) {
-        if (limits == null || heldOut == null) {
-            throw new IllegalArgumentException("limits and heldOut must not be null");
+    public ImageEventParser(EventLimits limits, ImageSpec spec, HeldOutSelector heldOut) {
+        if (limits == null || spec == null || heldOut == null) {
+            throw new IllegalArgumentException("limits, spec and heldOut must not be null");
         }
         this.limits = limits;
         this.reader = new ImageEventReader(limits.maxIdLength());
-        this.decoder = new ImageDecoder(limits.image());
+        this.decoder = new ImageDecoder(limits.image(), spec.channels(), spec.background());
+        this.preprocessing = new Preprocessing(spec);
         this.heldOut = heldOut;
+    }
+
+    /** Images so far whose grey was expanded to RGB or RGB converted to grey to fit the catalog. */
+    public long channelsConverted() {
+        return channelsConverted;
     }
 
     /**
@@ -77,16 +89,20 @@ public final class ImageEventParser {
             deletion.heldOut = heldOut.isHeldOut(event.catalog(), event.itemId());
             return deletion;
         }
-        DecodedImage image = decode(event.image());
+        Decoded decoded = decode(event.image());
+        if (decoded.channelsConverted()) {
+            channelsConverted++;
+        }
+        ImageSpec spec = preprocessing.spec();
 
         ImageSample sample = new ImageSample();
         sample.catalog = event.catalog();
         sample.itemId = event.itemId();
         sample.label = event.label();
-        sample.channels = image.channels();
-        sample.height = image.height();
-        sample.width = image.width();
-        sample.pixels = image.pixels();
+        sample.channels = spec.channels();
+        sample.height = spec.resize();
+        sample.width = spec.resize();
+        sample.pixels = preprocessing.store(decoded.image());
         sample.eventTime = event.eventTime();
         sample.ingestTime = ingestTime;
         sample.train = event.train();
@@ -96,7 +112,7 @@ public final class ImageEventParser {
         return sample;
     }
 
-    private DecodedImage decode(byte[] image) throws EventRejectedException {
+    private Decoded decode(byte[] image) throws EventRejectedException {
         try {
             return decoder.decode(image);
         } catch (ImageRejectedException e) {

@@ -3,6 +3,11 @@ package io.streamsynth.operators.embed;
 import ai.djl.Device;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.data.DecodedImage;
+import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.Preprocessing;
+import io.streamsynth.model.image.StoredImage;
+import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.operators.types.ImageSample;
@@ -14,7 +19,8 @@ import java.util.Map;
 
 /** The newest model of each catalog, loaded for inference, and batched embedding with it. */
 final class CatalogModels implements AutoCloseable {
-    record Loaded(long version, EmbeddingModel model) {}
+    /** A catalog's model with the preprocessing it was trained with (from the checkpoint's metadata). */
+    record Loaded(long version, EmbeddingModel model, Preprocessing preprocessing) {}
 
     private final Device device;
     private final Map<String, Loaded> models = new HashMap<>();
@@ -35,23 +41,34 @@ final class CatalogModels implements AutoCloseable {
         if (current != null && current.version() >= version) {
             return false;
         }
+        Preprocessing preprocessing = new Preprocessing(specOf(checkpoint));
         EmbeddingModel model = ModelCheckpoints.loadModel(checkpoint, device);
-        models.put(catalog, new Loaded(version, model));
+        models.put(catalog, new Loaded(version, model, preprocessing));
         if (current != null) {
             current.model().close();
         }
         return true;
     }
 
-    /** Embeds items of one catalog in one pass per batch. */
+    /** Checkpoints from before preprocessing was recorded saw their images unchanged. */
+    private static ImageSpec specOf(Checkpoint checkpoint) {
+        var recorded = checkpoint.metadata().preprocessing();
+        if (recorded.isEmpty()) {
+            Architecture a = Architecture.fromMap(checkpoint.metadata().architecture());
+            return ImageSpec.unchanged(a.channels(), a.height());
+        }
+        return ImageSpec.fromMap(recorded);
+    }
+
+    /** Embeds items of one catalog in one pass per batch: center crop of each stored square, normalised. */
     static List<ItemEmbedding> embed(Loaded loaded, List<ImageSample> items, int batchSize) {
         int per = loaded.model().architecture().pixelsPerImage();
+        Preprocessing preprocessing = loaded.preprocessing();
         float[] pixels = new float[items.size() * per];
         for (int n = 0; n < items.size(); n++) {
-            byte[] p = items.get(n).pixels;
-            for (int i = 0; i < per; i++) {
-                pixels[n * per + i] = (p[i] & 0xff) / 255f;
-            }
+            ImageSample s = items.get(n);
+            DecodedImage square = StoredImage.decode(s.pixels, s.channels, s.height, s.width);
+            preprocessing.normalize(preprocessing.forEmbedding(square), pixels, n * per);
         }
         float[][] vectors = loaded.model().embed(pixels, batchSize);
         List<ItemEmbedding> out = new ArrayList<>(items.size());

@@ -2,12 +2,16 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.data.DecodedImage;
+import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.BackboneWeights;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.StepResult;
 import io.streamsynth.model.train.TrainingStep;
+import io.streamsynth.operators.batch.BatchComposer;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
 import java.io.ByteArrayInputStream;
@@ -22,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * Everything one catalog's training needs between events: the model and optimizer, the version
@@ -32,6 +37,8 @@ public final class CatalogTrainer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogTrainer.class);
     private static final int SNAPSHOT_MAGIC = 0x53535452; // "SSTR"
     private static final int SNAPSHOT_FORMAT = 1;
+    /** Keeps the augmentation's random numbers apart from the batch builder's, drawn from the same seed. */
+    private static final long AUGMENTATION_SALT = 0x6175676d656e74L; // "augment"
     /**
      * Lineage entry of a published checkpoint: {@link FreshnessHistogram#toMap()} of the delays from
      * ingest to publication of the samples this version trained on first.
@@ -48,6 +55,7 @@ public final class CatalogTrainer implements AutoCloseable {
     private final EmbeddingModel model;
     private final TrainingStep step;
     private final HeldOutSet heldOut;
+    private final Preprocessing preprocessing;
     private long version;
     private long stepsSincePublish;
     private long lastPublishMillis;
@@ -73,6 +81,7 @@ public final class CatalogTrainer implements AutoCloseable {
         LOG.info("catalog {}: training on {} (requested {})", catalog, model.device(), settings.device());
         this.step = new TrainingStep(model, settings.training());
         this.heldOut = new HeldOutSet(settings.heldOutCapacity());
+        this.preprocessing = new Preprocessing(settings.image());
         this.lastPublishMillis = now;
     }
 
@@ -119,11 +128,7 @@ public final class CatalogTrainer implements AutoCloseable {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = ids.computeIfAbsent(batch.labels[i], l -> ids.size());
         }
-        float[] pixels = new float[batch.pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (batch.pixels[i] & 0xff) / 255f;
-        }
-        lastStep = step.run(pixels, labels);
+        lastStep = step.run(inputs(batch), labels);
         stepsSincePublish++;
         if (batch.freshCount > 0 && batch.oldestFreshIngestTime > 0) {
             oldestUnpublishedFresh = oldestUnpublishedFresh == 0 ? batch.oldestFreshIngestTime
@@ -133,6 +138,25 @@ public final class CatalogTrainer implements AutoCloseable {
             rememberFresh(batch.freshIngestTimes);
         }
         return lastStep;
+    }
+
+    /**
+     * The batch's stored squares as the network's input: augmented (random resized crop and flip)
+     * when the spec says so, with random choices from (seed, catalog, batch number) so a restored job
+     * trains on the same crops; then normalised.
+     */
+    private float[] inputs(TrainerInput batch) {
+        ImageSpec spec = settings.image();
+        int stored = spec.storedPixels();
+        int per = spec.inputPixels();
+        Random random = BatchComposer.randomFor(settings.seed() ^ AUGMENTATION_SALT, catalog, batch.batchNumber);
+        float[] out = new float[batch.count() * per];
+        for (int n = 0; n < batch.count(); n++) {
+            DecodedImage square = new DecodedImage(spec.channels(), spec.resize(), spec.resize(),
+                    Arrays.copyOfRange(batch.pixels, n * stored, (n + 1) * stored));
+            preprocessing.normalize(preprocessing.forTraining(square, random), out, n * per);
+        }
+        return out;
     }
 
     private void rememberFresh(long[] times) {
@@ -165,13 +189,15 @@ public final class CatalogTrainer implements AutoCloseable {
         heldOut.add(sample.itemId, sample.labels[0], sample.pixels);
     }
 
+    /** Inputs carry stored squares, C x S x S; batches raw, held-out samples as stored. */
     private void requireShape(TrainerInput in) {
-        var a = settings.architecture();
-        if (in.channels != a.channels() || in.height != a.height() || in.width != a.width()) {
-            throw new IllegalArgumentException("catalog '" + catalog + "' trains on " + a.channels() + "x"
-                    + a.height() + "x" + a.width() + " images, got " + in.channels + "x" + in.height + "x" + in.width);
+        ImageSpec spec = settings.image();
+        if (in.channels != spec.channels() || in.height != spec.resize() || in.width != spec.resize()) {
+            throw new IllegalArgumentException("catalog '" + catalog + "' stores " + spec.channels() + "x"
+                    + spec.resize() + "x" + spec.resize() + " images, got " + in.channels + "x" + in.height + "x"
+                    + in.width);
         }
-        if (in.pixels.length != in.count() * a.pixelsPerImage()) {
+        if (in.kind == TrainerInput.BATCH && in.pixels.length != (long) in.count() * spec.storedPixels()) {
             throw new IllegalArgumentException("input of " + in.count() + " images carries " + in.pixels.length
                     + " pixel bytes");
         }
@@ -194,10 +220,10 @@ public final class CatalogTrainer implements AutoCloseable {
 
     /** Evaluates on the held-out set and releases the next version. */
     public ModelRelease publish(long now) {
-        lastEvaluation = heldOut.evaluate(model, settings.evaluationMinItems(), settings.seed());
+        lastEvaluation = heldOut.evaluate(model, preprocessing, settings.evaluationMinItems(), settings.seed());
         version++;
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
-                lastEvaluation);
+                lastEvaluation).withPreprocessing(settings.image().toMap());
         lastFreshness = freshnessAt(now);
         // an optional lineage entry: readers that do not know it ignore it, as with resumed_from_*
         Map<String, Object> lineage = new LinkedHashMap<>(resumedFrom);

@@ -1,5 +1,6 @@
 package io.streamsynth.operators.train;
 
+import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.metrics.NonFiniteEmbeddingException;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.train.EmbeddingModel;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * A catalog's held-out items, never trained on, for evaluating each published version. Bounded:
  * when full, the oldest item leaves; an item seen again replaces its earlier image; a deleted item
- * leaves.
+ * leaves. Items keep their stored image (raw or JPEG), so a full set of photos stays small.
  */
 final class HeldOutSet {
     private record Item(String label, byte[] pixels) {}
@@ -49,20 +50,18 @@ final class HeldOutSet {
     }
 
     /**
-     * Recall@K, NMI and MAP@R of the model on these items; empty when there are too few items or
-     * classes; only {@code non_finite_embeddings} and {@code held_out_items} when the model embeds
-     * some item to NaN or an infinity.
+     * Recall@K, NMI and MAP@R of the model on these items, each preprocessed as for embedding;
+     * empty when there are too few items or classes; only {@code non_finite_embeddings} and
+     * {@code held_out_items} when the model embeds some item to NaN or an infinity.
      */
-    Map<String, Double> evaluate(EmbeddingModel model, int minItems, long seed) {
+    Map<String, Double> evaluate(EmbeddingModel model, Preprocessing preprocessing, int minItems, long seed) {
         Map<String, Integer> labelIds = new HashMap<>();
         int per = model.architecture().pixelsPerImage();
         float[] pixels = new float[items.size() * per];
         int[] labels = new int[items.size()];
         int n = 0;
         for (Item item : items.values()) {
-            for (int i = 0; i < per; i++) {
-                pixels[n * per + i] = (item.pixels()[i] & 0xff) / 255f;
-            }
+            preprocessing.normalize(preprocessing.forEmbedding(preprocessing.restore(item.pixels())), pixels, n * per);
             labels[n++] = labelIds.computeIfAbsent(item.label(), l -> labelIds.size());
         }
         if (n < minItems || labelIds.size() < 2) {

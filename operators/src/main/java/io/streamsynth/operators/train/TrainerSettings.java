@@ -1,5 +1,6 @@
 package io.streamsynth.operators.train;
 
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.TrainingConfig;
@@ -20,35 +21,60 @@ import java.time.Duration;
  * @param onIncompatibleState what a restore does with a catalog state that the architecture or optimizer cannot take
  * @param backboneWeights    pretrained backbone (a torchvision state_dict as safetensors) every new catalog
  *                           starts from, a path each TaskManager can read; null: random initialisation
+ * @param image              what images go through before the network; its crop is the
+ *                           architecture's height and width, and its channels the architecture's
  */
 public record TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
         int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
-        IncompatibleStatePolicy onIncompatibleState, String backboneWeights) implements Serializable {
+        IncompatibleStatePolicy onIncompatibleState, String backboneWeights, ImageSpec image)
+        implements Serializable {
 
-    /** Failing on an incompatible restore, the job's default, without a pretrained backbone. */
+    /**
+     * Failing on an incompatible restore, the job's default, without a pretrained backbone, images
+     * reaching the network unchanged ({@link ImageSpec#unchanged} of the architecture's size).
+     */
     public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
             int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems) {
         this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
-                evaluationMinItems, IncompatibleStatePolicy.FAIL, null);
+                evaluationMinItems, IncompatibleStatePolicy.FAIL, null,
+                ImageSpec.unchanged(architecture.channels(), architecture.height()));
     }
 
-    /** Failing on an incompatible restore, every new catalog starting from {@code backboneWeights}. */
+    /** As the eight-argument form, every new catalog starting from {@code backboneWeights}. */
     public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
             int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
             String backboneWeights) {
         this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
-                evaluationMinItems, IncompatibleStatePolicy.FAIL, backboneWeights);
+                evaluationMinItems, IncompatibleStatePolicy.FAIL, backboneWeights,
+                ImageSpec.unchanged(architecture.channels(), architecture.height()));
+    }
+
+    /** As the eight-argument form, with images preprocessed by {@code image}. */
+    public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
+            int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
+            ImageSpec image) {
+        this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
+                evaluationMinItems, IncompatibleStatePolicy.FAIL, null, image);
     }
 
     /** The same settings with another policy for incompatible restores. */
     public TrainerSettings withOnIncompatibleState(IncompatibleStatePolicy policy) {
         return new TrainerSettings(architecture, training, seed, device, publishEverySteps, publishInterval,
-                heldOutCapacity, evaluationMinItems, policy, backboneWeights);
+                heldOutCapacity, evaluationMinItems, policy, backboneWeights, image);
     }
 
     public TrainerSettings {
         if (onIncompatibleState == null) {
             throw new IllegalArgumentException("on-incompatible-state must be new-lineage or fail");
+        }
+        if (image == null) {
+            throw new IllegalArgumentException("image spec must not be null");
+        }
+        if (image.channels() != architecture.channels() || image.crop() != architecture.height()
+                || image.crop() != architecture.width()) {
+            throw new IllegalArgumentException("the network takes " + architecture.channels() + "x"
+                    + architecture.height() + "x" + architecture.width() + " inputs but the image crop is "
+                    + image.channels() + "x" + image.crop() + "x" + image.crop());
         }
         if (publishEverySteps < 1) {
             throw new IllegalArgumentException("publish-every-steps must be at least 1, got " + publishEverySteps);

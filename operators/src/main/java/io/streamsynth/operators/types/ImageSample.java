@@ -1,17 +1,21 @@
 package io.streamsynth.operators.types;
 
 /**
- * A decoded, validated image event: one item of a catalog with its class label and pixels.
- * Pixels are unsigned bytes, row-major C x H x W, to keep state small; they become floats in [0, 1]
- * only when a batch is formed.
+ * A decoded, validated image event: one item of a catalog with its class label and its stored
+ * image: the decoded image resized to the catalog's S x S square (C x S x S, see
+ * {@code io.streamsynth.model.image.Preprocessing#toSquare}), kept as compact bytes
+ * ({@code io.streamsynth.model.image.StoredImage}: raw unsigned bytes or a JPEG). They become
+ * floats only when a batch or an embedding is formed.
  */
 public class ImageSample {
     public String catalog;
     public String itemId;
     public String label;
+    /** Shape of the stored image: C x S x S. */
     public int channels;
     public int height;
     public int width;
+    /** The stored image's bytes: raw C x H x W unsigned bytes when exactly that long, else a JPEG. */
     public byte[] pixels;
     /** The event's own time (from the event, milliseconds since the epoch). */
     public long eventTime;

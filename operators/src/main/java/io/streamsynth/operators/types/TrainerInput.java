@@ -20,8 +20,16 @@ public class TrainerInput {
     public int width;
     /** Labels in batch order (class-major for batches). */
     public String[] labels;
-    /** Concatenated pixels of all samples, row-major N x C x H x W, unsigned bytes. */
+    /**
+     * Batches: concatenated stored squares of all samples, row-major N x C x H x W, unsigned bytes.
+     * Held-out samples: the sample's stored image as the decoder made it (raw bytes or a JPEG).
+     */
     public byte[] pixels;
+    /**
+     * The catalog's batch number, from which (with the seed and the catalog) the trainer derives
+     * this batch's augmentation, so a restored job trains on the very same crops.
+     */
+    public long batchNumber;
     /** Earliest ingest time of the fresh samples in this batch (0 if none). */
     public long oldestFreshIngestTime;
     /** Samples in this batch never trained on before. */

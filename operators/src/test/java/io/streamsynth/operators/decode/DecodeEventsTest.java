@@ -26,7 +26,7 @@ class DecodeEventsTest {
     @BeforeEach
     void openHarness() throws Exception {
         harness = ProcessFunctionTestHarnesses.forProcessFunction(
-                new DecodeEvents(TestEvents.greyLimits(), new HeldOutSelector(0.1)));
+                new DecodeEvents(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0.1)));
     }
 
     @AfterEach
@@ -105,7 +105,7 @@ class DecodeEventsTest {
 
     @Test
     void functionSurvivesTheJavaSerializationFlinkShipsItWith() throws Exception {
-        DecodeEvents copy = InstantiationUtil.clone(new DecodeEvents(TestEvents.greyLimits(), new HeldOutSelector(0.1)));
+        DecodeEvents copy = InstantiationUtil.clone(new DecodeEvents(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0.1)));
 
         try (var copied = ProcessFunctionTestHarnesses.forProcessFunction(copy)) {
             copied.processElement(raw(bytes(validEvent()), 1), 1L);

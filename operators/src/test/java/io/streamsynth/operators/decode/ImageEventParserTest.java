@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ImageEventParserTest {
 
-    private final ImageEventParser parser = new ImageEventParser(TestEvents.greyLimits(), new HeldOutSelector(0));
+    private final ImageEventParser parser = new ImageEventParser(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0));
 
     @Test
     void validEventBecomesASampleWithItsFieldsAndPixels() throws Exception {
@@ -71,7 +71,7 @@ class ImageEventParserTest {
 
     @Test
     void trainingItemsHashedIntoTheHeldOutShareAreMarked() throws Exception {
-        ImageEventParser everything = new ImageEventParser(TestEvents.greyLimits(), new HeldOutSelector(0.5));
+        ImageEventParser everything = new ImageEventParser(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0.5));
         HeldOutSelector selector = new HeldOutSelector(0.5);
         String heldOutItem = firstItem(selector, true);
 
@@ -85,7 +85,7 @@ class ImageEventParserTest {
     @Test
     void eventOverTheByteLimitIsRejectedBeforeParsing() {
         ImageEventParser small = new ImageEventParser(
-                new EventLimits(20, 128, TestEvents.greyLimits().image()), new HeldOutSelector(0));
+                new EventLimits(20, 128, TestEvents.greyLimits().image()), TestEvents.greySpec(), new HeldOutSelector(0));
         byte[] notEvenJson = new byte[21];
 
         assertThat(reason(small, notEvenJson)).isEqualTo("event_too_large");
@@ -210,21 +210,37 @@ class ImageEventParserTest {
     }
 
     @Test
+    void colourImagesAreConvertedAndOtherSizesResizedToTheCatalogsSquare() throws Exception {
+        byte[] colour = new byte[3 * 16];
+        Arrays.fill(colour, 0, 16, (byte) 200); // red 200, green and blue 0: BT.601 luma 59.8
+        byte[] larger = new byte[8 * 8];
+        Arrays.fill(larger, (byte) 90);
+
+        ImageSample converted = parser.parse(bytes(withImage(
+                ImageDecoder.encodePng(3, TestEvents.SIDE, TestEvents.SIDE, colour))), 0);
+        ImageSample resized = parser.parse(bytes(withImage(ImageDecoder.encodePng(1, 8, 8, larger))), 0);
+
+        assertThat(converted.channels).isEqualTo(1);
+        assertThat(converted.pixels).hasSize(16).containsOnly((byte) 60);
+        assertThat(parser.channelsConverted()).isEqualTo(1);
+        assertThat(resized.height).isEqualTo(TestEvents.SIDE);
+        assertThat(resized.width).isEqualTo(TestEvents.SIDE);
+        assertThat(resized.pixels).hasSize(16).containsOnly((byte) 90);
+    }
+
+    @Test
     void imageRejectionsKeepTheImageReasonCode() {
-        byte[] colour = ImageDecoder.encodePng(3, TestEvents.SIDE, TestEvents.SIDE, new byte[3 * 16]);
-        byte[] tooBig = ImageDecoder.encodePng(1, TestEvents.SIDE + 1, TestEvents.SIDE, new byte[20]);
         byte[] truncated = Arrays.copyOf(TestEvents.greyPng(), 40);
 
-        assertThat(reason(withImage(colour))).isEqualTo("wrong_channels");
-        assertThat(reason(withImage(tooBig))).isEqualTo("wrong_image_size");
         assertThat(reason(withImage("plain text".getBytes(StandardCharsets.US_ASCII)))).isEqualTo("not_an_image");
         assertThat(reason(withImage(truncated))).isIn("truncated_image", "not_an_image");
     }
 
     @Test
     void imageOverItsByteLimitIsRejected() {
-        ImageLimits tiny = new ImageLimits(10, 64, 64, 1, 0, 0);
-        ImageEventParser strict = new ImageEventParser(new EventLimits(1 << 20, 128, tiny), new HeldOutSelector(0));
+        ImageLimits tiny = new ImageLimits(10, 64, 64);
+        ImageEventParser strict = new ImageEventParser(new EventLimits(1 << 20, 128, tiny), TestEvents.greySpec(),
+                new HeldOutSelector(0));
 
         assertThat(reason(strict, bytes(validEvent()))).isEqualTo("image_too_large_bytes");
     }

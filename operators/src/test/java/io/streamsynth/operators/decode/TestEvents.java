@@ -3,6 +3,7 @@ package io.streamsynth.operators.decode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.model.image.ImageSpec;
 import java.util.Base64;
 
 /** Input events for tests: a valid one as a JSON tree, to be broken one field at a time. */
@@ -48,6 +49,11 @@ final class TestEvents {
     }
 
     static EventLimits greyLimits() {
-        return EventLimits.defaults(1, SIDE, SIDE);
+        return EventLimits.defaults();
+    }
+
+    /** Grey SIDE x SIDE images kept as they are. */
+    static ImageSpec greySpec() {
+        return ImageSpec.unchanged(1, SIDE);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.decode.HeldOutSelector;
 import io.streamsynth.operators.decode.ImageEventParser;
@@ -15,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 class ImageEventJsonTest {
 
-    private final ImageEventParser parser = new ImageEventParser(EventLimits.defaults(3, 8, 6), new HeldOutSelector(0));
+    private final ImageEventParser parser = new ImageEventParser(EventLimits.defaults(), ImageSpec.unchanged(3, 8),
+            new HeldOutSelector(0));
 
     @Test
     void eventsWrittenForProducersParseBackToTheSameSample() throws Exception {
-        byte[] pixels = new byte[3 * 8 * 6];
+        byte[] pixels = new byte[3 * 8 * 8];
         new Random(1).nextBytes(pixels);
-        byte[] png = ImageDecoder.encodePng(3, 8, 6, pixels);
+        byte[] png = ImageDecoder.encodePng(3, 8, 8, pixels);
 
         ImageSample sample = parser.parse(
                 ImageEventJson.encode("e-9", "shoes", "sku-\u00fc", "boot", png, 1_767_225_600_000L, true), 3L);
@@ -36,7 +38,7 @@ class ImageEventJsonTest {
 
     @Test
     void eventsForEmbeddingOnlyMayLeaveOutTheLabel() throws Exception {
-        byte[] png = ImageDecoder.encodePng(3, 8, 6, new byte[3 * 8 * 6]);
+        byte[] png = ImageDecoder.encodePng(3, 8, 8, new byte[3 * 8 * 8]);
 
         ImageSample sample = parser.parse(ImageEventJson.encode(null, "shoes", "q-1", null, png, 0L, false), 0L);
 

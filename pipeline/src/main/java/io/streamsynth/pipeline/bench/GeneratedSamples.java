@@ -1,5 +1,7 @@
 package io.streamsynth.pipeline.bench;
 
+import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.operators.types.ImageSample;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -10,8 +12,9 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns the ids of an endless number sequence into {@code count} generated 28x28 grey samples, then
- * idles. The job must stay up after the last sample, or Flink would finish its tasks and drop their
+ * Turns the ids of an endless number sequence into {@code count} generated samples, then idles:
+ * 28x28 grey noise, or with a photo spec synthetic RGB product shots ({@link ProductShots}) stored
+ * as the decoder stores them (resized to the spec's S x S square, kept as its compact bytes). The job must stay up after the last sample, or Flink would finish its tasks and drop their
  * state before the bench could measure it; idling slowly here keeps it up without burning a core.
  *
  * <p>Chained to the source, it sees each checkpoint at the moment its barrier enters the stream:
@@ -25,7 +28,10 @@ final class GeneratedSamples implements FlatMapFunction<Long, ImageSample>, Chec
     private final String run;
     private final long count;
     private final int classes;
+    /** Null for 28x28 grey noise; else how photos are stored. */
+    private final ImageSpec photos;
 
+    private transient Preprocessing preprocessing;
     private transient long emitted;
     /** Set in initializeState: deserialisation skips field initialisers, and 0 would be a checkpoint id. */
     private transient long holdingAll;
@@ -33,10 +39,11 @@ final class GeneratedSamples implements FlatMapFunction<Long, ImageSample>, Chec
     /**
      * @param classes samples cycle through this many class labels
      */
-    GeneratedSamples(String run, long count, int classes) {
+    GeneratedSamples(String run, long count, int classes, ImageSpec photos) {
         this.run = run;
         this.count = count;
         this.classes = classes;
+        this.photos = photos;
     }
 
     @Override
@@ -45,8 +52,26 @@ final class GeneratedSamples implements FlatMapFunction<Long, ImageSample>, Chec
             Thread.sleep(20);
             return;
         }
-        out.collect(sample(id, classes));
+        if (photos == null) {
+            out.collect(sample(id, classes));
+        } else {
+            if (preprocessing == null) {
+                preprocessing = new Preprocessing(photos);
+            }
+            out.collect(photo(id, classes, preprocessing));
+        }
         emitted++;
+    }
+
+    /** A product shot stored as {@link io.streamsynth.operators.decode.ImageEventParser} stores an upload. */
+    static ImageSample photo(long id, int classes, Preprocessing preprocessing) {
+        ImageSample s = sample(id, classes);
+        ImageSpec spec = preprocessing.spec();
+        s.channels = spec.channels();
+        s.height = spec.resize();
+        s.width = spec.resize();
+        s.pixels = preprocessing.store(ProductShots.draw(id));
+        return s;
     }
 
     static ImageSample sample(long id, int classes) {

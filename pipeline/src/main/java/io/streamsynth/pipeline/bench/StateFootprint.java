@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline.bench;
 
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.batch.ClassBalancedBatchBuilder;
 import io.streamsynth.operators.types.ImageSample;
@@ -66,6 +67,8 @@ public final class StateFootprint {
             m.put("rss_bytes", rssBytes);
             m.put("rocksdb_bytes", rocksDbBytes);
             m.put("checkpoint_bytes", checkpointBytes);
+            m.put("rocksdb_bytes_per_record", rocksDbBytes / records);
+            m.put("checkpoint_bytes_per_record", checkpointBytes / records);
             return m;
         }
     }
@@ -78,6 +81,15 @@ public final class StateFootprint {
      */
     public static Measurement measure(Workload workload, long records, int classes, Path workDir, Duration timeout)
             throws Exception {
+        return measure(workload, records, classes, workDir, timeout, null);
+    }
+
+    /**
+     * @param photos null for 28x28 grey noise samples; else synthetic RGB product shots stored as the
+     *               decoder stores them under this spec
+     */
+    public static Measurement measure(Workload workload, long records, int classes, Path workDir, Duration timeout,
+            ImageSpec photos) throws Exception {
         String run = UUID.randomUUID().toString();
         Path root = Files.createTempDirectory(workDir, "footprint-");
         Path rocksDb = root.resolve("rocksdb");
@@ -91,7 +103,7 @@ public final class StateFootprint {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             env.enableCheckpointing(1000);
             DataStream<ImageSample> samples = env.fromSequence(0, Long.MAX_VALUE).name("ids")
-                    .flatMap(new GeneratedSamples(run, records, classes)).name("generated samples");
+                    .flatMap(new GeneratedSamples(run, records, classes, photos)).name("generated samples");
             if (workload == Workload.ITEMS) {
                 samples.keyBy(ImageSample::itemKey).process(new StoreItems()).name("store items")
                         .sinkTo(new DiscardingSink<>());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.model.bench.BatchShape;
 import io.streamsynth.model.bench.InterleavedTimer;
 import io.streamsynth.model.bench.StepGrowth;
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.pipeline.bench.ProcessMemory;
@@ -87,6 +88,14 @@ public final class BenchGrowthCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long timeoutSeconds = 1800;
 
+    @Option(names = "--photos", description = "Store synthetic RGB product shots (320-639 px a side) as the decoder "
+            + "stores uploads with the RGB image defaults (resized to 256 x 256, JPEG quality 90) instead of 28x28 "
+            + "grey noise; --photo-quality 0 keeps them raw.")
+    boolean photos;
+
+    @Option(names = "--photo-quality", description = "--store-quality of the photos (default: ${DEFAULT-VALUE}).")
+    int photoQuality = ImageSpec.DEFAULT_RGB_QUALITY;
+
     @Option(names = "--json", description = "Print one JSON object per row on stdout instead of the tables.")
     boolean json;
 
@@ -137,15 +146,24 @@ public final class BenchGrowthCommand implements Callable<Integer> {
                         mib((long) baseline.get("heap_used_bytes")), mib((long) baseline.get("rss_bytes")));
             }
         }
+        ImageSpec photoSpec = null;
+        String samplesText = "28x28 noise pixels";
+        if (photos) {
+            ImageSpec rgb = ImageSpec.defaultsFor(3);
+            photoSpec = new ImageSpec(3, rgb.resize(), rgb.crop(), rgb.mean(), rgb.std(), rgb.background(),
+                    rgb.augment(), photoQuality);
+            samplesText = "synthetic RGB product shots stored as " + photoSpec.resize() + "x" + photoSpec.resize()
+                    + (photoQuality == 0 ? " raw bytes" : " JPEG quality " + photoQuality);
+        }
         if (chosen.contains(Part.ITEMS)) {
             List<StateFootprint.Measurement> rows = new ArrayList<>();
             for (long n : items) {
                 err.printf(Locale.ROOT, "  items: storing %d items, %.0f s%n", n, (System.nanoTime() - start) / 1e9);
                 err.flush();
-                rows.add(StateFootprint.measure(StateFootprint.Workload.ITEMS, n, 10, workDir, timeout));
+                rows.add(StateFootprint.measure(StateFootprint.Workload.ITEMS, n, 10, workDir, timeout, photoSpec));
             }
-            printState(out, mapper, "embedder state vs stored items (ValueState<ImageSample> keyed by item, 28x28 "
-                    + "noise pixels)", rows);
+            printState(out, mapper, "embedder state vs stored items (ValueState<ImageSample> keyed by item, "
+                    + samplesText + ")", rows);
         }
         if (chosen.contains(Part.CLASSES)) {
             List<StateFootprint.Measurement> rows = new ArrayList<>();
@@ -154,10 +172,10 @@ public final class BenchGrowthCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "  classes: buffering %d classes (%d samples), %.0f s%n", c, n,
                         (System.nanoTime() - start) / 1e9);
                 err.flush();
-                rows.add(StateFootprint.measure(StateFootprint.Workload.CLASSES, n, c, workDir, timeout));
+                rows.add(StateFootprint.measure(StateFootprint.Workload.CLASSES, n, c, workDir, timeout, photoSpec));
             }
             printState(out, mapper, "batch-builder state vs buffered classes (one catalog, 256 samples per class, "
-                    + "8x8 batches)", rows);
+                    + "8x8 batches, " + samplesText + ")", rows);
         }
         out.flush();
         err.printf(Locale.ROOT, "bench growth took %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -215,12 +233,18 @@ public final class BenchGrowthCommand implements Callable<Integer> {
         }
         out.println();
         out.println(title);
-        out.printf("%10s %8s %8s %12s %12s %14s %16s%n", "records", "classes", "seconds", "heap used", "RSS",
-                "RocksDB dir", "checkpoint dir");
+        out.printf("%10s %8s %8s %12s %12s %14s %16s %14s %16s%n", "records", "classes", "seconds", "heap used",
+                "RSS", "RocksDB dir", "checkpoint dir", "RocksDB/record", "checkpoint/record");
         for (StateFootprint.Measurement m : rows) {
-            out.printf(Locale.ROOT, "%10d %8d %8.1f %12s %12s %14s %16s%n", m.records(), m.classes(), m.seconds(),
-                    mib(m.heapUsedBytes()), mib(m.rssBytes()), mib(m.rocksDbBytes()), mib(m.checkpointBytes()));
+            out.printf(Locale.ROOT, "%10d %8d %8.1f %12s %12s %14s %16s %14s %16s%n", m.records(), m.classes(),
+                    m.seconds(), mib(m.heapUsedBytes()), mib(m.rssBytes()), mib(m.rocksDbBytes()),
+                    mib(m.checkpointBytes()), kib(m.rocksDbBytes() / m.records()),
+                    kib(m.checkpointBytes() / m.records()));
         }
+    }
+
+    static String kib(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
 
     static String mib(long bytes) {

@@ -1,6 +1,7 @@
 package io.streamsynth.pipeline.cli;
 
 import io.streamsynth.model.data.ImageLimits;
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.TrainingConfig;
@@ -17,6 +18,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,14 +51,37 @@ public final class JobOptions {
             description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: the job name).")
     String transactionalIdPrefix;
 
-    @Option(names = "--image-channels", description = "Channels every image must have (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-channels",
+            description = "1 (grey) or 3 (RGB): every image is converted to this (default: ${DEFAULT-VALUE}).")
     int channels = 1;
 
-    @Option(names = "--image-height", description = "Height every image must have (default: ${DEFAULT-VALUE}).")
-    int height = 28;
+    @Option(names = "--image-resize",
+            description = "S: the shorter side is resized to this before the center crop (default: 28 grey, 256 RGB).")
+    Integer resize;
 
-    @Option(names = "--image-width", description = "Width every image must have (default: ${DEFAULT-VALUE}).")
-    int width = 28;
+    @Option(names = "--image-crop",
+            description = "C: the network sees C x C center crops (default: 28 grey, 224 RGB).")
+    Integer crop;
+
+    @Option(names = "--image-mean", split = ",",
+            description = "Per-channel mean subtracted from values in [0, 1] (default: 0 grey, ImageNet's for RGB).")
+    List<Double> mean;
+
+    @Option(names = "--image-std", split = ",",
+            description = "Per-channel standard deviation (default: 1 grey, ImageNet's for RGB).")
+    List<Double> std;
+
+    @Option(names = "--image-background",
+            description = "#rrggbb that transparent pixels are composited onto (default: ${DEFAULT-VALUE}).")
+    String background = "#ffffff";
+
+    @Option(names = "--augment", arity = "1",
+            description = "Random resized crop and flip when training (default: false grey, true RGB).")
+    Boolean augment;
+
+    @Option(names = "--store-quality",
+            description = "Stored images: 0 raw bytes, 1-100 a JPEG of that quality (default: 0 grey, 90 RGB).")
+    Integer storeQuality;
 
     @Option(names = "--max-event-bytes", description = "Largest event accepted (default: ${DEFAULT-VALUE}).")
     int maxEventBytes = EventLimits.DEFAULT_MAX_EVENT_BYTES;
@@ -158,7 +183,8 @@ public final class JobOptions {
      *                so two jobs of different names never share their sinks' transactional ids
      */
     public JobConfig toConfig(String bootstrapServers, String jobName) throws IOException {
-        Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, height, width,
+        ImageSpec image = imageSpec();
+        Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, image.crop(), image.crop(),
                 embeddingSize, baseFilters, Architecture.parsePooling(pooling));
         TrainingConfig training = trainingOptions.toConfig();
         if (backboneWeights != null) {
@@ -177,12 +203,11 @@ public final class JobOptions {
         TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
                 seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10,
                 IncompatibleStatePolicy.parse(onIncompatibleState),
-                backboneWeights == null ? null : backboneWeights.toAbsolutePath().toString());
+                backboneWeights == null ? null : backboneWeights.toAbsolutePath().toString(), image);
         EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
                 Duration.ofMillis(embedMaxDelayMillis));
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
-                new ImageLimits(maxImageBytes, EventLimits.DEFAULT_MAX_IMAGE_SIDE, EventLimits.DEFAULT_MAX_IMAGE_SIDE,
-                        channels, height, width));
+                new ImageLimits(maxImageBytes, EventLimits.DEFAULT_MAX_IMAGE_SIDE, EventLimits.DEFAULT_MAX_IMAGE_SIDE));
         return new JobConfig(bootstrapServers, clientProperties(),
                 new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic), groupId,
                 transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits, heldOutShare,
@@ -197,6 +222,21 @@ public final class JobOptions {
             throw new IllegalArgumentException("--job-name must not be empty");
         }
         return prefix;
+    }
+
+    /** The image flags over the defaults for the channels ({@link ImageSpec#defaultsFor}). */
+    ImageSpec imageSpec() {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("--image-channels must be 1 or 3, got " + channels);
+        }
+        ImageSpec d = ImageSpec.defaultsFor(channels);
+        try {
+            return new ImageSpec(channels, resize != null ? resize : d.resize(), crop != null ? crop : d.crop(),
+                    mean != null ? mean : d.mean(), std != null ? std : d.std(), ImageSpec.parseColour(background),
+                    augment != null ? augment : d.augment(), storeQuality != null ? storeQuality : d.storeQuality());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--image-* flags: " + e.getMessage(), e);
+        }
     }
 
     private DuplicateSettings duplicates() {

@@ -1,6 +1,5 @@
 package io.streamsynth.pipeline.job;
 
-import io.streamsynth.model.data.ImageLimits;
 import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.dedup.DuplicateSettings;
@@ -22,7 +21,7 @@ import java.util.Properties;
  * @param limits             event and image limits of the decoder
  * @param heldOutShare       share of items kept out of training for evaluation
  * @param batches            batch building policy
- * @param trainer            training and publishing
+ * @param trainer            training and publishing, and the image spec every catalog's images go through
  * @param embedder           embedding
  * @param checkpointInterval Flink checkpoint interval (also how often results become visible to read_committed readers)
  * @param maxChunkBytes      checkpoint chunk size on the checkpoints topic
@@ -62,14 +61,6 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
         }
         if (duplicates == null) {
             throw new IllegalArgumentException("duplicate settings must not be null");
-        }
-        ImageLimits image = limits.image();
-        if (image.channels() != trainer.architecture().channels() || image.height() != trainer.architecture().height()
-                || image.width() != trainer.architecture().width()) {
-            throw new IllegalArgumentException("the decoder's required image shape " + image.channels() + "x"
-                    + image.height() + "x" + image.width() + " must match the network's input "
-                    + trainer.architecture().channels() + "x" + trainer.architecture().height() + "x"
-                    + trainer.architecture().width());
         }
         kafkaProperties = copy(kafkaProperties);
     }

@@ -65,7 +65,7 @@ public final class StreamsynthJob {
                 .uid("images-source");
 
         SingleOutputStreamOperator<ImageSample> decoded = raw
-                .process(new DecodeEvents(c.limits(), new HeldOutSelector(c.heldOutShare())))
+                .process(new DecodeEvents(c.limits(), c.trainer().image(), new HeldOutSelector(c.heldOutShare())))
                 .name("decode+validate").uid("decode");
         // Keyed by item, the partitioning the embedder needs anyway: checking for duplicates here
         // ships no image a second time (see DropDuplicateEvents).

@@ -85,6 +85,20 @@ class BenchCommandTest {
         }
     }
 
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void photosAreStoredAsCompactSquaresNotAsUploads() throws Exception {
+        CommandRun run = CommandRun.of("bench", "growth", "--json", "--parts", "items", "--photos", "--items", "200",
+                "--work-dir", dir.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode items = jsonLines(run.out()).get(1);
+
+        assertThat(items.get("records").asLong()).isEqualTo(200);
+        // a 256 x 256 RGB square is 192 KiB raw; as a JPEG of quality 90 it must stay under the 30 KB goal,
+        // and a checkpoint of only ids and labels (no image) would be under 1 KiB per item
+        assertThat(items.get("checkpoint_bytes_per_record").asLong()).isBetween(2_000L, 30_000L);
+    }
+
     private static List<JsonNode> jsonLines(String out) throws Exception {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : out.split("\n")) {

@@ -2,6 +2,7 @@ package io.streamsynth.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.decode.HeldOutSelector;
 import io.streamsynth.operators.decode.ImageEventParser;
@@ -173,7 +174,7 @@ class ProduceCommandTest {
     }
 
     private static ImageEventParser parser(int side) {
-        return new ImageEventParser(EventLimits.defaults(1, side, side), new HeldOutSelector(0));
+        return new ImageEventParser(EventLimits.defaults(), ImageSpec.unchanged(1, side), new HeldOutSelector(0));
     }
 
     private static void writePng(Path file, int side, int grey) throws Exception {

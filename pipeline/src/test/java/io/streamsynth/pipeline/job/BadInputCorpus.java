@@ -75,10 +75,7 @@ final class BadInputCorpus {
         bad.add(json("truncated JPEG", valid("trunc-jpeg").image(truncatedJpeg()), "truncated_image"));
         bad.add(json("PNG header declaring 100000x100000", valid("huge-png").image(pngHeaderOnly(100_000, 100_000)),
                 "image_dimensions_too_large"));
-        bad.add(json("RGB image where the catalog is grey", valid("rgb").image(
-                ImageDecoder.encodePng(3, SIDE, SIDE, new byte[3 * SIDE * SIDE])), "wrong_channels"));
-        bad.add(json("32x32 where the catalog is 28x28", valid("size").image(
-                ImageDecoder.encodePng(1, 32, 32, new byte[32 * 32])), "wrong_image_size"));
+        bad.add(json("PNG with a bad CRC", valid("bad-crc").image(pngWithBadCrc()), "corrupt_image"));
         bad.add(json("image over the 1 MiB image limit", valid("big-image").image(noise((1 << 20) + 1, 1)),
                 "image_too_large_bytes"));
         bad.add(json("event just under Kafka's 1 MiB default message size", valid("near-1mib").image(
@@ -140,6 +137,12 @@ final class BadInputCorpus {
 
     private static BadEvent json(String kind, Event event, String reason) {
         return new BadEvent(kind, event.key, event.bytes(), reason);
+    }
+
+    private static byte[] pngWithBadCrc() {
+        byte[] png = ImageDecoder.encodePng(1, SIDE, SIDE, GeneratedCatalog.pixels(2, 9));
+        png[29] ^= 0x01; // the last byte of IHDR's CRC
+        return png;
     }
 
     private static byte[] truncatedPng() {

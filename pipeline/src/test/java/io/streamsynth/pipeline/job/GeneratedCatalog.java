@@ -63,7 +63,7 @@ final class GeneratedCatalog {
                 new TrainingConfig("triplet", Float.NaN, "ee", 2, "adam", 3e-3f, 0.9f, 0f), SEED,
                 DeviceSpec.parse("cpu"), 15, Duration.ofSeconds(2), 1000, 10);
         EventLimits limits = new EventLimits(EventLimits.DEFAULT_MAX_EVENT_BYTES, EventLimits.DEFAULT_MAX_ID_LENGTH,
-                new ImageLimits(EventLimits.DEFAULT_MAX_IMAGE_BYTES, 4096, 4096, 1, SIZE, SIZE));
+                new ImageLimits(EventLimits.DEFAULT_MAX_IMAGE_BYTES, 4096, 4096));
         return new JobConfig(bootstrapServers, new Properties(), Topics.defaults(), prefix + "-group", prefix, limits,
                 0.15, BatchPolicy.of(4, 4, SEED).withFreshPerBatch(8), trainer,
                 new EmbedderSettings(DeviceSpec.parse("cpu"), 128, Duration.ofMillis(100)), Duration.ofSeconds(1),
