@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.streamsynth.model.loss.Losses;
 import io.streamsynth.model.loss.MetricLoss;
 import io.streamsynth.model.mining.HardNegativePairMiner;
+import io.streamsynth.model.mining.MiningRule;
 import io.streamsynth.model.mining.MinedPairs;
 import io.streamsynth.model.runtime.HostArrays;
 import io.streamsynth.model.runtime.NoGrad;
@@ -59,13 +60,14 @@ public class SynthesisLossBenchmark {
     private int[] labels;
     private Synthesis method;
     private MetricLoss metricLoss;
-    private final HardNegativePairMiner miner = new HardNegativePairMiner();
+    private HardNegativePairMiner miner;
 
     @Setup
     public void setUp() {
         TorchRuntime.engine(1);
         root = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         method = Syntheses.create(synthesis, 2);
+        miner = new HardNegativePairMiner(method.miningPlan(MiningRule.PAPER));
         metricLoss = Losses.create(loss, Float.NaN);
         labels = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {

@@ -1,26 +1,52 @@
 package io.streamsynth.model.mining;
 
-import io.streamsynth.model.runtime.HostArrays;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.streamsynth.model.runtime.HostArrays;
+import io.streamsynth.model.synthesis.NeighbourPairing;
 
 /**
  * Hard negative pair mining, as both synthesis papers use it (EE section 3.2, Symm section 3.2):
- * between two samples of different classes, of all pairs formed by a point of one's group
- * (original plus synthetic points) and a point of the other's, the loss uses the closest one.
- * With no synthetic points this is the plain similarity matrix.
+ * between two samples of different classes the loss uses the closest pair among the candidates a
+ * {@link MiningPlan} allows. Which candidates those are is each method's business and depends on
+ * the {@link MiningRule}; with no synthetic points this is the plain similarity matrix.
  *
- * <p>All group points are compared in one matrix product, (B*g) x (B*g), then reduced by a max over
- * the two group axes. The max routes each negative pair's gradient to the points that won it, so
- * synthetic winners pass their gradient on to the originals they were made from.
+ * <p>Each block of the plan is one matrix product over the selected points, reduced by a max over
+ * its two slot axes; the blocks are combined by an element-wise max. The max routes each negative
+ * pair's gradient to the points that won it, so synthetic winners pass their gradient on to the
+ * originals they were made from.
  */
 public final class HardNegativePairMiner {
+    /**
+     * A synthetic point counts as the winner of a cell only when it beats the best original pair by
+     * more than this: the two values come from different matrix products, whose float32 rounding
+     * can differ in the last bits for the very same pair.
+     */
+    static final float SYNTHETIC_WIN = 1e-5f;
+
+    private final MiningPlan plan;
+    private final MiningPlan originals;
+
+    /** Plain similarities: no synthetic points. */
+    public HardNegativePairMiner() {
+        this(MiningPlan.originals());
+    }
+
+    public HardNegativePairMiner(MiningPlan plan) {
+        this.plan = plan;
+        this.originals = plan.originalsOnly();
+    }
 
     /**
-     * @param groups (B, g, D) points per sample, slot 0 the original (see {@code Synthesis})
+     * @param groups (B, g, D) points per sample, slot 0 the original (see {@code Synthesis}); g must
+     *               be the plan's group size
      * @param labels class of each sample
+     * @throws IllegalArgumentException when labels and groups disagree, or a plan that pairs samples
+     *                                  meets a class with an odd count
      */
     public MinedPairs mine(NDArray groups, int[] labels) {
         Shape shape = groups.getShape();
@@ -29,32 +55,54 @@ public final class HardNegativePairMiner {
         if (b != labels.length) {
             throw new IllegalArgumentException("batch has " + b + " embeddings but " + labels.length + " labels");
         }
+        if (g != plan.groupSize()) {
+            throw new IllegalArgumentException("mining plan expects " + plan.groupSize() + " points per sample, got " + g);
+        }
         NDManager manager = groups.getManager();
-        NDArray flat = groups.reshape(b * (long) g, shape.get(2));
-        NDArray all = flat.matMul(flat.transpose()).reshape(b, g, b, g);
-        NDArray similarity = all.get(":, 0, :, 0");
+        NDArray originalsOnly = groups.get(":, 0, :");
+        NDArray similarity = originalsOnly.matMul(originalsOnly.transpose());
         NDArray positive = HostArrays.floats(manager, maskOf(labels, true), new Shape(b, b));
         NDArray negative = HostArrays.floats(manager, maskOf(labels, false), new Shape(b, b));
-        if (g == 1) {
+        if (plan.equals(MiningPlan.originals())) {
             return new MinedPairs(similarity, similarity, positive, negative, 0.0);
         }
-        NDArray hardest = all.max(new int[] {3}).max(new int[] {1});
-        return new MinedPairs(similarity, hardest, positive, negative,
-                syntheticShare(all, negative, negativePairs(labels), b, g));
+        NDArray points = plan.usesPartners()
+                ? groups.concat(groups.get(HostArrays.ints(manager, NeighbourPairing.partners(labels))), 1)
+                : groups;
+        NDArray hardest = hardest(points, plan);
+        double share = 0.0;
+        long negatives = negativePairs(labels);
+        if (negatives > 0) {
+            NDArray best = originals == null ? null : hardest(points.stopGradient(), originals);
+            NDArray won = best == null ? negative
+                    : hardest.stopGradient().gt(best.add(SYNTHETIC_WIN)).toType(DataType.FLOAT32, false).mul(negative);
+            share = won.sum().getFloat() / negatives;
+        }
+        return new MinedPairs(similarity, hardest, positive, negative, share);
     }
 
-    /**
-     * Winner index 0 of the g*g candidates is the original-original pair; anything else involves a
-     * synthetic point. The count of negative pairs comes from the labels on the host, so the share
-     * costs one read back from the device, not two.
-     */
-    private static double syntheticShare(NDArray all, NDArray negative, long negatives, int b, int g) {
-        if (negatives == 0) {
-            return 0.0;
+    private static NDArray hardest(NDArray points, MiningPlan plan) {
+        int b = (int) points.getShape().get(0);
+        long d = points.getShape().get(2);
+        NDArray best = null;
+        for (MiningPlan.Block block : plan.blocks()) {
+            NDArray rows = select(points, block.rows()).reshape(b * (long) block.rows().length, d);
+            NDArray columns = select(points, block.columns()).reshape(b * (long) block.columns().length, d);
+            NDArray candidates = rows.matMul(columns.transpose())
+                    .reshape(b, block.rows().length, b, block.columns().length)
+                    .max(new int[] {3}).max(new int[] {1});
+            best = best == null ? candidates : best.maximum(candidates);
         }
-        NDArray winner = all.stopGradient().transpose(0, 2, 1, 3).reshape(b, b, (long) g * g).argMax(2);
-        NDArray synthetic = winner.gt(0).toType(DataType.FLOAT32, false).mul(negative);
-        return synthetic.sum().getFloat() / negatives;
+        return best;
+    }
+
+    /** (B, slots.length, D): the given slots of every sample's pair points, in order. */
+    private static NDArray select(NDArray points, int[] slots) {
+        NDList picked = new NDList(slots.length);
+        for (int s : slots) {
+            picked.add(points.get(":, " + s + ", :"));
+        }
+        return NDArrays.stack(picked, 1);
     }
 
     private static long negativePairs(int[] labels) {

@@ -6,8 +6,9 @@ import ai.djl.ndarray.NDArray;
  * What a loss needs from a batch of B originals after hard negative pair mining.
  *
  * @param similarity          (B, B) cosine similarity between the originals; losses read positives here
- * @param negativeSimilarity  (B, B) for each pair of samples, the highest similarity between any point
- *                            of one's group and any point of the other's: the hardest negative pair
+ * @param negativeSimilarity  (B, B) for each pair of samples, the highest similarity among the candidate
+ *                            point pairs the mining rule allows ({@link MiningPlan}): the hardest
+ *                            negative pair; equal to {@code similarity} without synthesis
  * @param positiveMask        (B, B) 1 where labels agree and i != j
  * @param negativeMask        (B, B) 1 where labels differ
  * @param syntheticShare      share of negative pairs whose hardest pair involves a synthetic point

@@ -25,6 +25,7 @@ public record OfflineResult(RetrievalReport untrainedZeroShot, RetrievalReport u
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loss", config.training().loss());
         m.put("synthesis", config.training().synthesis());
+        m.put("mining", config.training().mining());
         m.put("seed", config.seed());
         m.put("threads", config.threads());
         m.put("train_classes", config.trainClasses());

@@ -5,7 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.streamsynth.model.mining.MiningPlan;
+import io.streamsynth.model.mining.MiningRule;
 import io.streamsynth.model.net.EmbeddingNetworks;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Embedding Expansion (Ko and Gu, "Embedding Expansion: Augmentation in Embedding Space for Deep
@@ -18,6 +22,17 @@ import io.streamsynth.model.net.EmbeddingNetworks;
  * a pair are attributed to both of its members, so each sample's group is itself plus the n points
  * between it and its partner. For sample x with partner p, slot k holds
  * {@code normalize((k*p + (n+1-k)*x) / (n+1))}: slot 1 is nearest to x.
+ *
+ * <p>Hard negative pair mining ({@link #miningPlan}) has two readings:
+ * <ul>
+ *   <li>paper (section 3.2, Fig. 1): for a negative pair of pairs (x_i, x_j) and (x_k, x_l), the
+ *       hardest pair between {x_i, x_j, their n points} and {x_k, x_l, their n points}; every cell
+ *       between the two pairs gets that one value.</li>
+ *   <li>official (loss/hphn_triplet.py): an anchor together with the n points of its pair against
+ *       every point of the other classes. Per cell (i, j) that is i's group against j's group, where
+ *       a group is the sample and the n points of its pair; the batch-hard triplet loss's minimum
+ *       over j then ranges over every point of the other classes, as in that file.</li>
+ * </ul>
  */
 public final class EmbeddingExpansion implements Synthesis {
     public static final int DEFAULT_POINTS = 2;
@@ -53,5 +68,20 @@ public final class EmbeddingExpansion implements Synthesis {
     @Override
     public String name() {
         return "ee";
+    }
+
+    @Override
+    public MiningPlan miningPlan(MiningRule rule) {
+        int[] group = new int[points + 1];
+        for (int k = 0; k <= points; k++) {
+            group[k] = k;
+        }
+        if (rule == MiningRule.OFFICIAL) {
+            return new MiningPlan(points + 1, List.of(new MiningPlan.Block(group, group)));
+        }
+        // the partner's own n points are the same points in reverse order, so its original is enough
+        int[] pair = Arrays.copyOf(group, points + 2);
+        pair[points + 1] = points + 1;
+        return new MiningPlan(points + 1, List.of(new MiningPlan.Block(pair, pair)));
     }
 }

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.streamsynth.model.mining.MiningPlan;
+import io.streamsynth.model.mining.MiningRule;
+import java.util.List;
 
 /**
  * Symmetrical Synthesis (Gu and Ko, "Symmetrical Synthesis for Deep Metric Learning", AAAI 2020,
@@ -16,9 +19,20 @@ import ai.djl.ndarray.NDManager;
  * unchanged and only the negatives get harder. No hyper-parameter.
  *
  * <p>Pairs are disjoint neighbours within a class ({@link NeighbourPairing}), as in the official
- * code, and each sample's group is itself plus both synthetic points of its pair (its own mirror
- * image, then its partner's), which are the "two synthetic points" the paper's hard negative pair
- * mining compares together with the originals.
+ * code, and each sample's group is itself, its own mirror image (slot 1: x reflected about its
+ * partner p) and its partner's (slot 2: p reflected about x).
+ *
+ * <p>Hard negative pair mining ({@link #miningPlan}) has two readings:
+ * <ul>
+ *   <li>paper (section 3 and Fig. 1): the anchor is an original x_i; for a negative pair (x_k, x_l)
+ *       with synthetic points x_k', x_l', the hardest negative is the closest of those four points
+ *       to x_i. Cells (i, k) and (i, l) get that one value; the anchor side has no synthetic point.</li>
+ *   <li>official (losses.py, symm_npair_loss): with a = x_i, p = its partner, s1 = p reflected
+ *       about a and s2 = a reflected about p, cell (i, j) is the maximum of the six products
+ *       a_i.p_j, a_i.s1_j, a_i.s2_j, p_i.s1_j, p_i.s2_j and s1_i.s2_j, the two-point combinations
+ *       of (a, p, s1, s2) taken across the two pairs. The released code fills one cell per pair of
+ *       pairs with its anchors; here every sample plays the anchor of its pair in its own row.</li>
+ * </ul>
  */
 public final class SymmetricalSynthesis implements Synthesis {
     @Override
@@ -45,5 +59,21 @@ public final class SymmetricalSynthesis implements Synthesis {
     @Override
     public String name() {
         return "symm";
+    }
+
+    @Override
+    public MiningPlan miningPlan(MiningRule rule) {
+        // pair points: 0 x, 1 x reflected about p, 2 p reflected about x, 3 p (then p's own group)
+        int x = 0;
+        int xMirror = 1;
+        int pMirror = 2;
+        int p = 3;
+        if (rule == MiningRule.OFFICIAL) {
+            return new MiningPlan(3, List.of(
+                    new MiningPlan.Block(new int[] {x}, new int[] {p, pMirror, xMirror}),
+                    new MiningPlan.Block(new int[] {p}, new int[] {pMirror, xMirror}),
+                    new MiningPlan.Block(new int[] {pMirror}, new int[] {xMirror})));
+        }
+        return new MiningPlan(3, List.of(new MiningPlan.Block(new int[] {x}, new int[] {x, p, xMirror, pMirror})));
     }
 }

@@ -1,6 +1,8 @@
 package io.streamsynth.model.synthesis;
 
 import ai.djl.ndarray.NDArray;
+import io.streamsynth.model.mining.MiningPlan;
+import io.streamsynth.model.mining.MiningRule;
 
 /**
  * Makes synthetic points from a batch of L2-normalised embeddings without adding parameters.
@@ -24,4 +26,10 @@ public interface Synthesis {
 
     /** The name used in flags and checkpoint metadata. */
     String name();
+
+    /**
+     * Which of a pair's points hard negative pair mining compares under a rule: the method's paper
+     * and its authors' code disagree for both methods, so each method states both.
+     */
+    MiningPlan miningPlan(MiningRule rule);
 }

@@ -3,6 +3,8 @@ package io.streamsynth.model.train;
 import ai.djl.ndarray.NDManager;
 import io.streamsynth.model.loss.Losses;
 import io.streamsynth.model.loss.MetricLoss;
+import io.streamsynth.model.mining.HardNegativePairMiner;
+import io.streamsynth.model.mining.MiningRule;
 import io.streamsynth.model.synthesis.Syntheses;
 import io.streamsynth.model.synthesis.Synthesis;
 import java.util.LinkedHashMap;
@@ -16,17 +18,20 @@ import java.util.Map;
  * @param margin          loss margin (or n-pair scale); NaN for the loss's default
  * @param synthesis       none, ee or symm
  * @param syntheticPoints synthetic points per pair for ee
+ * @param mining          hard negative pair mining rule with synthesis: paper (default) or official
+ *                        ({@link MiningRule})
  * @param optimizer       adam or sgd
  * @param learningRate    step size
  * @param momentum        sgd momentum (ignored by adam)
  * @param weightDecay     L2 weight decay
  */
-public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String optimizer,
-        float learningRate, float momentum, float weightDecay) implements java.io.Serializable {
+public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
+        String optimizer, float learningRate, float momentum, float weightDecay) implements java.io.Serializable {
 
     public TrainingConfig {
         loss = loss.trim().toLowerCase(Locale.ROOT);
         synthesis = synthesis.trim().toLowerCase(Locale.ROOT);
+        mining = MiningRule.parse(mining).flagName();
         optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
         Losses.create(loss, margin);
         Syntheses.create(synthesis, syntheticPoints);
@@ -44,9 +49,25 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         }
     }
 
+    /** The papers' mining rule. */
+    public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String optimizer,
+            float learningRate, float momentum, float weightDecay) {
+        this(loss, margin, synthesis, syntheticPoints, MiningRule.PAPER.flagName(), optimizer, learningRate, momentum,
+                weightDecay);
+    }
+
     /** Triplet loss, no synthesis, Adam at 1e-3: a sensible start. */
     public static TrainingConfig defaults() {
         return new TrainingConfig("triplet", Float.NaN, "none", 2, "adam", 1e-3f, 0.9f, 5e-4f);
+    }
+
+    public MiningRule miningRule() {
+        return MiningRule.parse(mining);
+    }
+
+    /** The miner for this synthesis method under this rule. */
+    public HardNegativePairMiner newMiner() {
+        return new HardNegativePairMiner(newSynthesis().miningPlan(miningRule()));
     }
 
     public MetricLoss newLoss() {
@@ -69,6 +90,7 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         m.put("loss_parameters", newLoss().hyperParameters());
         m.put("synthesis", synthesis);
         m.put("synthetic_points", synthesis.equals("ee") ? syntheticPoints : newSynthesis().pointsPerSample());
+        m.put("mining", mining);
         m.put("optimizer", optimizer);
         m.put("learning_rate", learningRate);
         m.put("momentum", momentum);

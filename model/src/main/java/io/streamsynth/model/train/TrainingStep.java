@@ -22,12 +22,13 @@ public final class TrainingStep implements AutoCloseable {
     private final Synthesis synthesis;
     private final MetricLoss loss;
     private final ParameterOptimizer optimizer;
-    private final HardNegativePairMiner miner = new HardNegativePairMiner();
+    private final HardNegativePairMiner miner;
 
     public TrainingStep(EmbeddingModel model, TrainingConfig config) {
         this.model = model;
         this.synthesis = config.newSynthesis();
         this.loss = config.newLoss();
+        this.miner = config.newMiner();
         this.optimizer = config.newOptimizer(model.manager());
     }
 

@@ -25,9 +25,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GradientThroughSynthesisTest {
 
-    @ParameterizedTest(name = "{0} with {1}")
-    @CsvSource({"triplet, ee", "triplet, symm", "contrastive, ee", "ms, symm", "lifted, ee", "npair, symm"})
-    void autogradMatchesFiniteDifferences(String lossName, String synthesisName) {
+    @ParameterizedTest(name = "{0} with {1}, {2} mining")
+    @CsvSource({"triplet, ee, paper", "triplet, symm, paper", "contrastive, ee, paper", "ms, symm, paper",
+        "lifted, ee, paper", "npair, symm, paper", "triplet, ee, official", "npair, symm, official",
+        "lifted, symm, official", "ms, ee, official"})
+    void autogradMatchesFiniteDifferences(String lossName, String synthesisName, String rule) {
         int b = 4;
         int d = 3;
         Random random = new Random(11);
@@ -38,12 +40,13 @@ class GradientThroughSynthesisTest {
         int[] labels = {0, 0, 1, 1};
         Synthesis synthesis = synthesisName.equals("ee") ? new EmbeddingExpansion(2) : new SymmetricalSynthesis();
         MetricLoss loss = Losses.create(lossName, lossName.equals("contrastive") ? 1.9f : Float.NaN);
+        HardNegativePairMiner miner = new HardNegativePairMiner(synthesis.miningPlan(MiningRule.parse(rule)));
         try (NDManager manager = TorchRuntime.engine().newBaseManager()) {
             NDArray input = manager.create(x, new Shape(b, d));
             input.setRequiresGradient(true);
             double[] analytic;
             try (GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
-                NDArray value = lossOf(input, labels, synthesis, loss);
+                NDArray value = lossOf(input, labels, synthesis, miner, loss);
                 collector.backward(value);
                 assertThat(value.getDouble()).isGreaterThan(0.0);
                 analytic = input.getGradient().toDoubleArray();
@@ -55,8 +58,8 @@ class GradientThroughSynthesisTest {
                 double[] minus = x.clone();
                 plus[k] += h;
                 minus[k] -= h;
-                double numeric = (eval(manager, plus, labels, synthesis, loss)
-                        - eval(manager, minus, labels, synthesis, loss)) / (2 * h);
+                double numeric = (eval(manager, plus, labels, synthesis, miner, loss)
+                        - eval(manager, minus, labels, synthesis, miner, loss)) / (2 * h);
                 assertThat(analytic[k]).as("d loss / d x[%d]", k).isCloseTo(numeric, within(1e-5));
                 largest = Math.max(largest, Math.abs(numeric));
             }
@@ -64,15 +67,16 @@ class GradientThroughSynthesisTest {
         }
     }
 
-    private static double eval(NDManager manager, double[] x, int[] labels, Synthesis s, MetricLoss loss) {
+    private static double eval(NDManager manager, double[] x, int[] labels, Synthesis s, HardNegativePairMiner miner,
+            MetricLoss loss) {
         try (NDManager sub = manager.newSubManager()) {
-            return lossOf(sub.create(x, new Shape(labels.length, x.length / labels.length)), labels, s, loss)
+            return lossOf(sub.create(x, new Shape(labels.length, x.length / labels.length)), labels, s, miner, loss)
                     .getDouble();
         }
     }
 
-    private static NDArray lossOf(NDArray raw, int[] labels, Synthesis s, MetricLoss loss) {
+    private static NDArray lossOf(NDArray raw, int[] labels, Synthesis s, HardNegativePairMiner miner, MetricLoss loss) {
         NDArray e = EmbeddingNetworks.normalizeRows(raw);
-        return loss.compute(new HardNegativePairMiner().mine(s.expand(e, labels), labels)).toType(DataType.FLOAT64, false);
+        return loss.compute(miner.mine(s.expand(e, labels), labels)).toType(DataType.FLOAT64, false);
     }
 }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.synthesis.EmbeddingExpansion;
 import io.streamsynth.model.synthesis.NoSynthesis;
-import io.streamsynth.model.synthesis.SymmetricalSynthesis;
 import io.streamsynth.model.synthesis.Synthesis;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +44,9 @@ class HardNegativePairMinerTest {
         float[][] e = {unit(Math.cos(a), Math.sin(a)), unit(Math.cos(a), -Math.sin(a)),
             unit(Math.cos(b), Math.sin(b)), unit(Math.cos(b), -Math.sin(b))};
         int[] labels = {0, 0, 1, 1};
-        MinedPairs p = miner.mine(new EmbeddingExpansion(1).expand(manager.create(e), labels), labels);
+        EmbeddingExpansion ee = new EmbeddingExpansion(1);
+        MinedPairs p = new HardNegativePairMiner(ee.miningPlan(MiningRule.PAPER)).mine(ee.expand(manager.create(e), labels),
+                labels);
         // hardest pair between sample 0's group {0, m01} and sample 2's group {2, m23}: m01 and m23 coincide
         assertThat(p.negativeSimilarity().getFloat(0, 2)).isCloseTo(1f, within(1e-5f));
         // originals alone: the closest is 40 degrees apart
@@ -54,7 +55,7 @@ class HardNegativePairMinerTest {
     }
 
     @Test
-    void minedSimilarityIsTheMaximumOverAllGroupPairs() {
+    void officialExpansionMinesTheMaximumOverBothSamplesGroups() {
         Random random = new Random(5);
         int b = 8;
         int d = 5;
@@ -64,11 +65,11 @@ class HardNegativePairMinerTest {
                     random.nextGaussian());
         }
         int[] labels = {0, 0, 1, 1, 2, 2, 0, 0};
-        for (Synthesis s : new Synthesis[] {new EmbeddingExpansion(2), new SymmetricalSynthesis()}) {
+        for (Synthesis s : new Synthesis[] {new EmbeddingExpansion(1), new EmbeddingExpansion(2)}) {
             NDArray groups = s.expand(manager.create(e), labels);
             int g = (int) groups.getShape().get(1);
             float[] flat = groups.toFloatArray();
-            MinedPairs p = miner.mine(groups, labels);
+            MinedPairs p = new HardNegativePairMiner(s.miningPlan(MiningRule.OFFICIAL)).mine(groups, labels);
             for (int i = 0; i < b; i++) {
                 for (int j = 0; j < b; j++) {
                     double best = -2;
@@ -81,7 +82,7 @@ class HardNegativePairMinerTest {
                             best = Math.max(best, dot);
                         }
                     }
-                    assertThat((double) p.negativeSimilarity().getFloat(i, j)).as("%s (%d,%d)", s.name(), i, j)
+                    assertThat((double) p.negativeSimilarity().getFloat(i, j)).as("%d points (%d,%d)", g - 1, i, j)
                             .isCloseTo(best, within(1e-5));
                 }
             }

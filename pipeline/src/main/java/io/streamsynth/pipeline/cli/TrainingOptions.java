@@ -17,6 +17,10 @@ public final class TrainingOptions {
     @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
     int eePoints = 2;
 
+    @Option(names = "--mining", description = "Hard negative pair mining with ee or symm: paper (each paper's rule) "
+            + "or official (the authors' released code); see the README (default: ${DEFAULT-VALUE}).")
+    String mining = "paper";
+
     @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
     String optimizer = "adam";
 
@@ -38,7 +42,7 @@ public final class TrainingOptions {
     }
 
     TrainingConfig toConfig() {
-        return new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints, optimizer,
+        return new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints, mining, optimizer,
                 learningRate, momentum, weightDecay);
     }
 }

@@ -73,6 +73,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void unknownMiningRuleExitsTwoNamingTheAcceptedRules() {
+        CommandRun run = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--synthesis", "ee",
+                "--mining", "ours");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("mining must be paper or official", "'ours'");
+    }
+
+    @Test
     void bareCheckpointDirectoryBecomesAnAbsoluteFileUriAndSchemesStayAsGiven() {
         assertThat(TrainCommand.checkpointUri("s3://bucket/ckpt")).isEqualTo("s3://bucket/ckpt");
         assertThat(TrainCommand.checkpointUri("ckpt")).startsWith("file:/").endsWith("/ckpt");
