@@ -14,6 +14,8 @@ difference can be measured alone:
   --pools 3|2          max pooling after all three conv blocks (28->14->7->3) or after the first two
   --weight-decay W     L2 term added to the gradient (torch.optim.Adam's weight_decay)
   --conv-bias          convolutions with a bias (PyTorch's nn.Conv2d default); off by default as in ours
+  --mining paper|official|old   hard negative pair mining with ee/symm, as --mining in the Java model;
+                       old: the rule before issue 13 (a sample's own group against the other's group)
 
 Run: /usr/bin/python3 scripts/torch-reference.py --synthesis symm --seed 1
 """
@@ -116,13 +118,42 @@ def groups(e, labels, synthesis, points):
     return torch.stack(slots, 1)
 
 
-def multi_similarity(g, labels, alpha=2.0, beta=50.0, lam=0.5, eps=0.1):
-    """Wang et al. 2019 with its own pair mining; negatives are the hardest pair of the two groups."""
-    b, k, d = g.shape
-    flat = g.reshape(b * k, d)
-    allsim = (flat @ flat.t()).reshape(b, k, b, k)
-    sim = allsim[:, 0, :, 0]
-    neg = allsim.amax(dim=3).amax(dim=1)
+def mining_blocks(synthesis, points, rule):
+    """Candidate point pairs of hard negative pair mining, as slots of a sample's pair points
+    (0..g-1 its own group, g..2g-1 its partner's group), like each Synthesis.miningPlan.
+    old: the rule before issue 13 (own group against the other's group)."""
+    g = 1 if synthesis == "none" else (points + 1 if synthesis == "ee" else 3)
+    group = list(range(g))
+    if synthesis == "none" or rule == "old":
+        return g, [(group, group)]
+    if synthesis == "ee":
+        if rule == "official":
+            return g, [(group, group)]
+        return g, [(group + [g], group + [g])]
+    x, x_mirror, p_mirror, p = 0, 1, 2, 3
+    if rule == "official":
+        return g, [([x], [p, p_mirror, x_mirror]), ([p], [p_mirror, x_mirror]), ([p_mirror], [x_mirror])]
+    return g, [([x], [x, p, x_mirror, p_mirror])]
+
+
+def mined_negatives(g, labels, blocks):
+    """(B, B): for each pair of samples, the closest candidate pair; the max routes the gradient to it."""
+    b = g.shape[0]
+    pts = torch.cat([g, g[torch.tensor(partners(labels))]], 1) if g.shape[1] > 1 else g
+    best = None
+    for rows, cols in blocks:
+        r, c = pts[:, rows], pts[:, cols]
+        sim = torch.einsum("aud,bvd->aubv", r, c).amax(dim=3).amax(dim=1)
+        best = sim if best is None else torch.maximum(best, sim)
+    return best
+
+
+def multi_similarity(g, labels, blocks, alpha=2.0, beta=50.0, lam=0.5, eps=0.1):
+    """Wang et al. 2019 with its own pair mining, on hard-negative-pair-mined negatives."""
+    b = g.shape[0]
+    e = g[:, 0]
+    sim = e @ e.t()
+    neg = mined_negatives(g, labels, blocks)
     y = torch.tensor(labels)
     same = y[:, None] == y[None, :]
     pos_mask = same & ~torch.eye(b, dtype=torch.bool)
@@ -132,13 +163,14 @@ def multi_similarity(g, labels, alpha=2.0, beta=50.0, lam=0.5, eps=0.1):
         max_neg = torch.where(neg_mask, neg, torch.full_like(neg, -1e4)).amax(1, keepdim=True)
         kept_neg = neg_mask & (neg + eps > min_pos)
         kept_pos = pos_mask & (sim - eps < max_neg)
+        # a synthetic point won a cell when it beats the best pair of originals (as HardNegativePairMiner)
+        k = g.shape[1]
+        originals = [(r2, c2) for r2, c2 in ([[u for u in r if u % k == 0], [v for v in c if v % k == 0]]
+                                             for r, c in blocks) if r2 and c2]
+        best_original = mined_negatives(g, labels, originals) if originals else torch.full_like(neg, -2.0)
+        share = ((neg > best_original + 1e-5) & neg_mask).sum().item() / max(1, neg_mask.sum().item())
     pos_term = torch.log1p((torch.exp(-alpha * (sim - lam)) * kept_pos).sum(1)) / alpha
     neg_term = torch.log1p((torch.exp(beta * (neg - lam)) * kept_neg).sum(1)) / beta
-    if k > 1:
-        winner = allsim.detach().permute(0, 2, 1, 3).reshape(b, b, k * k).argmax(2)
-        share = ((winner > 0) & neg_mask).sum().item() / max(1, neg_mask.sum().item())
-    else:
-        share = 0.0
     return (pos_term + neg_term).mean(), share
 
 
@@ -172,6 +204,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--synthesis", choices=("none", "ee", "symm"), default="none")
     ap.add_argument("--ee-points", type=int, default=2)
+    ap.add_argument("--mining", choices=("paper", "official", "old"), default="paper")
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--classes-per-batch", type=int, default=5)
     ap.add_argument("--samples-per-class", type=int, default=16)
@@ -200,10 +233,12 @@ def main():
     untrained = recall_at_1(model, x_test, y_test)
     sampler = PkSampler(y_train, args.classes_per_batch, args.samples_per_class, rng)
     start = time.time()
+    _, blocks = mining_blocks(args.synthesis, args.ee_points, args.mining)
     losses, shares = [], []
     for _ in range(args.steps):
         idx, labels = sampler.next()
-        loss, share = multi_similarity(groups(model(x_train[idx]), labels, args.synthesis, args.ee_points), labels)
+        loss, share = multi_similarity(groups(model(x_train[idx]), labels, args.synthesis, args.ee_points), labels,
+                                       blocks)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -213,6 +248,7 @@ def main():
     tail = losses[-min(50, len(losses)):]
     print(json.dumps({
         "impl": "torch-reference", "loss": "ms", "synthesis": args.synthesis, "ee_points": args.ee_points,
+        "mining": args.mining,
         "seed": args.seed, "steps": args.steps, "p": args.classes_per_batch, "k": args.samples_per_class,
         "init": args.init, "pools": args.pools, "weight_decay": args.weight_decay, "conv_bias": args.conv_bias,
         "lr": args.lr, "train_classes": sorted(train_classes),
