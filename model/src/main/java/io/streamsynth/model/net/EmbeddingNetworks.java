@@ -21,7 +21,7 @@ public final class EmbeddingNetworks {
 
     public static Block build(Architecture a) {
         SequentialBlock net = switch (a.kind()) {
-            case CNN -> smallCnn(a.baseFilters());
+            case CNN -> smallCnn(a.baseFilters(), a.cnnMaxPools());
             case RESNET -> residual(a.baseFilters());
         };
         return net.add(Pool.globalAvgPool2dBlock())
@@ -30,14 +30,19 @@ public final class EmbeddingNetworks {
                 .add(l2Normalize());
     }
 
-    /** Three conv blocks with batch norm; two poolings take 28x28 down to 7x7 before global pooling. */
-    private static SequentialBlock smallCnn(int f) {
-        return new SequentialBlock()
-                .add(convBnRelu(f, 1))
-                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(convBnRelu(2 * f, 1))
-                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(convBnRelu(4 * f, 1));
+    /**
+     * Three conv blocks with batch norm, each followed by a 2x2 max pooling while {@code pools} lasts:
+     * with three, 28x28 becomes 14, 7 and 3 before global pooling.
+     */
+    private static SequentialBlock smallCnn(int f, int pools) {
+        SequentialBlock net = new SequentialBlock();
+        for (int block = 0; block < 3; block++) {
+            net.add(convBnRelu(f << block, 1));
+            if (block < pools) {
+                net.add(Pool.maxPool2dBlock(new Shape(2, 2)));
+            }
+        }
+        return net;
     }
 
     /** A ResNet-style stack (He et al. 2016, basic blocks) for RGB images of any size. */
