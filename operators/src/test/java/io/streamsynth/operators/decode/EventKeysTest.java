@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The key rules of input records and delete events, through {@link ImageEventParser#parse(byte[], byte[], long)}. */
 class EventKeysTest {
 
-    private final ImageEventParser parser = new ImageEventParser(TestEvents.greyLimits(), new HeldOutSelector(0));
+    private final ImageEventParser parser = new ImageEventParser(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0));
 
     @Test
     void acceptsTheItemKeyABareItemIdOrNoKey() throws Exception {

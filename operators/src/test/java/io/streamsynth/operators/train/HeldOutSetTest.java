@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.streamsynth.model.checkpoint.Tensor;
+import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.train.EmbeddingModel;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +14,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HeldOutSetTest {
+    private static final Preprocessing GREY = new Preprocessing(ImageSpec.unchanged(
+            Batches.ARCHITECTURE.channels(), Batches.ARCHITECTURE.height()));
+
 
     @Test
     void aModelThatEmbedsToNaNPublishesTheCountInsteadOfFailing() {
@@ -21,7 +26,7 @@ class HeldOutSetTest {
             set.add("item-" + i, "class-" + (i % 2), Batches.image(i % 2, random));
         }
         try (EmbeddingModel model = new EmbeddingModel(Batches.ARCHITECTURE, Device.cpu(), 7L)) {
-            assertThat(set.evaluate(model, 4, 1L)).containsKeys("r_at_1", "nmi", "map_at_r")
+            assertThat(set.evaluate(model, GREY, 4, 1L)).containsKeys("r_at_1", "nmi", "map_at_r")
                     .containsEntry("held_out_items", 6.0);
             Map<String, Tensor> broken = new HashMap<>();
             model.exportWeights().forEach((name, t) -> {
@@ -31,7 +36,7 @@ class HeldOutSetTest {
             });
             model.importWeights(broken);
 
-            assertThat(set.evaluate(model, 4, 1L))
+            assertThat(set.evaluate(model, GREY, 4, 1L))
                     .containsExactlyInAnyOrderEntriesOf(Map.of("non_finite_embeddings", 6.0, "held_out_items", 6.0));
         }
     }
