@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A bad --backbone-weights stops `train` before it contacts Kafka or Flink, with exit code 2. */
 class BackboneFlagsTest {
     private static final String NO_BROKER = "localhost:1";
-    private static final String[] RGB = {"--image-channels", "3", "--image-height", "32", "--image-width", "32"};
+    private static final String[] RGB = {"--image-channels", "3", "--image-resize", "32", "--image-crop", "32"};
 
     @TempDir
     static Path dir;
