@@ -13,6 +13,7 @@ import io.streamsynth.operators.kafka.DeadLetterSerializer;
 import io.streamsynth.operators.kafka.ImageEventJson;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
@@ -112,12 +113,12 @@ class DecodingCorpusTest {
 
                 Map<String, ItemEmbedding> embedded = watcher.newestEmbeddings();
                 for (String name : good.keySet()) {
-                    assertThat(embedded).as("embedding of %s", name).containsKey(CATALOG + "/" + name);
-                    assertThat(embedded.get(CATALOG + "/" + name).modelVersion).isEqualTo(newest);
+                    assertThat(embedded).as("embedding of %s", name).containsKey(ItemKey.asString(CATALOG, name));
+                    assertThat(embedded.get(ItemKey.asString(CATALOG, name)).modelVersion).isEqualTo(newest);
                 }
                 // fully transparent pixels composited onto white are white: the same input, the same vector
-                assertThat(embedded.get(CATALOG + "/transparent_rgba.png").vector).containsExactly(
-                        embedded.get(CATALOG + "/white.png").vector,
+                assertThat(embedded.get(ItemKey.asString(CATALOG, "transparent_rgba.png")).vector).containsExactly(
+                        embedded.get(ItemKey.asString(CATALOG, "white.png")).vector,
                         org.assertj.core.data.Offset.offset(1e-5f));
                 assertThat(watcher.deadLetters()).isEqualTo(bad.size());
                 for (ConsumerRecord<byte[], byte[]> letter : watcher.deadLetterRecords()) {
