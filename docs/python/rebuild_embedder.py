@@ -43,10 +43,12 @@ class GeM(nn.Module):
 
 class SmallCnn(nn.Module):
     """streamsynth's `cnn`: three conv 3x3 (padding 1, no bias) + batch norm + relu, 2x2 max pooling after
-    the first two, global pooling, fc."""
+    the first `max_pools` of them (the card's cnn_max_pools: 3 now, 2 in checkpoints from before the field),
+    global pooling, fc."""
 
-    def __init__(self, channels, base_filters, embedding_size):
+    def __init__(self, channels, base_filters, embedding_size, max_pools=3):
         super().__init__()
+        self.max_pools = max_pools
         widths = [base_filters, 2 * base_filters, 4 * base_filters]
         previous = channels
         for i, width in enumerate(widths, start=1):
@@ -59,7 +61,7 @@ class SmallCnn(nn.Module):
     def forward(self, x):
         for i in (1, 2, 3):
             x = torch.relu(getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x)))
-            if i < 3:
+            if i <= self.max_pools:
                 x = nn.functional.max_pool2d(x, 2)
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
@@ -84,7 +86,7 @@ def build(card):
         import torchvision
         net = getattr(torchvision.models, kind)(num_classes=size)
     elif kind == "cnn":
-        net = SmallCnn(arch["channels"], arch["base_filters"], size)
+        net = SmallCnn(arch["channels"], arch["base_filters"], size, arch.get("cnn_max_pools", 2))
     else:
         raise SystemExit(f"unknown architecture {kind!r}")
     if arch.get("pooling", "avg") == "gem":

@@ -43,7 +43,8 @@ public final class ModelCard {
         arch.put("network", a.isTorchvision()
                 ? "torchvision.models." + kind + "(num_classes=" + a.embeddingSize() + ")"
                         + (a.pooling() == Architecture.Pooling.GEM ? " with avgpool replaced by GeM (learnt p: avgpool.p)" : "")
-                : "small CNN: 3 x (conv 3x3 pad 1 no bias, batch norm, relu), 2x2 max pool after the first two, "
+                : "small CNN: 3 x (conv 3x3 pad 1 no bias, batch norm, relu), 2x2 max pool after the first "
+                        + a.cnnMaxPools() + " (cnn_max_pools), "
                         + a.baseFilters() + "/" + 2 * a.baseFilters() + "/" + 4 * a.baseFilters()
                         + " filters, global pooling, fc (see docs/python/rebuild_embedder.py, SmallCnn)");
         arch.put("input", Map.of("layout", "NCHW", "dtype", "float32",

@@ -16,9 +16,12 @@ import java.util.Map;
  * @param embeddingSize length of the L2-normalised output vector
  * @param baseFilters   filters of the cnn's first convolution (later ones double it); the ResNets ignore it
  * @param pooling       how the head pools the backbone's feature map: global average or GeM
+ * @param cnnMaxPools   2x2 max poolings in the small CNN, one after each of its first n blocks (0..3);
+ *                      {@value #CNN_MAX_POOLS} now, {@value #LEGACY_CNN_MAX_POOLS} in checkpoints written
+ *                      before the field existed; the ResNets ignore it
  */
 public record Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters,
-        Pooling pooling) implements java.io.Serializable {
+        Pooling pooling, int cnnMaxPools) implements java.io.Serializable {
 
     /**
      * The networks. The small from-scratch {@code resnet} of earlier versions is retired: no PyTorch user
@@ -30,6 +33,13 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
     public enum Pooling { AVG, GEM }
 
     public static final int DEFAULT_EMBEDDING_SIZE = 128;
+    /**
+     * A pooling after every block, as the plain PyTorch loop of docs/RESULTS.md ("Against a plain
+     * PyTorch loop") has it: with two, zero-shot Recall@1 stayed 0.02-0.03 below that loop.
+     */
+    public static final int CNN_MAX_POOLS = 3;
+    /** What the small CNN had before {@link #CNN_MAX_POOLS}; a checkpoint without the field means this. */
+    public static final int LEGACY_CNN_MAX_POOLS = 2;
 
     public Architecture {
         if (kind == null) {
@@ -54,15 +64,30 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
         if (baseFilters < 1 || baseFilters > 512) {
             throw new IllegalArgumentException("base filters must be within 1..512, got " + baseFilters);
         }
+        if (cnnMaxPools < 0 || cnnMaxPools > 3) {
+            throw new IllegalArgumentException("cnn max poolings must be within 0..3, got " + cnnMaxPools);
+        }
     }
 
-    /** Global average pooling, as before pooling became a choice. */
+    /** The current network of a kind: global average pooling, {@link #CNN_MAX_POOLS} poolings in the small CNN. */
     public Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters) {
-        this(kind, channels, height, width, embeddingSize, baseFilters, Pooling.AVG);
+        this(kind, channels, height, width, embeddingSize, baseFilters, Pooling.AVG, CNN_MAX_POOLS);
+    }
+
+    /** The current network of a kind with the given head pooling. */
+    public Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters,
+            Pooling pooling) {
+        this(kind, channels, height, width, embeddingSize, baseFilters, pooling, CNN_MAX_POOLS);
+    }
+
+    /** Global average pooling and the given number of poolings in the small CNN. */
+    public Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters,
+            int cnnMaxPools) {
+        this(kind, channels, height, width, embeddingSize, baseFilters, Pooling.AVG, cnnMaxPools);
     }
 
     public Architecture withPooling(Pooling p) {
-        return new Architecture(kind, channels, height, width, embeddingSize, baseFilters, p);
+        return new Architecture(kind, channels, height, width, embeddingSize, baseFilters, p, cnnMaxPools);
     }
 
     public static Kind parseKind(String name) {
@@ -104,15 +129,20 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
         m.put("embedding_size", embeddingSize);
         m.put("base_filters", baseFilters);
         m.put("pooling", pooling.name().toLowerCase(Locale.ROOT));
+        m.put("cnn_max_pools", cnnMaxPools);
         return m;
     }
 
-    /** Reads {@link #toMap()}; a map without {@code pooling} (older checkpoints) means average pooling. */
+    /**
+     * Reads {@link #toMap()}; a map without {@code pooling} (older checkpoints) means average pooling,
+     * one without {@code cnn_max_pools} a small CNN with two.
+     */
     public static Architecture fromMap(Map<String, ?> m) {
         Object pooling = m.get("pooling");
         return new Architecture(parseKind(String.valueOf(m.get("kind"))), intOf(m, "channels"), intOf(m, "height"),
                 intOf(m, "width"), intOf(m, "embedding_size"), intOf(m, "base_filters"),
-                pooling == null ? Pooling.AVG : parsePooling(String.valueOf(pooling)));
+                pooling == null ? Pooling.AVG : parsePooling(String.valueOf(pooling)),
+                m.containsKey("cnn_max_pools") ? intOf(m, "cnn_max_pools") : LEGACY_CNN_MAX_POOLS);
     }
 
     private static int intOf(Map<String, ?> m, String key) {

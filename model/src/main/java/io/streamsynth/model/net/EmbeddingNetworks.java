@@ -30,7 +30,7 @@ public final class EmbeddingNetworks {
     public static EmbeddingNet build(Architecture a) {
         NamedSequential net = new NamedSequential();
         switch (a.kind()) {
-            case CNN -> addSmallCnn(net, a.baseFilters());
+            case CNN -> addSmallCnn(net, a.baseFilters(), a.cnnMaxPools());
             case RESNET18 -> ResNets.addResNet18(net);
             case RESNET50 -> ResNets.addResNet50(net);
         }
@@ -42,16 +42,17 @@ public final class EmbeddingNetworks {
     }
 
     /**
-     * Three 3x3 convolutions (padding 1, no bias) with batch norm and relu, a 2x2 max pool after the
-     * first two (28x28 becomes 7x7): {@code conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, conv3,
-     * bn3, relu3}, with f, 2f and 4f filters.
+     * Three 3x3 convolutions (padding 1, no bias) with batch norm and relu, each followed by a 2x2 max
+     * pool while {@code pools} lasts (with three, 28x28 becomes 14, 7 and 3 before the head):
+     * {@code conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, conv3, bn3, relu3, pool3}, with f, 2f
+     * and 4f filters. The pools hold no parameters, so the names of the weights do not depend on them.
      */
-    private static void addSmallCnn(NamedSequential net, int f) {
+    private static void addSmallCnn(NamedSequential net, int f, int pools) {
         for (int i = 1; i <= 3; i++) {
             net.then("conv" + i, Layers.conv(f << (i - 1), 3, 1, 1))
                     .then("bn" + i, new BatchNorm2d())
                     .then("relu" + i, Layers.relu());
-            if (i < 3) {
+            if (i <= pools) {
                 net.then("pool" + i, Pool.maxPool2dBlock(new Shape(2, 2)));
             }
         }

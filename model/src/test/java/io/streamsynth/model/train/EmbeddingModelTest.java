@@ -25,6 +25,33 @@ class EmbeddingModelTest {
         }
     }
 
+    /**
+     * A checkpoint of the two-pool CNN must be rebuilt as that network: the same weights embed
+     * differently (and carry other positional names, so they are handed over in order).
+     */
+    @Test
+    void thePoolCountChangesTheFunctionOfTheSameWeights() {
+        Architecture threePools = new Architecture(Architecture.Kind.CNN, 1, 16, 16, 16, 8, 3);
+        Architecture twoPools = new Architecture(Architecture.Kind.CNN, 1, 16, 16, 16, 8, 2);
+        float[] pixels = GeneratedImages.batch(GeneratedImages.pk(2, 2), 16, new Random(4));
+        try (EmbeddingModel three = new EmbeddingModel(threePools, Device.cpu(), 2);
+                EmbeddingModel two = new EmbeddingModel(twoPools, Device.cpu(), 9)) {
+            java.util.Iterator<Tensor> tensors = three.exportWeights().values().iterator();
+            Map<String, Tensor> renamed = new java.util.LinkedHashMap<>();
+            two.exportWeights().keySet().forEach(name -> renamed.put(name, tensors.next()));
+            two.importWeights(renamed);
+            float[][] a = three.embed(pixels, 4);
+            float[][] b = two.embed(pixels, 4);
+            double gap = 0;
+            for (int i = 0; i < a.length; i++) {
+                for (int j = 0; j < a[i].length; j++) {
+                    gap = Math.max(gap, Math.abs(a[i][j] - b[i][j]));
+                }
+            }
+            assertThat(gap).isGreaterThan(1e-3);
+        }
+    }
+
     @Test
     void embeddingsAreUnitVectorsOfTheConfiguredSize() {
         try (EmbeddingModel m = new EmbeddingModel(SMALL, Device.cpu(), 1)) {
