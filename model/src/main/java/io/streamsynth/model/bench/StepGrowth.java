@@ -53,7 +53,7 @@ public final class StepGrowth {
         List<Variant> variants = new ArrayList<>();
         for (int d : sizes) {
             Architecture a = new Architecture(base.kind(), base.channels(), base.height(), base.width(), d,
-                    base.baseFilters(), base.cnnMaxPools());
+                    base.baseFilters(), base.pooling(), base.cnnMaxPools());
             variants.add(new Variant("d=" + d, a, batch));
         }
         return variants;

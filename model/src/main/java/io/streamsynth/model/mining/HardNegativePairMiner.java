@@ -30,6 +30,9 @@ public final class HardNegativePairMiner {
 
     private final MiningPlan plan;
     private final MiningPlan originals;
+    // both depend on the plan alone: decided once, not at every step
+    private final boolean plain;
+    private final boolean usesPartners;
 
     /** Plain similarities: no synthetic points. */
     public HardNegativePairMiner() {
@@ -39,6 +42,8 @@ public final class HardNegativePairMiner {
     public HardNegativePairMiner(MiningPlan plan) {
         this.plan = plan;
         this.originals = plan.originalsOnly();
+        this.plain = plan.equals(MiningPlan.originals());
+        this.usesPartners = plan.usesPartners();
     }
 
     /**
@@ -63,10 +68,10 @@ public final class HardNegativePairMiner {
         NDArray similarity = originalsOnly.matMul(originalsOnly.transpose());
         NDArray positive = HostArrays.floats(manager, maskOf(labels, true), new Shape(b, b));
         NDArray negative = HostArrays.floats(manager, maskOf(labels, false), new Shape(b, b));
-        if (plan.equals(MiningPlan.originals())) {
+        if (plain) {
             return new MinedPairs(similarity, similarity, positive, negative, 0.0);
         }
-        NDArray points = plan.usesPartners()
+        NDArray points = usesPartners
                 ? groups.concat(groups.get(HostArrays.ints(manager, NeighbourPairing.partners(labels))), 1)
                 : groups;
         NDArray hardest = hardest(points, plan);

@@ -50,10 +50,6 @@ final class BatchNorm2d extends AbstractBlock {
         bias.freeze(frozen);
     }
 
-    boolean isFrozen() {
-        return frozen;
-    }
-
     @Override
     public void prepare(Shape[] inputShapes) {
         Shape channels = new Shape(inputShapes[0].get(1));

@@ -37,13 +37,6 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
                 FineTuning.none());
     }
 
-    /** The papers' mining rule, with fine-tuning controls. */
-    public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String optimizer,
-            float learningRate, float momentum, float weightDecay, FineTuning fineTuning) {
-        this(loss, margin, synthesis, syntheticPoints, MiningRule.PAPER.flagName(), optimizer, learningRate, momentum,
-                weightDecay, fineTuning);
-    }
-
     public TrainingConfig withFineTuning(FineTuning f) {
         return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
                 weightDecay, f);

@@ -49,7 +49,8 @@ public record ItemKey(String catalog, String itemId) {
 
     /** The canonical key text of (catalog, itemId), the Flink key of the item's state. */
     public static String asString(String catalog, String itemId) {
-        return new String(encode(catalog, itemId), StandardCharsets.UTF_8);
+        ItemKey key = new ItemKey(catalog, itemId);
+        return key.isPlain() ? key.plainText() : new String(key.jsonBytes(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -63,6 +64,33 @@ public record ItemKey(String catalog, String itemId) {
     }
 
     public byte[] toBytes() {
+        return isPlain() ? plainText().getBytes(StandardCharsets.UTF_8) : jsonBytes();
+    }
+
+    /**
+     * Ids that a JSON writer copies verbatim (no control character, quote, backslash or lone
+     * surrogate): the key is then the ids between fixed punctuation, built without a JSON
+     * generator, since key selectors call this several times per event.
+     */
+    private boolean isPlain() {
+        return verbatimInJson(catalog) && verbatimInJson(itemId);
+    }
+
+    private static boolean verbatimInJson(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String plainText() {
+        return "[\"" + catalog + "\",\"" + itemId + "\"]";
+    }
+
+    private byte[] jsonBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(catalog.length() + itemId.length() + 8);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
@@ -132,6 +160,6 @@ public record ItemKey(String catalog, String itemId) {
     /** The key as text, as {@link #asString} gives it. */
     @Override
     public String toString() {
-        return new String(toBytes(), StandardCharsets.UTF_8);
+        return asString(catalog, itemId);
     }
 }

@@ -16,6 +16,21 @@ class ItemKeyTest {
     }
 
     @Test
+    void keysWithoutAGeneratorEqualWhatAJsonWriterWrites() throws Exception {
+        String[] ids = {"sku-1", "a/b", "k\u00e4se", "tab\there", "del\u007f", "q\"uote", "back\\slash",
+            "\ud83d\udc5f shoe", "\u2028", "x"};
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String catalog : ids) {
+            for (String item : ids) {
+                byte[] expected = json.writeValueAsBytes(java.util.List.of(catalog, item));
+                assertThat(ItemKey.encode(catalog, item)).as("%s / %s", catalog, item).isEqualTo(expected);
+                assertThat(ItemKey.asString(catalog, item)).isEqualTo(new String(expected, StandardCharsets.UTF_8));
+                assertThat(ItemKey.decode(expected)).contains(new ItemKey(catalog, item));
+            }
+        }
+    }
+
+    @Test
     void idsHoldingTheSeparatorsNeverShareAKey() {
         assertThat(ItemKey.encode("a/b", "c")).isNotEqualTo(ItemKey.encode("a", "b/c"));
         assertThat(ItemKey.encode("a\",\"b", "c")).isNotEqualTo(ItemKey.encode("a", "b\",\"c"));
