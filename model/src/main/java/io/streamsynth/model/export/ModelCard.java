@@ -72,14 +72,13 @@ public final class ModelCard {
     }
 
     /**
-     * The checkpoint's own preprocessing record when it has one (under {@code architecture.preprocessing}),
-     * else the fixed recipe of this version: decoded pixels divided by 255, no resize, no mean/std.
+     * The checkpoint's own preprocessing record ({@link CheckpointMetadata#preprocessing()}) when it
+     * has one, else the recipe of checkpoints written before it existed: decoded pixels divided by
+     * 255, no resize, no mean/std.
      */
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> preprocessing(CheckpointMetadata metadata, Architecture a) {
-        Object recorded = metadata.architecture().get("preprocessing");
-        if (recorded instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
+        if (!metadata.preprocessing().isEmpty()) {
+            return metadata.preprocessing();
         }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("decode", a.channels() == 3 ? "PNG/JPEG to RGB, 8 bits per channel" : "PNG/JPEG to grey, 8 bits");

@@ -117,6 +117,22 @@ class PyTorchRoundTripTest {
     }
 
     @Test
+    void theCardCopiesTheRecipeTheCheckpointRecorded() throws Exception {
+        Architecture a = new Architecture(Architecture.Kind.RESNET18, 3, 32, 32, 8, 4);
+        java.util.Map<String, Object> recipe = new io.streamsynth.model.image.ImageSpec(3, 40, 32,
+                java.util.List.of(0.485, 0.456, 0.406), java.util.List.of(0.229, 0.224, 0.225), 0xffffff, true, 90)
+                .toMap();
+        try (EmbeddingModel model = new EmbeddingModel(a, Device.cpu(), 1)) {
+            Checkpoint checkpoint = trainedCheckpoint(model, 0).withPreprocessing(recipe);
+            ModelExport.Files files = ModelExport.write(checkpoint, dir.resolve("recipe").toString());
+            JsonNode card = new ObjectMapper().readTree(Files.readAllBytes(files.card()));
+
+            assertThat(card.get("preprocessing")).isEqualTo(new ObjectMapper().valueToTree(recipe));
+            assertThat(card.at("/preprocessing/scale").isMissingNode()).isTrue();
+        }
+    }
+
+    @Test
     void theCardStatesNetworkPreprocessingNormalisationOutputAndTraining() throws Exception {
         Architecture a = new Architecture(Architecture.Kind.RESNET18, 3, 32, 32, 8, 4, Architecture.Pooling.GEM);
         try (EmbeddingModel model = new EmbeddingModel(a, Device.cpu(), 1)) {
