@@ -1,21 +1,25 @@
 package io.streamsynth.pipeline;
 
-import io.streamsynth.pipeline.cli.BenchCommand;
 import io.streamsynth.pipeline.cli.EvaluateCommand;
 import io.streamsynth.pipeline.cli.ExportCommand;
 import io.streamsynth.pipeline.cli.OfflineCommand;
 import io.streamsynth.pipeline.cli.ProduceCommand;
 import io.streamsynth.pipeline.cli.QuickstartCommand;
 import io.streamsynth.pipeline.cli.TrainCommand;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: one shaded jar, one subcommand per task. */
+/**
+ * The command line: one shaded jar, one subcommand per task. Subcommands of other modules on the
+ * class path ({@code bench} from the bench module) join through {@link CommandPlugin}, listed
+ * after the built-in ones and before {@code help}.
+ */
 @Command(name = "streamsynth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
                 + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, OfflineCommand.class, ProduceCommand.class,
-                EvaluateCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                EvaluateCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,7 +34,12 @@ public final class Main implements Runnable {
 
     /** The configured parser; tests drive it directly. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        CommandLine cli = new CommandLine(new Main());
+        // pipeline must not depend on the modules that extend it, so it finds their commands at run time
+        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class, Main.class.getClassLoader())) {
+            cli.addSubcommand(plugin);
+        }
+        return cli.addSubcommand(new CommandLine.HelpCommand())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
                         cmd.getErr().println("error: " + e.getMessage());

@@ -36,20 +36,20 @@ public final class JobOptions {
     String imagesTopic = "images";
 
     @Option(names = "--checkpoints-topic", description = "Model checkpoints topic (default: ${DEFAULT-VALUE}).")
-    String checkpointsTopic = "checkpoints";
+    public String checkpointsTopic = "checkpoints";
 
     @Option(names = "--embeddings-topic", description = "Item embeddings topic (default: ${DEFAULT-VALUE}).")
-    String embeddingsTopic = "embeddings";
+    public String embeddingsTopic = "embeddings";
 
     @Option(names = "--dead-letter-topic", description = "Rejected events topic (default: ${DEFAULT-VALUE}).")
-    String deadLetterTopic = "dead-letters";
+    public String deadLetterTopic = "dead-letters";
 
     @Option(names = "--group-id", description = "Consumer group of the images source (default: ${DEFAULT-VALUE}).")
-    String groupId = "streamsynth";
+    public String groupId = "streamsynth";
 
     @Option(names = "--transactional-id-prefix",
             description = "Prefix of the sinks' Kafka transactional ids, unique per job (default: the job name).")
-    String transactionalIdPrefix;
+    public String transactionalIdPrefix;
 
     @Option(names = "--image-channels",
             description = "1 (grey) or 3 (RGB): every image is converted to this (default: ${DEFAULT-VALUE}).")
@@ -127,10 +127,10 @@ public final class JobOptions {
     Integer freshPerBatch;
 
     @Option(names = "--publish-every-steps", description = "Publish a version every N steps (default: ${DEFAULT-VALUE}).")
-    int publishEverySteps = 200;
+    public int publishEverySteps = 200;
 
     @Option(names = "--publish-interval", description = "...or after this many seconds (default: ${DEFAULT-VALUE}).")
-    double publishIntervalSeconds = 15;
+    public double publishIntervalSeconds = 15;
 
     @Option(names = "--held-out-share", description = "Share of items kept for evaluation (default: ${DEFAULT-VALUE}).")
     double heldOutShare = 0.1;
@@ -139,13 +139,13 @@ public final class JobOptions {
     int heldOutCapacity = 2000;
 
     @Option(names = "--embed-batch-size", description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
-    int embedBatchSize = 256;
+    public int embedBatchSize = 256;
 
     @Option(names = "--embed-max-delay-ms", description = "Longest a new item waits for a batch (default: ${DEFAULT-VALUE}).")
     long embedMaxDelayMillis = 200;
 
     @Option(names = "--checkpoint-interval", description = "Flink checkpoint interval in seconds (default: ${DEFAULT-VALUE}).")
-    double checkpointIntervalSeconds = 5;
+    public double checkpointIntervalSeconds = 5;
 
     @Option(names = "--checkpoint-chunk-bytes", description = "Chunk size on the checkpoints topic (default: ${DEFAULT-VALUE}).")
     int checkpointChunkBytes = 512 * 1024;
@@ -162,10 +162,10 @@ public final class JobOptions {
     String onIncompatibleState = "fail";
 
     @Option(names = "--seed", description = "Initial weights and batch choices (default: ${DEFAULT-VALUE}).")
-    long seed = 1;
+    public long seed = 1;
 
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device = "auto";
+    public String device = "auto";
 
     /** Multi-similarity with Symmetrical Synthesis: the pair that did best zero-shot in docs/RESULTS.md. */
     @Mixin

@@ -337,7 +337,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
 
     /** {@code count} distinct indices of 0..n-1 in a seeded random order. */
-    static int[] sample(int n, int count, long seed) {
+    public static int[] sample(int n, int count, long seed) {
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
             all[i] = i;

@@ -10,16 +10,17 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A small Fashion-MNIST look-alike written as the four gzipped IDX files: image i of a split has
- * label i % 10 and pixels that depend on i, so every image can be recognised after a round trip.
+ * label i % 10 and pixels that depend on i, so every image can be recognised after a round trip
+ * (public: the bench module's tests use it through this module's test jar).
  */
-final class IdxDataset {
+public final class IdxDataset {
     static final int SIDE = 28;
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
 
     private IdxDataset() {}
 
-    static void write(Path dir, int trainImages, int testImages) throws IOException {
+    public static void write(Path dir, int trainImages, int testImages) throws IOException {
         writeSplit(dir, "train", trainImages);
         writeSplit(dir, "t10k", testImages);
     }

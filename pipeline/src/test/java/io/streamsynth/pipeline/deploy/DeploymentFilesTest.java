@@ -132,7 +132,7 @@ class DeploymentFilesTest {
         String jar = shadedJarName();
         assertThat(jar).isEqualTo("streamsynth.jar");
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
-        assertThat(dockerfile).contains("pipeline/target/" + jar).contains(USRLIB + jar);
+        assertThat(dockerfile).contains("app/target/" + jar).contains(USRLIB + jar);
         assertThat(usrlibJars(dockerfile)).as("jars the Dockerfile puts in usrlib/").containsOnly(jar);
 
         Map<String, Object> job = map(map(flinkDeployment().get("spec"), "spec").get("job"), "spec.job");
@@ -890,10 +890,10 @@ class DeploymentFilesTest {
 
     /** The shaded jar's file name: the shade plugin's finalName in pipeline/pom.xml. */
     private static String shadedJarName() throws IOException {
-        String pom = Files.readString(ROOT.resolve("pipeline/pom.xml"));
+        String pom = Files.readString(ROOT.resolve("app/pom.xml"));
         Matcher m = Pattern.compile("<artifactId>maven-shade-plugin</artifactId>.*?<finalName>([^<]+)</finalName>",
                 Pattern.DOTALL).matcher(pom);
-        assertThat(m.find()).as("finalName of the shade plugin in pipeline/pom.xml").isTrue();
+        assertThat(m.find()).as("finalName of the shade plugin in app/pom.xml").isTrue();
         return m.group(1).trim() + ".jar";
     }
 

@@ -1,0 +1,245 @@
+package io.streamsynth.bench.cli;
+
+import io.streamsynth.model.checkpoint.CheckpointMetadata;
+import io.streamsynth.model.data.FashionMnist;
+import io.streamsynth.model.data.ImageSet;
+import io.streamsynth.model.offline.PkSampler;
+import io.streamsynth.model.runtime.TorchRuntime;
+import io.streamsynth.model.train.EmbeddingModel;
+import io.streamsynth.model.train.TrainingStep;
+import io.streamsynth.pipeline.cli.JobOptions;
+import io.streamsynth.pipeline.cli.QuickstartCommand;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.kafka.ImageEventProducer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Images per second the streaming trainer trains when its batches come through Kafka and Flink,
+ * against the bare training loop on the same images, model, batch shape, loss and threads, in
+ * one process. The input is written to the topic before each job starts, so the job is never
+ * starved; its rate is read from the published checkpoints (steps and publication times), so
+ * it includes everything the trainer does, held-out evaluation and checkpoint encoding too.
+ */
+@Command(name = "streaming", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains the bare loop and the streaming job (embedded Kafka + Flink MiniCluster, input "
+                + "pre-produced) on the same Fashion-MNIST images, round by round; prints images/s of each and "
+                + "the streaming/offline ratio of each round, and their medians."})
+public final class BenchStreamingCommand implements Callable<Integer> {
+    static final String CATALOG = "bench";
+    private static final int WARMUP_STEPS = 20;
+    private static final int FIRST_WARMUP_STEPS = 200;
+
+    @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
+    Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--events", description = "Events written to the topic before the jobs start "
+            + "(default: ${DEFAULT-VALUE}).")
+    int events = 30000;
+
+    @Option(names = "--rounds", description = "Rounds of offline then streaming (default: ${DEFAULT-VALUE}).")
+    int rounds = 2;
+
+    @Option(names = "--offline-steps", description = "Timed steps of the bare loop per round (default: ${DEFAULT-VALUE}).")
+    int offlineSteps = 200;
+
+    @Option(names = "--warmup-seconds", description = "Streaming time not measured after a job starts "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmupSeconds = 10;
+
+    @Option(names = "--window-seconds", description = "Streaming time measured (default: ${DEFAULT-VALUE}).")
+    int windowSeconds = 20;
+
+    @Option(names = "--embedder", description = "on, off or both: whether the job runs its embedder next to the "
+            + "trainer (default: ${DEFAULT-VALUE}).")
+    String embedder = "off";
+
+    @Option(names = "--threads", description = "PyTorch threads per operator, as in the quickstart; "
+            + "0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    /** The job's own defaults: the streaming side is measured as shipped. */
+    @Mixin
+    JobOptions job = new JobOptions();
+
+    /** ImageSet supplier for tests, which have no Fashion-MNIST. */
+    ImageSet images;
+
+    /** Where the figures go; tests read them. */
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Boolean> modes = switch (embedder) {
+            case "on" -> List.of(true);
+            case "off" -> List.of(false);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--embedder must be on, off or both, got '" + embedder + "'");
+        };
+        if (events < 100 || rounds < 1 || offlineSteps < 10 || warmupSeconds < 0 || windowSeconds < 2) {
+            throw new IllegalArgumentException("need --events >= 100, --rounds >= 1, --offline-steps >= 10, "
+                    + "--warmup-seconds >= 0, --window-seconds >= 2");
+        }
+        TorchRuntime.engine(threads);
+        ImageSet train = images != null ? images : FashionMnist.load(data, FashionMnist.Split.TRAIN);
+        JobConfig config = job.toConfig("unused:9092");
+        int batch = config.batches().classesPerBatch() * config.batches().samplesPerClass();
+        out.printf(Locale.ROOT, "bench streaming: batch %dx%d, %s %s+%s, %d PyTorch thread(s), %d events, "
+                + "publish every %d steps, PyTorch %s%n", config.batches().classesPerBatch(),
+                config.batches().samplesPerClass(), config.trainer().architecture().kind(),
+                config.trainer().training().loss(), config.trainer().training().synthesis(), threads, events,
+                config.trainer().publishEverySteps(), TorchRuntime.engine().getVersion());
+
+        // columns: offline wall, offline cpu, then per mode: streaming wall, streaming cpu
+        List<double[]> rows = new ArrayList<>();
+        try (StreamingRig rig = StreamingRig.start(1)) {
+            long t = System.nanoTime();
+            produce(rig, train);
+            out.printf(Locale.ROOT, "produced %d events in %.1f s%n", events, (System.nanoTime() - t) / 1e9);
+            for (int round = 1; round <= rounds; round++) {
+                // the first round also warms the JIT for the Java half of the step (synthesis, mining,
+                // Adam), which the streaming runs then find compiled: without it round 1 favours streaming
+                Rate offline = offline(config, train, batch, round == 1 ? FIRST_WARMUP_STEPS : WARMUP_STEPS);
+                double[] row = new double[2 + 2 * modes.size()];
+                row[0] = offline.perSecond();
+                row[1] = offline.perCpuSecond();
+                out.printf(Locale.ROOT, "round %d  offline                 %8.1f images/s  %8.1f images/CPU-s%n",
+                        round, offline.perSecond(), offline.perCpuSecond());
+                for (int m = 0; m < modes.size(); m++) {
+                    Rate streaming = streaming(rig, modes.get(m), batch, config);
+                    row[2 + 2 * m] = streaming.perSecond();
+                    row[3 + 2 * m] = streaming.perCpuSecond();
+                    out.printf(Locale.ROOT, "round %d  streaming, embedder %-3s %8.1f images/s  %8.1f images/CPU-s  "
+                            + "ratio %.3f (wall)  %.3f (CPU)%n", round, modes.get(m) ? "on" : "off",
+                            streaming.perSecond(), streaming.perCpuSecond(), streaming.perSecond() / offline.perSecond(),
+                            streaming.perCpuSecond() / offline.perCpuSecond());
+                    out.printf(Locale.ROOT, "         CPU s by thread over the window: %s%n", streaming.threads());
+                }
+                rows.add(row);
+            }
+        }
+        out.printf(Locale.ROOT, "median of %d round(s): offline %.1f images/s, %.1f images/CPU-s%n", rounds,
+                median(rows, r -> r[0]), median(rows, r -> r[1]));
+        for (int m = 0; m < modes.size(); m++) {
+            int c = 2 + 2 * m;
+            out.printf(Locale.ROOT, "median of %d round(s): streaming, embedder %s: %.1f images/s, %.1f images/CPU-s; "
+                    + "ratio to offline %.3f (wall), %.3f (CPU)%n", rounds, modes.get(m) ? "on" : "off",
+                    median(rows, r -> r[c]), median(rows, r -> r[c + 1]), median(rows, r -> r[c] / r[0]),
+                    median(rows, r -> r[c + 1] / r[1]));
+        }
+        return 0;
+    }
+
+    /** Images trained per wall-clock second and per CPU second of the whole process. */
+    record Rate(double perSecond, double perCpuSecond, Map<String, String> threads) {}
+
+    private void produce(StreamingRig rig, ImageSet train) {
+        int[] order = QuickstartCommand.sample(train.size(), train.size(), job.seed);
+        try (ImageEventProducer p = new ImageEventProducer(rig.bootstrapServers(), new java.util.Properties(),
+                StreamingRig.IMAGES_TOPIC)) {
+            for (int i = 0; i < events; i++) {
+                p.send(CATALOG, "item-" + i, train, order[i % order.length], true);
+            }
+            p.flush();
+        }
+    }
+
+    /** The bare loop: the same step on P x K batches sampled in memory. */
+    private Rate offline(JobConfig config, ImageSet train, int batch, int warmupSteps) {
+        var t = config.trainer();
+        try (EmbeddingModel model = new EmbeddingModel(t.architecture(), t.device().resolve(), t.seed());
+                TrainingStep step = new TrainingStep(model, t.training())) {
+            PkSampler sampler = new PkSampler(train, config.batches().classesPerBatch(),
+                    config.batches().samplesPerClass(), t.seed());
+            for (int i = 0; i < warmupSteps; i++) {
+                PkSampler.Batch b = sampler.next();
+                step.run(b.pixels(), b.labels());
+            }
+            CpuLedger cpu = CpuLedger.read();
+            long start = System.nanoTime();
+            for (int i = 0; i < offlineSteps; i++) {
+                PkSampler.Batch b = sampler.next();
+                step.run(b.pixels(), b.labels());
+            }
+            double images = (double) offlineSteps * batch;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Rate(images / seconds, images / CpuLedger.read().processSecondsSince(cpu), Map.of());
+        }
+    }
+
+    /**
+     * Images/s between the first version published after the warm-up and the first one published a
+     * window later, from the versions' steps and creation times.
+     */
+    private Rate streaming(StreamingRig rig, boolean withEmbedder, int batch, JobConfig config) throws Exception {
+        try (StreamingRig.Run run = rig.startJob(job, withEmbedder)) {
+            long warmEnd = run.startedAtMillis() + warmupSeconds * 1000L;
+            long giveUp = warmEnd + windowSeconds * 1000L + 120_000L;
+            // CPU readings taken as time goes by, to look up the ones at the versions' publication times,
+            // which the checkpoints topic shows only after the next Flink checkpoint
+            TreeMap<Long, CpuLedger> readings = new TreeMap<>();
+            CheckpointMetadata first = null;
+            while (System.currentTimeMillis() < giveUp) {
+                readings.put(System.currentTimeMillis(), CpuLedger.read());
+                run.feed().poll(Duration.ofMillis(250));
+                for (CheckpointMetadata m : run.feed().published()) {
+                    if (first == null && m.createdAtMillis() >= warmEnd) {
+                        first = m;
+                    }
+                    if (first != null && m.createdAtMillis() >= first.createdAtMillis() + windowSeconds * 1000L) {
+                        warnIfStarved(m, config);
+                        double images = (double) (m.step() - first.step()) * batch;
+                        double seconds = (m.createdAtMillis() - first.createdAtMillis()) / 1000.0;
+                        CpuLedger from = nearest(readings, first.createdAtMillis());
+                        CpuLedger to = nearest(readings, m.createdAtMillis());
+                        Map<String, String> threads = new LinkedHashMap<>();
+                        to.threadSecondsSince(from).entrySet().stream().limit(8)
+                                .forEach(e -> threads.put(e.getKey(), String.format(Locale.ROOT, "%.1f", e.getValue())));
+                        threads.put("(process)", String.format(Locale.ROOT, "%.1f", to.processSecondsSince(from)));
+                        return new Rate(images / seconds, images / to.processSecondsSince(from), threads);
+                    }
+                }
+            }
+            out.println("  no two versions a window apart were published in time");
+            return new Rate(Double.NaN, Double.NaN, Map.of());
+        }
+    }
+
+    private static CpuLedger nearest(TreeMap<Long, CpuLedger> readings, long millis) {
+        Map.Entry<Long, CpuLedger> below = readings.floorEntry(millis);
+        Map.Entry<Long, CpuLedger> above = readings.ceilingEntry(millis);
+        if (below == null) {
+            return above.getValue();
+        }
+        if (above == null) {
+            return below.getValue();
+        }
+        return millis - below.getKey() <= above.getKey() - millis ? below.getValue() : above.getValue();
+    }
+
+    /** The pre-produced events hold out only so many batches; a rate measured after they ran out is too low. */
+    private void warnIfStarved(CheckpointMetadata last, JobConfig config) {
+        double eventsPerStep = config.batches().freshPerBatch() / (1 - config.heldOutShare());
+        if (last.step() * eventsPerStep > 0.9 * events) {
+            out.printf(Locale.ROOT, "  warning: step %d may have used up the %d events; raise --events%n",
+                    last.step(), events);
+        }
+    }
+
+    private static double median(List<double[]> rows, java.util.function.ToDoubleFunction<double[]> value) {
+        double[] v = rows.stream().mapToDouble(value).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}

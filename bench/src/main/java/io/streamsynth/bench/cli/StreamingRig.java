@@ -1,0 +1,148 @@
+package io.streamsynth.bench.cli;
+
+import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.checkpoint.CheckpointMetadata;
+import io.streamsynth.operators.kafka.AssembledCheckpoint;
+import io.streamsynth.operators.kafka.CheckpointAssembler;
+import io.streamsynth.pipeline.cli.JobOptions;
+import io.streamsynth.pipeline.job.FlinkEnvironments;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.StreamsynthJob;
+import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.kafka.EmbeddedKafka;
+import io.streamsynth.pipeline.kafka.TopicSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What the streaming benchmarks share: one in-JVM broker, and runs of the real job on a
+ * MiniCluster without Web UI, each run with its own output topics, consumer group and
+ * transactional ids so runs over the same input never see each other's results.
+ */
+final class StreamingRig implements AutoCloseable {
+    static final String IMAGES_TOPIC = "images";
+
+    private final EmbeddedKafka kafka;
+    private final Path workDir;
+    private int runs;
+
+    private StreamingRig(EmbeddedKafka kafka, Path workDir) {
+        this.kafka = kafka;
+        this.workDir = workDir;
+    }
+
+    static StreamingRig start(int imagePartitions) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        try {
+            kafka.createTopics(List.of(TopicSetup.topics(topicsOf(0), imagePartitions).get(0)));
+            return new StreamingRig(kafka, Files.createTempDirectory("streamsynth-bench"));
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    private static Topics topicsOf(int run) {
+        return new Topics(IMAGES_TOPIC, "checkpoints-" + run, "embeddings-" + run, "dead-letters-" + run);
+    }
+
+    /** The job started on its own topics and reading the images topic from its beginning. */
+    Run startJob(JobOptions options, boolean withEmbedder) throws Exception {
+        int run = ++runs;
+        Topics topics = topicsOf(run);
+        kafka.createTopics(TopicSetup.topics(topics, 1).subList(1, 4));
+        options.checkpointsTopic = topics.checkpoints();
+        options.embeddingsTopic = topics.embeddings();
+        options.deadLetterTopic = topics.deadLetters();
+        options.groupId = "bench-" + run;
+        options.transactionalIdPrefix = "bench-" + run + "-" + UUID.randomUUID();
+        JobConfig config = options.toConfig(kafka.bootstrapServers());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
+                FlinkEnvironments.stateConfig(workDir.resolve("run-" + run)));
+        StreamsynthJob.build(env, config, withEmbedder);
+        JobClient client = env.executeAsync("streamsynth bench run " + run);
+        return new Run(client, new CheckpointFeed(kafka.bootstrapServers(), config.kafkaProperties(),
+                topics.checkpoints()), System.currentTimeMillis());
+    }
+
+    /** A running job and the checkpoints it published so far. */
+    record Run(JobClient client, CheckpointFeed feed, long startedAtMillis) implements AutoCloseable {
+        /** Cancels the job and waits until it is gone, so its Kafka clients stop before the broker. */
+        @Override
+        public void close() {
+            feed.close();
+            try {
+                client.cancel().get(60, TimeUnit.SECONDS);
+                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            } catch (Exception expected) {
+                // a cancelled job ends its result future exceptionally
+            }
+        }
+    }
+
+    /**
+     * The metadata of every checkpoint on one topic, as a read_committed consumer sees them: only
+     * the metadata is kept, and the embeddings topic is never read, so watching costs the job
+     * next to nothing of the CPU it is measured on.
+     */
+    static final class CheckpointFeed implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final CheckpointAssembler assembler = new CheckpointAssembler(4);
+        private final List<CheckpointMetadata> published = new ArrayList<>();
+
+        CheckpointFeed(String bootstrapServers, Properties clientProperties, String topic) {
+            Properties p = new Properties();
+            p.putAll(clientProperties);
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-feed-" + UUID.randomUUID());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(p);
+            consumer.subscribe(List.of(topic));
+        }
+
+        /** Reads what arrived within {@code timeout}; returns how many new checkpoints that was. */
+        int poll(Duration timeout) {
+            int before = published.size();
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+                Optional<AssembledCheckpoint> done = assembler.accept(r);
+                done.ifPresent(a -> published.add(CheckpointCodec.decode(a.bytes()).metadata()));
+            }
+            return published.size() - before;
+        }
+
+        List<CheckpointMetadata> published() {
+            return published;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        kafka.close();
+    }
+}
