@@ -780,7 +780,7 @@ class DeploymentFilesTest {
 
     // ================================================================== helpers: files and YAML
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path p = dir; p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("docker")) && Files.isDirectory(p.resolve("pipeline"))

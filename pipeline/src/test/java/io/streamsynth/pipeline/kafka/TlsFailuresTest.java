@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * that does not name the host or is not valid yet, an alert from the broker, a reason the description does not know,
  * a truststore that is not set, a keystore that cannot be loaded. The untrusted authority, the
  * expired certificate and a wrong truststore password are shown against real brokers
- * ({@code TlsListenerTest}, {@code ExpiredCertificateTest}).
+ * ({@code TlsListenerIT}, {@code ExpiredCertificateTest}).
  */
 class TlsFailuresTest {
     private static final String KAFKA = "kafka-1:9093";

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Deletes and updates through the whole job (real in-JVM broker, MiniCluster, RocksDB), sent while
  * the first versions train and their re-embedding passes run.
  */
-class DeletesAndUpdatesEndToEndTest {
+class DeletesAndUpdatesEndToEndIT {
     private static final int CLASSES = 6;
     private static final int ITEMS = 600;
     /** Items 0..59 get a new image (another class), 0..19 a second one. */
@@ -145,7 +145,7 @@ class DeletesAndUpdatesEndToEndTest {
 
                 // counts add up: items in = embedded (live) + deleted + dead-lettered
                 assertThat(watcher.deadLetters()).isEqualTo(deadLettered);
-                assertThat(watcher.deadLetterRecords()).extracting(DeletesAndUpdatesEndToEndTest::reason)
+                assertThat(watcher.deadLetterRecords()).extracting(DeletesAndUpdatesEndToEndIT::reason)
                         .containsExactlyInAnyOrder(EventKeys.KEY_MISMATCH, EventKeys.INVALID_TOMBSTONE_KEY,
                                 EventKeys.TOMBSTONE_WITHOUT_KEY);
                 assertThat(audit.liveItems().size() + DELETED + deadLettered).isEqualTo(ITEMS + deadLettered);

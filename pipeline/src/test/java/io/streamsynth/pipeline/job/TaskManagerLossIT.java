@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pipeline, and since keyBy connects them all into one failover region, the trainer and the
  * embedder both fail and restart from the last completed checkpoint each time.
  */
-class TaskManagerLossTest {
+class TaskManagerLossIT {
     private static final int CLASSES = 5;
     private static final int ROUND = 160;
     private static final int LOSSES = 3;
@@ -88,7 +88,7 @@ class TaskManagerLossTest {
                     assertThat(watcher.deadLetters()).as("dead letters, one per invalid event").isEqualTo(LOSSES);
                     assertThat(audit.resumedVersions()).as("versions trained from a restored model")
                             .isGreaterThanOrEqualTo(1);
-                    System.err.printf("[figures] TaskManagerLossTest: %d valid and %d invalid events in, %d TaskManagers"
+                    System.err.printf("[figures] TaskManagerLossIT: %d valid and %d invalid events in, %d TaskManagers"
                             + " lost, every task restarted %d times, %s, %d dead letters, wall %.0f s%n", ITEMS, LOSSES,
                             LOSSES, restarts, audit.figures(), watcher.deadLetters(),
                             (System.currentTimeMillis() - started) / 1000.0);

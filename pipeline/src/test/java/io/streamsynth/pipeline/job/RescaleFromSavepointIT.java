@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * model, the batch builder's class buffers, the embedder's stored items) is redistributed over the
  * new subtasks and training continues from the same model version.
  */
-class RescaleFromSavepointTest {
+class RescaleFromSavepointIT {
     private static final int CLASSES = 5;
     private static final int FIRST = 400;
     /** New events per class after the restart: fewer than K, so only restored buffers can make a batch. */
@@ -116,7 +116,7 @@ class RescaleFromSavepointTest {
                         assertThat(audit.history(GeneratedCatalog.itemId(CLASSES + item))).as("deleted item")
                                 .endsWith("deleted").containsOnlyOnce("deleted");
                     }
-                    System.err.printf("[figures] RescaleFromSavepointTest %d -> %d: stopped at v%d step %d, first"
+                    System.err.printf("[figures] RescaleFromSavepointIT %d -> %d: stopped at v%d step %d, first"
                             + " version after restart v%d step %d after %d new events, %s, wall %.0f s%n", before,
                             after, beforeStop.metadata().modelVersion(), beforeStop.metadata().step(),
                             afterRestart.metadata().modelVersion(), afterRestart.metadata().step(), fresh.size(),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /** Both streaming benchmarks end to end on generated images, with a tiny network and short windows. */
-class StreamingBenchmarksTest {
+class StreamingBenchmarksIT {
     private static final String[] SMALL_JOB = {"--embedding-size", "16", "--base-filters", "8",
         "--checkpoint-interval", "0.5", "--held-out-capacity", "50"};
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command stops in its pre-flight with one line that names the truststore; a client without TLS
  * settings is never answered, and the pre-flight says so within its timeout.
  */
-class TlsListenerTest {
+class TlsListenerIT {
     private static TestCertificates ca;
     private static SecureKafka kafka;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole job on a real in-JVM Kafka broker and a Flink MiniCluster with RocksDB state. */
-class StreamingJobEndToEndTest {
+class StreamingJobEndToEndIT {
     private static final int CLASSES = 6;
     private static final int ITEMS = 900;
 

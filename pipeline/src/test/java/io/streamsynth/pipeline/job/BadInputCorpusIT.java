@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * good events: each bad record reaches the dead-letter topic exactly once, byte for byte, with its
  * reason; the job never restarts; and every event is accounted for.
  */
-class BadInputCorpusTest {
+class BadInputCorpusIT {
     private static final int CLASSES = 6;
     private static final int GOOD = 180;
     private static final int FLOOD = 400;
@@ -131,7 +131,7 @@ class BadInputCorpusTest {
                     ConsumerRecord<byte[], byte[]> letter = letters.stream()
                             .filter(r -> Arrays.equals(r.value(), b.value())).findFirst().orElse(null);
                     assertThat(letter).as("dead letter of %s (key %s), found %s", b.kind(), b.key(),
-                            letters.stream().map(BadInputCorpusTest::reason).toList()).isNotNull();
+                            letters.stream().map(BadInputCorpusIT::reason).toList()).isNotNull();
                     assertThat(reason(letter)).as("reason for %s", b.kind()).isEqualTo(b.reason());
                     assertThat(header(letter, DeadLetterSerializer.SOURCE)).startsWith(config.topics().images() + "-");
                     assertThat(header(letter, DeadLetterSerializer.DETAIL)).isNotBlank();

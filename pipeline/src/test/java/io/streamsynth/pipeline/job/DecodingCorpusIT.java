@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * model/src/test/resources/decode-corpus) is embedded; each malformed one is dead-lettered once with
  * its reason; the job never restarts.
  */
-class DecodingCorpusTest {
+class DecodingCorpusIT {
     private static final String CATALOG = "photos";
     private static final Path CORPUS = Path.of("..", "model", "src", "test", "resources", "decode-corpus");
     private static final List<String> GOOD = List.of("baseline.jpg", "progressive.jpg", "cmyk.jpg", "exif6.jpg",

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a wrong one each command stops in its pre-flight with one line that names the file and never
  * either password.
  */
-class ScramListenerTest {
+class ScramListenerIT {
     private static final String USER = "streamsynth";
     private static final String PASSWORD = "scram-" + UUID.randomUUID();
     private static final String WRONG_PASSWORD = "wrong-" + UUID.randomUUID();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stop with a savepoint, start again from it: training continues from the same model and stored items survive. */
-class RestoreFromSavepointTest {
+class RestoreFromSavepointIT {
     private static final int CLASSES = 5;
     private static final int FIRST = 500;
     private static final int ALL = 800;

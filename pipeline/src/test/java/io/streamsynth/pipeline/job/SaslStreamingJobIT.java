@@ -28,7 +28,7 @@ import picocli.CommandLine;
  * The run's logs (at INFO), the published checkpoints and the printed configuration must not hold
  * the password.
  */
-class SaslStreamingJobTest {
+class SaslStreamingJobIT {
     private static final int CLASSES = 6;
     private static final int ITEMS = 300;
     private static final String USER = "streamsynth";

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for the whole TaskManager. A real cluster replaces that process; the single TaskManager of a
  * local environment is gone for good, so such a test would hang rather than prove anything.
  */
-class BrokerRestartTest {
+class BrokerRestartIT {
     private static final int CLASSES = 5;
     private static final int BEFORE = 300;
     private static final int ITEMS = 800;
@@ -101,7 +101,7 @@ class BrokerRestartTest {
                 audit.assertEveryItemAtTheNewestVersionInOrderOnce(ITEMS);
                 assertThat(newest).isGreaterThan(before);
                 assertThat(sentWhileDown).as("events handed to the producer while the broker was down").isPositive();
-                System.err.printf("[figures] BrokerRestartTest down %d s: %d events in (%d handed to"
+                System.err.printf("[figures] BrokerRestartIT down %d s: %d events in (%d handed to"
                         + " the producer during the outage), %s, wall %.0f s%n", downSeconds, ITEMS,
                         sentWhileDown, audit.figures(), (System.currentTimeMillis() - started) / 1000.0);
             } finally {
