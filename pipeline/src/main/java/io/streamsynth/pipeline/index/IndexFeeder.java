@@ -41,6 +41,7 @@ public final class IndexFeeder implements Runnable {
     private final PrintStream log;
     private final AtomicLong embeddingsRead = new AtomicLong();
     private volatile Map<Integer, Long> embeddingsPosition = Map.of();
+    private volatile Map<Integer, Long> markersPosition = Map.of();
     private volatile boolean stopping;
 
     /**
@@ -96,9 +97,11 @@ public final class IndexFeeder implements Runnable {
         long lastCommit = System.nanoTime();
         long lastProgress = System.nanoTime();
         long readAtLastProgress = 0;
+        boolean midBatch = false;
         try {
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                midBatch = true;
                 Supplier<Map<Integer, Long>> endOffsets = memo(() -> endOffsets(embeddings));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (r.topic().equals(embeddingsTopic)) {
@@ -110,14 +113,17 @@ public final class IndexFeeder implements Runnable {
                 }
                 indexes.refresh();
                 Map<Integer, Long> position = positions(embeddings);
+                Map<Integer, Long> markerPosition = positions(markers);
                 List<String> switched = indexes.promote(position, System.currentTimeMillis());
                 switched.forEach(log::println);
                 long now = System.nanoTime();
                 if (!switched.isEmpty() || now - lastCommit >= commitInterval.toNanos()) {
-                    indexes.commit(position, positions(markers));
+                    indexes.commit(position, markerPosition);
                     lastCommit = now;
                 }
                 embeddingsPosition = position;
+                markersPosition = markerPosition;
+                midBatch = false;
                 if (progressInterval != null && now - lastProgress >= progressInterval.toNanos()) {
                     long read = embeddingsRead.get();
                     log.printf("index: %d embeddings records read (%.0f/s); serving %s; building %s; skipped %d%n",
@@ -132,7 +138,10 @@ public final class IndexFeeder implements Runnable {
                 throw e;
             }
         }
-        indexes.commit(positions(embeddings), positions(markers));
+        // stopped within a batch, the consumer's position is past records not applied: keep the last commit
+        if (!midBatch) {
+            indexes.commit(positions(embeddings), positions(markers));
+        }
     }
 
     private String describeServed() {
@@ -151,6 +160,11 @@ public final class IndexFeeder implements Runnable {
     /** The embeddings topic's position after the last applied poll (next offset per partition). */
     public Map<Integer, Long> embeddingsPosition() {
         return embeddingsPosition;
+    }
+
+    /** The markers topic's position after the last applied poll. */
+    public Map<Integer, Long> markersPosition() {
+        return markersPosition;
     }
 
     /** Embeddings records read since this feeder started (tombstones and skipped ones included). */
