@@ -20,7 +20,7 @@ import org.apache.lucene.search.TopDocs;
  * The k nearest neighbours of an indexed item, by cosine similarity, from one Lucene searcher: the
  * item's own vector is read back from the index and sent as a {@link KnnFloatVectorQuery} (HNSW) for
  * k + 1 hits, and the item itself is left out. Lucene's cosine score is {@code (1 + cos) / 2}; the
- * answer gives {@code cos}.
+ * answer gives {@code cos}, rounded to 6 decimals (the score is a float32).
  */
 public final class NeighbourSearch {
     static final String ITEM = "item";
@@ -45,7 +45,8 @@ public final class NeighbourSearch {
             if (id.equals(itemId) || out.size() == k) {
                 continue;
             }
-            out.add(new Neighbour(id, doc.get(LABEL), 2.0 * hit.score - 1.0));
+            // scores are float32: digits past the sixth decimal would be noise
+            out.add(new Neighbour(id, doc.get(LABEL), Math.round((2.0 * hit.score - 1.0) * 1e6) / 1e6));
         }
         return Optional.of(out);
     }
