@@ -49,6 +49,7 @@ public final class CatalogIndexes implements AutoCloseable {
     private final Set<CatalogVersion> touched = new HashSet<>();
     private final List<VectorIndex> retired = new ArrayList<>();
     private long malformed;
+    private IndexState saved;
 
     /**
      * Opens the indexes under the layout's root as the saved state left them, deleting those of
@@ -219,13 +220,19 @@ public final class CatalogIndexes implements AutoCloseable {
      * from the state's positions brings level.
      */
     public void commit(Map<Integer, Long> embeddings, Map<Integer, Long> markers) throws IOException {
+        Map<String, Long> servedVersions = new TreeMap<>();
+        served.forEach((c, index) -> servedVersions.put(c, index.version()));
+        IndexState state = new IndexState(embeddings, markers, servedVersions,
+                pending.values().stream().map(p -> p.marker).sorted(Comparator.comparing(PendingMarker::catalog)
+                        .thenComparingLong(PendingMarker::version)).toList());
+        if (state.equals(saved) && retired.isEmpty()) {
+            return; // nothing read or decided since: no need to touch the disk
+        }
         for (VectorIndex index : open.values()) {
             index.commit(embeddings);
         }
-        Map<String, Long> servedVersions = new TreeMap<>();
-        served.forEach((c, index) -> servedVersions.put(c, index.version()));
-        new IndexState(embeddings, markers, servedVersions, pending.values().stream().map(p -> p.marker).toList())
-                .write(layout.stateFile());
+        state.write(layout.stateFile());
+        saved = state;
         for (VectorIndex index : retired) {
             index.close();
             IndexLayout.deleteTree(index.dir());
@@ -264,8 +271,8 @@ public final class CatalogIndexes implements AutoCloseable {
         return out;
     }
 
-    /** Per pending (catalog, version), the items indexed so far. */
-    public Map<CatalogVersion, Integer> building() {
+    /** The versions being built (open but not served), as {@code catalog vN (items)}; feeder thread only. */
+    public String building() {
         Map<CatalogVersion, Integer> out = new TreeMap<>(Comparator.comparing(CatalogVersion::catalog)
                 .thenComparingLong(CatalogVersion::version));
         open.forEach((cv, index) -> {
@@ -273,7 +280,10 @@ public final class CatalogIndexes implements AutoCloseable {
                 out.put(cv, index.size());
             }
         });
-        return out;
+        StringBuilder sb = new StringBuilder("{");
+        out.forEach((cv, n) -> sb.append(sb.length() == 1 ? "" : ", ").append(cv.catalog()).append(" v")
+                .append(cv.version()).append(" (").append(n).append(" items)"));
+        return sb.append('}').toString();
     }
 
     /** Records skipped because they are not in the documented formats. */

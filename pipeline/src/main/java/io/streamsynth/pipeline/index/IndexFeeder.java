@@ -154,7 +154,11 @@ public final class IndexFeeder implements Runnable {
     /** Stops the loop from another thread; {@link #run} commits and returns. */
     public void stop() {
         stopping = true;
-        consumer.wakeup();
+        try {
+            consumer.wakeup();
+        } catch (IllegalStateException alreadyClosed) {
+            // the loop has ended (a failure): nothing to wake
+        }
     }
 
     /** The embeddings topic's position after the last applied poll (next offset per partition). */

@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.lucene.store.LockObtainFailedException;
 
 /**
  * A running index: the indexes under one directory, the feeder that keeps them current and,
@@ -28,7 +29,12 @@ public final class IndexService implements AutoCloseable {
 
     private IndexService(Settings s, PrintStream log) throws IOException {
         IndexState state = IndexState.read(s.layout().stateFile());
-        this.indexes = new CatalogIndexes(s.layout(), state, s.grace(), log);
+        try {
+            this.indexes = new CatalogIndexes(s.layout(), state, s.grace(), log);
+        } catch (LockObtainFailedException e) {
+            throw new IllegalArgumentException("another `index serve` is using " + s.layout().root()
+                    + " (" + e.getMessage() + ")", e);
+        }
         this.feeder = new IndexFeeder(s.clientProperties(), s.embeddingsTopic(), s.markersTopic(), indexes, state,
                 s.commitInterval(), s.progressInterval(), log);
         NeighboursHttp server = null;

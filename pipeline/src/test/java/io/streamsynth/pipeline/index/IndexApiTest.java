@@ -1,6 +1,7 @@
 package io.streamsynth.pipeline.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,6 +74,9 @@ class IndexApiTest {
             assertError(get(http, base + "/catalogs/fashion/neighbours?item=sku-1&k=101"), 400, "1 to 100");
             assertError(get(http, base + "/catalogs/fashion/neighbours?k=2"), 400, "'item' is required");
             assertError(get(http, base + "/nothing"), 404, "no such resource");
+
+            assertThatThrownBy(() -> rig.start(dir, Duration.ofMinutes(5), false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another `index serve` is using");
         }
     }
 
