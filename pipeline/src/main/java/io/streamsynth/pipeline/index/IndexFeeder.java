@@ -24,12 +24,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * The loop that keeps {@link CatalogIndexes} up to date: one consumer, read_committed, without a
  * consumer group (it assigns every partition of the embeddings and markers topics itself and seeks
  * to the positions of the saved {@link IndexState}), so its progress lives only in the index
- * directory. After each poll it applies the records, refreshes the searchers and switches the
- * catalogs whose next complete version is in; it commits every {@code commitInterval}, right after
+ * directory. After each poll it applies the records, refreshes the searchers (every 250 ms while a
+ * backlog streams in, at once when it has caught up) and switches the catalogs whose next complete
+ * version is in; it commits every {@code commitInterval}, right after
  * a switch, and when stopped.
  */
 public final class IndexFeeder implements Runnable {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REFRESH_INTERVAL = Duration.ofMillis(250);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String embeddingsTopic;
@@ -95,6 +97,7 @@ public final class IndexFeeder implements Runnable {
 
     private void loop(List<TopicPartition> embeddings, List<TopicPartition> markers) throws IOException {
         long lastCommit = System.nanoTime();
+        long lastRefresh = System.nanoTime();
         long lastProgress = System.nanoTime();
         long readAtLastProgress = 0;
         boolean midBatch = false;
@@ -111,18 +114,26 @@ public final class IndexFeeder implements Runnable {
                         indexes.marker(r.value(), endOffsets, System.currentTimeMillis());
                     }
                 }
-                indexes.refresh();
                 Map<Integer, Long> position = positions(embeddings);
                 Map<Integer, Long> markerPosition = positions(markers);
+                long now = System.nanoTime();
+                // each refresh writes a small segment: while a backlog streams in, a few per second will do
+                boolean refresh = records.isEmpty() || now - lastRefresh >= REFRESH_INTERVAL.toNanos();
+                if (refresh) {
+                    indexes.refresh();
+                    lastRefresh = now;
+                }
                 List<String> switched = indexes.promote(position, System.currentTimeMillis());
                 switched.forEach(log::println);
-                long now = System.nanoTime();
                 if (!switched.isEmpty() || now - lastCommit >= commitInterval.toNanos()) {
                     indexes.commit(position, markerPosition);
                     lastCommit = now;
                 }
-                embeddingsPosition = position;
-                markersPosition = markerPosition;
+                if (refresh) {
+                    // what queries see: tests and callers wait on this
+                    embeddingsPosition = position;
+                    markersPosition = markerPosition;
+                }
                 midBatch = false;
                 if (progressInterval != null && now - lastProgress >= progressInterval.toNanos()) {
                     long read = embeddingsRead.get();
@@ -161,12 +172,12 @@ public final class IndexFeeder implements Runnable {
         }
     }
 
-    /** The embeddings topic's position after the last applied poll (next offset per partition). */
+    /** The embeddings topic's position that queries see (next offset per partition): every record before it is searchable. */
     public Map<Integer, Long> embeddingsPosition() {
         return embeddingsPosition;
     }
 
-    /** The markers topic's position after the last applied poll. */
+    /** The markers topic's position as of {@link #embeddingsPosition}. */
     public Map<Integer, Long> markersPosition() {
         return markersPosition;
     }
