@@ -18,14 +18,16 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * The k nearest neighbours of an indexed item, by cosine similarity, from one Lucene searcher: the
- * item's own vector is read back from the index and sent as a {@link KnnFloatVectorQuery} (HNSW) for
- * k + 1 hits, and the item itself is left out. Lucene's cosine score is {@code (1 + cos) / 2}; the
+ * item's own vector is read back from the index and sent as a {@link KnnFloatVectorQuery} (HNSW,
+ * exploring at least {@value #MIN_CANDIDATES} candidates) for k + 1 hits, and the item itself is left out. Lucene's cosine score is {@code (1 + cos) / 2}; the
  * answer gives {@code cos}, rounded to 6 decimals (the score is a float32).
  */
 public final class NeighbourSearch {
     static final String ITEM = "item";
     static final String LABEL = "label";
     static final String VECTOR = "vector";
+    /** The fewest candidates HNSW keeps while it searches (Lucene's k of the query). */
+    static final int MIN_CANDIDATES = 100;
 
     private NeighbourSearch() {}
 
@@ -36,7 +38,8 @@ public final class NeighbourSearch {
             return Optional.empty();
         }
         float[] query = vectorOf(searcher, own.scoreDocs[0].doc);
-        TopDocs hits = searcher.search(new KnnFloatVectorQuery(VECTOR, query, k + 1), k + 1);
+        // HNSW explores as many candidates as the query asks hits for; a wider beam than k + 1 buys recall
+        TopDocs hits = searcher.search(new KnnFloatVectorQuery(VECTOR, query, Math.max(k + 1, MIN_CANDIDATES)), k + 1);
         StoredFields stored = searcher.storedFields();
         List<Neighbour> out = new ArrayList<>(k);
         for (ScoreDoc hit : hits.scoreDocs) {
