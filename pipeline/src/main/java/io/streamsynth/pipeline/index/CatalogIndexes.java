@@ -35,7 +35,9 @@ import org.apache.lucene.store.AlreadyClosedException;
  * the offsets were reached. The reason for the count: the two sinks of one checkpoint commit their
  * transactions in no fixed order, so the end offsets alone can stop short of records committed a
  * moment after the marker. The switch is one reference swap, so a query sees the old version or the
- * new one, never a mix; older versions' indexes are dropped once the new choice is saved.
+ * new one, never a mix; older versions' indexes are dropped once the new choice is saved. A
+ * superseded version (its marker says so) never completes: its index is dropped and its records
+ * read later are skipped.
  *
  * <p>Writes come from one feeder thread; {@link #neighbours} may be called from any thread.
  */
@@ -48,6 +50,7 @@ public final class CatalogIndexes implements AutoCloseable {
     private final Map<CatalogVersion, Pending> pending = new HashMap<>();
     private final Set<CatalogVersion> touched = new HashSet<>();
     private final List<VectorIndex> retired = new ArrayList<>();
+    private final Set<CatalogVersion> superseded = new HashSet<>();
     private long malformed;
     private IndexState saved;
 
@@ -121,6 +124,9 @@ public final class CatalogIndexes implements AutoCloseable {
             return; // an old version's record, read late: no query will use it
         }
         CatalogVersion cv = new CatalogVersion(e.catalog, e.modelVersion);
+        if (superseded.contains(cv)) {
+            return;
+        }
         VectorIndex index = open.get(cv);
         if (index == null) {
             index = VectorIndex.open(layout.versionDir(e.catalog, e.modelVersion), e.catalog, e.modelVersion);
@@ -148,11 +154,24 @@ public final class CatalogIndexes implements AutoCloseable {
             return;
         }
         VectorIndex current = served.get(m.catalog());
-        if (m.status() != VersionMarker.Status.COMPLETE || (current != null && m.modelVersion() <= current.version())) {
+        if (current != null && m.modelVersion() <= current.version()) {
             return;
         }
-        pending.put(new CatalogVersion(m.catalog(), m.modelVersion()),
-                new Pending(new PendingMarker(m.catalog(), m.modelVersion(), m.items(), endOffsets.get(), nowMillis)));
+        CatalogVersion cv = new CatalogVersion(m.catalog(), m.modelVersion());
+        if (m.status() == VersionMarker.Status.SUPERSEDED) {
+            // never complete: its index goes, and so do its records read later
+            superseded.add(cv);
+            pending.remove(cv);
+            VectorIndex index = open.remove(cv);
+            if (index != null) {
+                retired.add(index);
+            }
+            return;
+        }
+        if (m.status() != VersionMarker.Status.COMPLETE) {
+            return;
+        }
+        pending.put(cv, new Pending(new PendingMarker(m.catalog(), m.modelVersion(), m.items(), endOffsets.get(), nowMillis)));
     }
 
     /** Makes the records applied so far visible to queries. */

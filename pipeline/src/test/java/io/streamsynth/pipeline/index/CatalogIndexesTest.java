@@ -71,7 +71,7 @@ class CatalogIndexesTest {
     }
 
     @Test
-    void supersededMarkersAndRecordsOfOlderVersionsChangeNothingServed() throws Exception {
+    void aSupersededVersionIsDroppedAndRecordsOfOlderVersionsChangeNothingServed() throws Exception {
         try (CatalogIndexes indexes = new CatalogIndexes(new IndexLayout(dir), IndexState.empty(), Duration.ZERO,
                 QUIET)) {
             indexes.embedding(0, 0, key("a"), value("a", 2, 1, 0));
@@ -85,7 +85,13 @@ class CatalogIndexesTest {
             assertThat(indexes.neighbours("shop", "a", 5).neighbours()).extracting(Neighbour::itemId)
                     .containsExactly("b");
             assertThat(indexes.served().get("shop")[0]).isEqualTo(2);
-            assertThat(indexes.building()).isEqualTo("{shop v3 (1 items)}");
+            indexes.embedding(0, 4, key("e"), value("e", 5, 1, 1));
+            assertThat(indexes.building()).as("v3 superseded, v5 building").isEqualTo("{shop v5 (1 items)}");
+            indexes.embedding(0, 5, key("b"), value("b", 3, 1, 1));
+            assertThat(indexes.building()).isEqualTo("{shop v5 (1 items)}");
+            indexes.commit(Map.of(0, 6L), Map.of(0, 2L));
+            assertThat(new IndexLayout(dir).present()).extracting(IndexLayout.CatalogVersion::version)
+                    .containsExactlyInAnyOrder(2L, 5L);
         }
     }
 
