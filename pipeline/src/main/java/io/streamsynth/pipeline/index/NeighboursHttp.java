@@ -76,7 +76,8 @@ public final class NeighboursHttp implements AutoCloseable {
                 reply(exchange, 404, error("no such resource: " + path));
                 return;
             }
-            neighbours(exchange, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
+            // in a path '+' is itself, not a space as in a query string
+            neighbours(exchange, URLDecoder.decode(m.group(1).replace("+", "%2B"), StandardCharsets.UTF_8));
         } catch (RuntimeException | IOException e) {
             reply(exchange, 500, error(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
