@@ -2,6 +2,7 @@ package io.streamsynth.pipeline;
 
 import io.streamsynth.pipeline.cli.EvaluateCommand;
 import io.streamsynth.pipeline.cli.ExportCommand;
+import io.streamsynth.pipeline.cli.IndexCommand;
 import io.streamsynth.pipeline.cli.OfflineCommand;
 import io.streamsynth.pipeline.cli.ProduceCommand;
 import io.streamsynth.pipeline.cli.QuickstartCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
                 + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, OfflineCommand.class, ProduceCommand.class,
-                EvaluateCommand.class, ExportCommand.class})
+                EvaluateCommand.class, ExportCommand.class, IndexCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Runs each command that talks to Kafka ({@code train}, {@code produce}, {@code evaluate},
- * {@code export}) with the default topics and one client properties file, for tests of settings
+ * {@code export}, {@code index serve}) with the default topics and one client properties file, for tests of settings
  * that must be refused before any of them does its work.
  */
 public final class EachKafkaCommand {
@@ -27,6 +27,8 @@ public final class EachKafkaCommand {
         runs.put("produce", CommandRun.of(with("produce", kafka, "--image-folder", images.toString())));
         runs.put("evaluate", CommandRun.of(with("evaluate", kafka)));
         runs.put("export", CommandRun.of(with("export", kafka, "--out", dir.resolve("model").toString())));
+        runs.put("index serve", CommandRun.of(with("index", new String[0],
+                with("serve", kafka, "--index-dir", dir.resolve("index").toString()))));
         return runs;
     }
 
