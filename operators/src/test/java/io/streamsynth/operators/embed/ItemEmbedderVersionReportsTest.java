@@ -18,7 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -124,6 +126,11 @@ class ItemEmbedderVersionReportsTest {
         VersionCoverage c = VersionCoverage.empty(MAX_PARALLELISM, null, null);
         reports.forEach(c::add);
         return c;
+    }
+
+    @Test
+    void theOwedReportsAreCheckpointedAsAFlinkPojo() {
+        assertThat(TypeInformation.of(OwedReports.Entry.class)).isInstanceOf(PojoTypeInfo.class);
     }
 
     @Test

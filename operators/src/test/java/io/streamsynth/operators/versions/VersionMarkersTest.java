@@ -7,7 +7,9 @@ import io.streamsynth.operators.types.VersionMarker;
 import io.streamsynth.operators.types.VersionProgress;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -138,6 +140,13 @@ class VersionMarkersTest {
             restored.processElement(complete("shoes", 2, groups(2, 3), 2, 2), 0);
             restored.processElement(complete("shoes", 2, groups(2, 3), 2, 2), 0);
             assertThat(markers(restored)).containsExactly("shoes v2 complete (8 items)");
+        }
+    }
+
+    @Test
+    void reportsMarkersAndCoverageAreFlinkPojosNotKryoFallbacks() {
+        for (Class<?> type : List.of(VersionProgress.class, VersionMarker.class, VersionCoverage.class)) {
+            assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
     }
 
