@@ -215,6 +215,25 @@ class ItemEmbedderVersionReportsTest {
     }
 
     @Test
+    void aCatalogWhoseItemsWereAllDeletedReportsTheNextVersionCompleteWithNoItems() throws Exception {
+        try (var h = opened()) {
+            h.processElement1(item("a0"), 0);
+            h.processElement1(item("a1"), 0);
+            h.processElement2(v1, 0);
+            finishPasses(h);
+            h.processElement1(ImageSample.deletion(CATALOG, "a0", 0, 0), 0);
+            h.processElement1(ImageSample.deletion(CATALOG, "a1", 0, 0), 0);
+            h.processElement2(v2, 0);
+            List<VersionProgress> out = reports(h);
+            assertThat(out).extracting(r -> r.version).containsExactly(1L, 2L);
+            assertThat(sum(out.get(0).liveItems)).isEqualTo(2);
+            assertThat(out.get(1).superseded).isFalse();
+            assertThat(sum(out.get(1).liveItems)).isZero();
+            assertThat(cover(List.of(out.get(1))).isComplete()).isTrue();
+        }
+    }
+
+    @Test
     void aNewerVersionDuringThePassReportsTheOlderSupersededThenTheNewerComplete() throws Exception {
         try (var h = opened()) {
             for (int i = 0; i < 6; i++) {
