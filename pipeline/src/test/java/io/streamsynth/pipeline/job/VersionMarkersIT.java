@@ -198,15 +198,18 @@ class VersionMarkersIT {
     }
 
     /**
-     * Polls until a version above {@code version} is committed whose marker is not: its pass is
-     * running (or a newer version cut it and that one's pass is). Returns it.
+     * Polls until some item's committed embedding is at a version above {@code version} whose marker
+     * is not committed: that version reached the embedder (read from the embeddings, not the
+     * checkpoints topic, since only promoted versions do) and its pass is running, or a newer
+     * version cut it and that one's is. Returns it.
      */
     private static long untilUnmarkedVersionAbove(PipelineWatcher watcher, EmbeddedKafka kafka, Topics topics,
             long version) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
             watcher.poll(Duration.ofMillis(200));
-            long newest = FaultWaits.newestVersion(watcher);
+            long newest = watcher.newestEmbeddings().values().stream().mapToLong(e -> e.modelVersion).max()
+                    .orElse(-1);
             if (newest > version && MarkerAudit.read(kafka.bootstrapServers(), topics).marker(newest).isEmpty()) {
                 return newest;
             }
