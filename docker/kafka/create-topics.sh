@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the job's four topics on the compose broker (run once by the "topics" service).
+# Creates the job's five topics on the compose broker (run once by the "topics" service).
 # Settings follow what `train --create-topics` would create (pipeline/.../kafka/TopicSetup.java):
 # images take an event of --max-event-bytes plus 64 KiB of framing; checkpoints in one partition,
 # kept forever, with messages of --checkpoint-chunk-bytes plus 64 KiB, at least 8 MiB. Set
@@ -24,5 +24,7 @@ create --topic images --partitions "$partitions" --config max.message.bytes="$im
 create --topic checkpoints --partitions 1 --config max.message.bytes="$checkpoints_max" --config retention.ms=-1
 create --topic embeddings --partitions "$partitions"
 create --topic dead-letters --partitions 1 --config max.message.bytes="$dead_letters_max"
+# version-complete markers: small, kept forever (an index that starts late finds the newest complete version)
+create --topic embedding-versions --partitions 1 --config retention.ms=-1
 
-"$topics" --bootstrap-server "$bootstrap" --describe --topic 'images|checkpoints|embeddings|dead-letters'
+"$topics" --bootstrap-server "$bootstrap" --describe --topic 'images|checkpoints|embeddings|dead-letters|embedding-versions'

@@ -60,17 +60,19 @@ final class StreamingRig implements AutoCloseable {
     }
 
     private static Topics topicsOf(int run) {
-        return new Topics(IMAGES_TOPIC, "checkpoints-" + run, "embeddings-" + run, "dead-letters-" + run);
+        return new Topics(IMAGES_TOPIC, "checkpoints-" + run, "embeddings-" + run, "dead-letters-" + run,
+                "embedding-versions-" + run);
     }
 
     /** The job started on its own topics and reading the images topic from its beginning. */
     Run startJob(JobOptions options, boolean withEmbedder) throws Exception {
         int run = ++runs;
         Topics topics = topicsOf(run);
-        kafka.createTopics(TopicSetup.topics(topics, 1).subList(1, 4));
+        kafka.createTopics(TopicSetup.topics(topics, 1).subList(1, 5));
         options.checkpointsTopic = topics.checkpoints();
         options.embeddingsTopic = topics.embeddings();
         options.deadLetterTopic = topics.deadLetters();
+        options.versionsTopic = topics.versions();
         options.groupId = "bench-" + run;
         options.transactionalIdPrefix = "bench-" + run + "-" + UUID.randomUUID();
         JobConfig config = options.toConfig(kafka.bootstrapServers());

@@ -3,6 +3,7 @@ package io.streamsynth.operators.embed;
 import ai.djl.Device;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
@@ -19,8 +20,12 @@ import java.util.Map;
 
 /** The newest model of each catalog, loaded for inference, and batched embedding with it. */
 final class CatalogModels implements AutoCloseable {
-    /** A catalog's model with the preprocessing it was trained with (from the checkpoint's metadata). */
-    record Loaded(long version, EmbeddingModel model, Preprocessing preprocessing) {}
+    /**
+     * A catalog's model with the preprocessing it was trained with (from the checkpoint's metadata), and
+     * the digests a version marker names: of the encoded checkpoint and of its weights.
+     */
+    record Loaded(long version, EmbeddingModel model, Preprocessing preprocessing, String checkpointSha256,
+            String weightsSha256) {}
 
     private final Device device;
     private final Map<String, Loaded> models = new HashMap<>();
@@ -43,7 +48,8 @@ final class CatalogModels implements AutoCloseable {
         }
         Preprocessing preprocessing = new Preprocessing(specOf(checkpoint));
         EmbeddingModel model = ModelCheckpoints.loadModel(checkpoint, device);
-        models.put(catalog, new Loaded(version, model, preprocessing));
+        models.put(catalog, new Loaded(version, model, preprocessing, Sha256.hex(encoded),
+                checkpoint.metadata().weightsSha256()));
         if (current != null) {
             current.model().close();
         }

@@ -4,6 +4,7 @@ import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.ModelRelease;
+import io.streamsynth.operators.types.VersionProgress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -31,6 +33,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,14 @@ import org.slf4j.LoggerFactory;
  * {@code maxDelay}) so inference runs batched. That batch is operator state too: a checkpoint taken
  * while items wait keeps them, and a restored job embeds them, so none is lost or embedded twice.
  *
+ * <p><b>Version reports.</b> On the side output {@link #VERSION_PROGRESS} each subtask reports, once
+ * per catalog and version, for the key groups it holds: "complete" when its pass at that version is
+ * through (at once when it holds no item of the catalog), with the live items per key group, after
+ * the embeddings it covers were emitted (the waiting batch is flushed first); or "superseded" when a
+ * newer version arrives while the pass still runs. What is still owed is checkpointed per key group
+ * ({@link OwedReports}), so after a restore or a rescale the new owner of a key group reports it.
+ * {@link io.streamsynth.operators.versions.VersionMarkers} joins the reports into one marker per version.
+ *
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
  * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
  * {@code itemsStored}, {@code embeddingLag}, {@code lastReembedMillis}.
@@ -82,6 +93,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     static final ValueStateDescriptor<ImageSample> ITEM = new ValueStateDescriptor<>("item",
             TypeInformation.of(ImageSample.class));
+    /** Per catalog and version, what this subtask's key groups have done: see "Version reports" above. */
+    public static final OutputTag<VersionProgress> VERSION_PROGRESS = new OutputTag<>("version-progress",
+            TypeInformation.of(VersionProgress.class));
     private static final ListStateDescriptor<Tuple2<String, String>> PENDING = new ListStateDescriptor<>(
             "refresh-pending", Types.TUPLE(Types.STRING, Types.STRING));
 
@@ -94,6 +108,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
     private transient Map<String, ImageSample> waiting;
     private transient RefreshPasses passes;
+    private transient ListState<OwedReports.Entry> owedState;
+    private transient OwedReports reports;
     private transient CatalogModels models;
     private transient boolean flushScheduled;
     private transient boolean sliceScheduled;
@@ -141,6 +157,16 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 passes.add(new RefreshPasses.Pending(p.f0, p.f1));
             }
         }
+        owedState = operatorState.getUnionListState(new ListStateDescriptor<>("version-reports-owed",
+                TypeInformation.of(OwedReports.Entry.class)));
+        reports = new OwedReports();
+        reports.restore(owedState.get(), ownKeyGroups());
+    }
+
+    private KeyGroupRange ownKeyGroups() {
+        var task = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
     }
 
     /** A union list gives every subtask every subtask's entries: each keeps only its own keys'. */
@@ -170,7 +196,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (!waiting.isEmpty()) {
             scheduleFlush();
         }
-        if (!passes.isEmpty()) {
+        // restored reports whose pass is through (or whose items all moved here done) go out then
+        if (!passes.isEmpty() || !reports.isEmpty()) {
             passStartNanos = System.nanoTime();
             scheduleSlice();
         }
@@ -191,26 +218,32 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (newest.get(sample.catalog) == null) {
             return; // embedded by the pass that the catalog's first model starts
         }
-        passes.arrived(sample.catalog, key);
+        boolean leftPass = passes.arrived(sample.catalog, key);
         waiting.put(key, sample);
         if (waiting.size() >= settings.batchSize()) {
             flush();
         } else {
             scheduleFlush();
         }
+        if (leftPass) {
+            reportIfThrough(sample.catalog);
+        }
     }
 
     /** Removes the item from every state here and emits its tombstone; nothing for an item not stored. */
-    private void delete(ImageSample deletion, String key, ImageSample stored) {
+    private void delete(ImageSample deletion, String key, ImageSample stored) throws Exception {
         if (stored == null) {
             unknownDeletes.inc();
             return;
         }
         item.clear();
         waiting.remove(key);
-        passes.arrived(stored.catalog, key);
+        boolean leftPass = passes.arrived(stored.catalog, key);
         output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
         deleted.inc();
+        if (leftPass) {
+            reportIfThrough(stored.catalog);
+        }
     }
 
     @Override
@@ -222,6 +255,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         // items waiting for the previous version get it, so each version covers every item it saw
         flush();
+        reportIfThrough(release.catalog);
+        OwedReports.Owed cut = reports.settle(release.catalog);
+        if (cut != null) {
+            report(release.catalog, cut, true, new int[cut.keyGroups.cardinality()]);
+        }
         newest.put(release.catalog, release.checkpoint);
         models.load(release.catalog, release.checkpoint);
         List<String> keys;
@@ -232,8 +270,55 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         itemsAtLastPass = keys.size();
         passes.start(release.catalog, keys);
+        CatalogModels.Loaded now = models.get(release.catalog);
+        reports.owe(release.catalog, now.version(), ownKeyGroups(), now.checkpointSha256(), now.weightsSha256());
+        reportIfThrough(release.catalog);
         passStartNanos = System.nanoTime();
         scheduleSlice();
+    }
+
+    /**
+     * Reports the catalog's owed version complete when its pass is through here: the waiting batch is
+     * emitted first, so the report follows every embedding it covers.
+     */
+    private void reportIfThrough(String catalog) throws Exception {
+        OwedReports.Owed owed = reports.get(catalog);
+        if (owed == null || passes.isRunning(catalog)) {
+            return;
+        }
+        flush();
+        reports.settle(catalog);
+        report(catalog, owed, false, liveItems(catalog, owed));
+    }
+
+    private void reportAllThrough() throws Exception {
+        for (String catalog : reports.catalogs()) {
+            reportIfThrough(catalog);
+        }
+    }
+
+    /** The catalog's stored items per owed key group, in the order of {@link OwedReports.Owed#keyGroupArray}. */
+    private int[] liveItems(String catalog, OwedReports.Owed owed) throws Exception {
+        int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        int[] perGroup = new int[maxParallelism];
+        String prefix = ItemKey.catalogPrefix(catalog);
+        try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
+                VoidNamespace.INSTANCE).map(k -> (String) k)) {
+            all.filter(k -> k.startsWith(prefix))
+                    .forEach(k -> perGroup[KeyGroupRangeAssignment.assignToKeyGroup(k, maxParallelism)]++);
+        }
+        int[] groups = owed.keyGroupArray();
+        int[] out = new int[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            out[i] = perGroup[groups[i]];
+        }
+        return out;
+    }
+
+    private void report(String catalog, OwedReports.Owed owed, boolean superseded, int[] liveItems) {
+        output.collect(VERSION_PROGRESS, new StreamRecord<>(new VersionProgress(catalog, owed.version, superseded,
+                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(), owed.keyGroupArray(), liveItems,
+                owed.embedded, owed.checkpointSha256, owed.weightsSha256)));
     }
 
     /** The catalog's model, loaded from broadcast state on first use after a restore. */
@@ -271,6 +356,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             getProcessingTimeService().registerTimer(now + 1, t -> {
                 sliceScheduled = false;
                 runSlice();
+                reportAllThrough();
                 if (!passes.isEmpty()) {
                     scheduleSlice();
                 }
@@ -294,9 +380,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             }
         }
         if (!batch.isEmpty()) {
-            emit(CatalogModels.embed(loaded(slice.catalog()), batch, settings.batchSize()));
+            CatalogModels.Loaded model = loaded(slice.catalog());
+            emit(CatalogModels.embed(model, batch, settings.batchSize()));
             refreshed.inc(batch.size());
+            reports.embedded(slice.catalog(), model.version(), batch.size());
         }
+        reportIfThrough(slice.catalog());
         if (passes.isEmpty()) {
             lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
         }
@@ -318,7 +407,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         waiting.clear();
         for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
-            emit(CatalogModels.embed(loaded(e.getKey()), e.getValue(), settings.batchSize()));
+            CatalogModels.Loaded model = loaded(e.getKey());
+            emit(CatalogModels.embed(model, e.getValue(), settings.batchSize()));
+            reports.embedded(e.getKey(), model.version(), e.getValue().size());
         }
     }
 
@@ -338,6 +429,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             pending.add(Tuple2.of(p.catalog(), p.key()));
         }
         pendingState.update(pending);
+        owedState.update(reports.snapshot());
     }
 
     /** Bounded input has ended: finish the running passes and the waiting batch before the operator closes. */
@@ -347,6 +439,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         while (runSlice()) {
             // each slice is bounded; the loop ends when every pass is done
         }
+        reportAllThrough();
         super.finish();
     }
 

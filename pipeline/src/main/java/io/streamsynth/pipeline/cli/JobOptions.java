@@ -44,6 +44,10 @@ public final class JobOptions {
     @Option(names = "--dead-letter-topic", description = "Rejected events topic (default: ${DEFAULT-VALUE}).")
     public String deadLetterTopic = "dead-letters";
 
+    @Option(names = "--versions-topic", description = "Version-complete markers topic: one record per catalog and "
+            + "promoted version once every item is embedded at it (default: ${DEFAULT-VALUE}).")
+    String versionsTopic = Topics.DEFAULT_VERSIONS;
+
     @Option(names = "--group-id", description = "Consumer group of the images source (default: ${DEFAULT-VALUE}).")
     public String groupId = "streamsynth";
 
@@ -209,7 +213,7 @@ public final class JobOptions {
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
                 new ImageLimits(maxImageBytes, EventLimits.DEFAULT_MAX_IMAGE_SIDE, EventLimits.DEFAULT_MAX_IMAGE_SIDE));
         return new JobConfig(bootstrapServers, clientProperties(),
-                new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic), groupId,
+                topics(), groupId,
                 transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits, heldOutShare,
                 batches, trainer, embedder,
                 seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes, duplicates());
@@ -263,7 +267,7 @@ public final class JobOptions {
     }
 
     public Topics topics() {
-        return new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic);
+        return new Topics(imagesTopic, checkpointsTopic, embeddingsTopic, deadLetterTopic, versionsTopic);
     }
 
     private static Duration seconds(double value, String flag) {

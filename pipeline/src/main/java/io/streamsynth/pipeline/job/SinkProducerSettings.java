@@ -5,7 +5,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The producer properties of the job's three transactional sinks: the client properties, plus a
+ * The producer properties of the job's four transactional sinks: the client properties, plus a
  * transaction timeout and a request size where the client properties set none. One place, so the
  * job and the pre-flight's {@code JobSettingsCheck} compare the same numbers.
  */

@@ -10,6 +10,7 @@ import io.streamsynth.operators.kafka.ChunkCheckpoints;
 import io.streamsynth.operators.kafka.DeadLetterSerializer;
 import io.streamsynth.operators.kafka.EmbeddingSerializer;
 import io.streamsynth.operators.kafka.RawEventDeserializer;
+import io.streamsynth.operators.kafka.VersionMarkerSerializer;
 import io.streamsynth.operators.train.TrainerOperator;
 import io.streamsynth.operators.types.CheckpointChunk;
 import io.streamsynth.operators.types.DeadLetter;
@@ -18,6 +19,8 @@ import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.RawEvent;
 import io.streamsynth.operators.types.TrainerInput;
+import io.streamsynth.operators.types.VersionMarker;
+import io.streamsynth.operators.versions.VersionMarkers;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,7 +39,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Wires the job graph drawn in the README ("Data flow"): decode, drop duplicates, batch, train, embed,
- * and the three exactly-once Kafka sinks.
+ * join the embedder's version reports into markers, and the four exactly-once Kafka sinks.
  */
 public final class StreamsynthJob {
     private StreamsynthJob() {}
@@ -91,13 +94,21 @@ public final class StreamsynthJob {
                 .sinkTo(sink(c, "checkpoints", new CheckpointChunkSerializer(c.topics().checkpoints())))
                 .name("checkpoints sink").uid("checkpoints-sink");
         if (withEmbedder) {
-            DataStream<ItemEmbedding> embeddings = DataStreamUtils
+            SingleOutputStreamOperator<ItemEmbedding> embeddings = DataStreamUtils
                     .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
                     .connect(releases.broadcast())
                     .transform("embedder", TypeInformation.of(ItemEmbedding.class), new ItemEmbedder(c.embedder()))
                     .uid("embedder");
             embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
                     .name("embeddings sink").uid("embeddings-sink");
+            // one aggregator is plenty (a report per subtask and version); keyed by catalog, so its
+            // state would spread if it ever needed more
+            embeddings.getSideOutput(ItemEmbedder.VERSION_PROGRESS)
+                    .keyBy(p -> p.catalog, Types.STRING)
+                    .process(new VersionMarkers(), TypeInformation.of(VersionMarker.class))
+                    .name("version markers").uid("version-markers").setParallelism(1)
+                    .sinkTo(sink(c, "versions", new VersionMarkerSerializer(c.topics().versions())))
+                    .name("versions sink").uid("versions-sink").setParallelism(1);
         }
         deadLetters.sinkTo(sink(c, "dead-letters", new DeadLetterSerializer(c.topics().deadLetters())))
                 .name("dead-letter sink").uid("dead-letters-sink");

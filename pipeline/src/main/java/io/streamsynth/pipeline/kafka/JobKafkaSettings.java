@@ -10,7 +10,7 @@ import java.util.Properties;
  * What the streaming job will ask of Kafka, as the {@link JobSettingsCheck} compares it with the
  * brokers and topics: the numbers the sinks and the source will really use, defaults filled in.
  *
- * @param topics                the job's four topics
+ * @param topics                the job's five topics
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeoutMs  the sinks' {@code transaction.timeout.ms}
  * @param maxRequestSize        the sinks' {@code max.request.size}, bytes

@@ -75,7 +75,7 @@ public final class JobSettingsCheck {
         transactionTimeoutWithinBrokers(admin, await).ifPresent(out::add);
         checkpointIntervalWithinTransactionTimeout().ifPresent(out::add);
         List<String> names = List.of(job.topics().images(), job.topics().checkpoints(), job.topics().embeddings(),
-                job.topics().deadLetters());
+                job.topics().deadLetters(), job.topics().versions());
         Map<String, TopicDescription> descriptions = await.get(admin.describeTopics(names).allTopicNames());
         Map<String, Config> configs = topicConfigs(admin, await, names);
         long imagesMax = bytes(configs, job.topics().images(), "max.message.bytes");

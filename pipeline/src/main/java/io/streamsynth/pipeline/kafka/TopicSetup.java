@@ -10,7 +10,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * The topics the job needs, with settings that suit each and agree with the job's own limits:
  * images take any event up to {@code --max-event-bytes}; checkpoints are chunked, so their message
  * limit follows {@code --checkpoint-chunk-bytes} (at least 8 MiB) and they are never expired by age;
- * dead letters carry any input record whole, so they take what images take. The
+ * dead letters carry any input record whole, so they take what images take; version markers are
+ * small, in one partition, kept forever. The
  * {@link JobSettingsCheck} refuses topics made otherwise, with the same margins.
  */
 public final class TopicSetup {
@@ -46,7 +47,11 @@ public final class TopicSetup {
                         Integer.toString(checkpointsMaxMessageBytes(maxChunkBytes)), "retention.ms", "-1")),
                 new NewTopic(t.embeddings(), partitions, (short) 1),
                 new NewTopic(t.deadLetters(), 1, (short) 1).configs(Map.of("max.message.bytes",
-                        Integer.toString(deadLettersMaxMessageBytes(images)))));
+                        Integer.toString(deadLettersMaxMessageBytes(images)))),
+                // a few hundred bytes per promoted version, kept forever: a consumer that starts late
+                // finds each catalog's newest complete version (compaction by catalog would keep only
+                // the newest marker, which may be a superseded one)
+                new NewTopic(t.versions(), 1, (short) 1).configs(Map.of("retention.ms", "-1")));
     }
 
     /** The message limit the images topic needs for events of up to {@code maxEventBytes}. */

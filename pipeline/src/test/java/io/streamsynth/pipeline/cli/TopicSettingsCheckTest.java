@@ -60,6 +60,19 @@ class TopicSettingsCheckTest {
     }
 
     @Test
+    void aMissingVersionMarkersTopicIsNamedInOneLineBeforeTheJobStarts() throws Exception {
+        Topics t = JobSettingsFixture.topics(kafka, 1, Map.of());
+
+        Topics withoutMarkers = new Topics(t.images(), t.checkpoints(), t.embeddings(), t.deadLetters(),
+                "no-such-versions");
+
+        CommandRun run = JobSettingsFixture.train(kafka, withoutMarkers);
+
+        JobSettingsFixture.assertRefusedInOneLine(run, "topic 'no-such-versions' does not exist at "
+                + kafka.bootstrapServers() + ": create it (train --create-topics) or check the topic names");
+    }
+
+    @Test
     void chunksLargerThanTheCheckpointsTopicTakesAreRefused() throws Exception {
         Topics t = JobSettingsFixture.topics(kafka, 1, Map.of());
 
@@ -73,7 +86,8 @@ class TopicSettingsCheckTest {
 
     @Test
     void topicsMadeForTheJobsLargerLimitsPassTheCheck() throws Exception {
-        Topics t = new Topics("big-images", "big-checkpoints", "big-embeddings", "big-dead-letters");
+        Topics t = new Topics("big-images", "big-checkpoints", "big-embeddings", "big-dead-letters",
+                "big-embedding-versions");
         // the topics --create-topics makes for 4 MiB events and 16 MiB chunks (beyond the 8 MiB default)
         String[] flags = {"--max-event-bytes", Integer.toString(4 << 20), "--checkpoint-chunk-bytes",
             Integer.toString(16 << 20)};

@@ -383,7 +383,8 @@ class DeploymentFilesTest {
     void topicsAreTheJobsDefaultTopicsWithRoomForCheckpointChunks() throws IOException {
         Topics topics = new JobOptions().topics();
         assertThat(topics).isEqualTo(Topics.defaults());
-        Set<String> names = Set.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters());
+        Set<String> names = Set.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters(),
+                topics.versions());
         int chunk = defaultChunkBytes();
 
         Map<String, Map<String, Object>> strimzi = new TreeMap<>();
@@ -403,10 +404,15 @@ class DeploymentFilesTest {
                 .as("images max.message.bytes takes --max-event-bytes").isGreaterThanOrEqualTo(
                         TopicSetup.imagesMaxMessageBytes(defaultMaxEventBytes()));
 
+        Map<String, Object> versionsConfig = map(strimzi.get(topics.versions()).get("config"), "versions config");
+        assertThat(String.valueOf(versionsConfig.get("retention.ms"))).as("markers kept forever").isEqualTo("-1");
+        assertThat(versionsConfig).as("markers are not compacted").doesNotContainKey("cleanup.policy");
+
         String script = Files.readString(DOCKER.resolve("kafka/create-topics.sh"));
         for (String name : names) {
             assertThat(script).contains("--topic " + name + " ");
         }
+        assertThat(script).contains("--topic " + topics.versions() + " --partitions 1 --config retention.ms=-1");
     }
 
     @Test

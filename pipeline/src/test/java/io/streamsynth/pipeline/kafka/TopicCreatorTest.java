@@ -29,7 +29,7 @@ class TopicCreatorTest {
 
     @Test
     void createsOnlyTheMissingTopicsAndLeavesExistingOnesAsTheyAre() throws Exception {
-        Topics topics = new Topics("tc-images", "tc-checkpoints", "tc-embeddings", "tc-dead-letters");
+        Topics topics = new Topics("tc-images", "tc-checkpoints", "tc-embeddings", "tc-dead-letters", "tc-versions");
         kafka.createTopics(List.of(new NewTopic("tc-images", 1, (short) 1)));
 
         TopicCreator.Outcome first = TopicCreator.createMissing(kafka.bootstrapServers(), new Properties(),
@@ -37,10 +37,10 @@ class TopicCreatorTest {
         TopicCreator.Outcome again = TopicCreator.createMissing(kafka.bootstrapServers(), new Properties(),
                 TopicSetup.topics(topics, 3));
 
-        assertThat(first.created()).containsExactly("tc-checkpoints", "tc-embeddings", "tc-dead-letters");
+        assertThat(first.created()).containsExactly("tc-checkpoints", "tc-embeddings", "tc-dead-letters", "tc-versions");
         assertThat(first.existing()).containsExactly("tc-images");
         assertThat(again.created()).isEmpty();
-        assertThat(again.existing()).hasSize(4);
+        assertThat(again.existing()).hasSize(5);
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {

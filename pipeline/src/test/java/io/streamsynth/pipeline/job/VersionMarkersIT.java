@@ -1,0 +1,252 @@
+package io.streamsynth.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsynth.model.data.ImageDecoder;
+import io.streamsynth.operators.embed.EmbedderSettings;
+import io.streamsynth.operators.kafka.ImageEventJson;
+import io.streamsynth.operators.types.VersionMarker;
+import io.streamsynth.pipeline.kafka.EmbeddedKafka;
+import io.streamsynth.pipeline.kafka.ImageEventProducer;
+import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import io.streamsynth.pipeline.kafka.TopicSetup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Version markers end to end (real broker, MiniCluster, RocksDB, parallelism 2), through the two
+ * ways the embedder's subtasks and key groups change under a running pass: a TaskManager lost, and
+ * a stop with a savepoint restarted at parallelism 1. A read_committed reader must see one marker
+ * per version that reached the embedder, complete or superseded, never two; the newest complete,
+ * counting exactly the live items, whose last record is at its version.
+ *
+ * <p>The catalog holds many embed-only items ({@code "train": false}: stored and re-embedded at
+ * every version, never trained on) and the embedder runs passes two items a slice, so that a pass
+ * lasts long enough for faults to fall inside it while training stays small.
+ */
+class VersionMarkersIT {
+    private static final int CLASSES = 5;
+    private static final int TRAINED = 160;
+    private static final int EMBED_ONLY = 1200;
+
+    @TempDir
+    Path dir;
+
+    private static JobConfig config(String bootstrapServers, String prefix) {
+        JobConfig c = GeneratedCatalog.config(bootstrapServers, prefix);
+        return new JobConfig(c.bootstrapServers(), c.kafkaProperties(), c.topics(), c.groupId(),
+                c.transactionalIdPrefix(), c.limits(), c.heldOutShare(), c.batches(), c.trainer(),
+                new EmbedderSettings(c.embedder().device(), 2, Duration.ofMillis(100), 1), c.checkpointInterval(),
+                c.maxChunkBytes());
+    }
+
+    /** Items [from, to) as embed-only events, ids after the trained ones. */
+    private static void sendEmbedOnly(ImageEventProducer producer, int from, int to) {
+        for (int i = from; i < to; i++) {
+            String id = GeneratedCatalog.itemId(i);
+            int label = GeneratedCatalog.labelOf(i, CLASSES);
+            byte[] png = ImageDecoder.encodePng(1, GeneratedCatalog.SIZE, GeneratedCatalog.SIZE,
+                    GeneratedCatalog.pixels(label, i));
+            producer.sendEvent(GeneratedCatalog.CATALOG, id, ImageEventJson.encode(id, GeneratedCatalog.CATALOG, id,
+                    Integer.toString(label), png, System.currentTimeMillis(), false));
+        }
+        producer.flush();
+    }
+
+    /** The first round: trained items 0..TRAINED/2 and every embed-only item. */
+    private static void sendFirstRound(ImageEventProducer producer) {
+        sendEmbedOnly(producer, 10_000, 10_000 + EMBED_ONLY);
+        GeneratedCatalog.send(producer, 0, TRAINED / 2, CLASSES);
+    }
+
+    private static int allItems() {
+        return TRAINED + EMBED_ONLY;
+    }
+
+    private static java.util.List<String> allIds() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < TRAINED; i++) {
+            ids.add(GeneratedCatalog.itemId(i));
+        }
+        for (int i = 10_000; i < 10_000 + EMBED_ONLY; i++) {
+            ids.add(GeneratedCatalog.itemId(i));
+        }
+        return ids;
+    }
+
+    @Test
+    @Timeout(300)
+    void oneMarkerPerVersionWhenATaskManagerIsLostDuringAPass() throws Exception {
+        long started = System.currentTimeMillis();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            JobConfig config = config(kafka.bootstrapServers(), "markers-tm");
+            kafka.createTopics(TopicSetup.topics(config.topics(), 2));
+            Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                    .setNumTaskManagers(2).setNumSlotsPerTaskManager(1).withRandomPorts().build())) {
+                cluster.start();
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+                env.setParallelism(2);
+                StreamsynthJob.build(env, config);
+                JobID job = cluster.submitJob(env.getStreamGraph()).get(60, TimeUnit.SECONDS).getJobID();
+                try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
+                        config.topics().images());
+                        PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
+                                config.topics())) {
+                    sendFirstRound(producer);
+                    long committed = FaultWaits.untilVersionAbove(watcher, 0, Duration.ofSeconds(120));
+                    // the second round trains new versions, each re-embedding every stored item two at a time
+                    GeneratedCatalog.send(producer, TRAINED / 2, TRAINED, CLASSES);
+                    long atLoss = untilUnmarkedVersionAbove(watcher, kafka, config.topics(), committed);
+                    cluster.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
+                    cluster.startTaskManager();
+                    waitUntilRunningAgain(cluster, job, Duration.ofSeconds(120));
+
+                    long newest = Waiting.untilQuietAndEmbedded(watcher, allItems(), Duration.ofSeconds(180));
+                    MarkerAudit markers = MarkerAudit.untilComplete(kafka.bootstrapServers(), config.topics(), newest,
+                            Duration.ofSeconds(60));
+                    PublishedAudit published = PublishedAudit.read(kafka.bootstrapServers(), config.topics());
+                    published.assertEveryItemAtTheNewestVersionInOrderOnce(allIds());
+                    markers.assertAgreesWith(published);
+                    assertThat(markers.marker(atLoss)).as("the version whose pass the loss cut").isPresent();
+                    System.err.printf("[figures] VersionMarkersIT TaskManager loss: %d items, lost while v%d was"
+                            + " unmarked, then %s, %s, %s, wall %.0f s%n", allItems(), atLoss, markers.marker(atLoss)
+                                    .orElseThrow(), published.figures(), markers.figures(),
+                            (System.currentTimeMillis() - started) / 1000.0);
+                } finally {
+                    cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(300)
+    void oneMarkerPerVersionAcrossARescaleFromTwoToOneDuringAPass() throws Exception {
+        long started = System.currentTimeMillis();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            JobConfig config = config(kafka.bootstrapServers(), "markers-rescale");
+            kafka.createTopics(TopicSetup.topics(config.topics(), 2));
+            try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
+                    config.topics().images());
+                    PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
+                            config.topics())) {
+                JobClient first = start(config, 2, null);
+                String savepoint;
+                long atStop;
+                try {
+                    sendFirstRound(producer);
+                    long committed = FaultWaits.untilVersionAbove(watcher, 0, Duration.ofSeconds(120));
+                    // a new version starts a pass over every stored item: stop while it is unmarked
+                    GeneratedCatalog.send(producer, TRAINED / 2, TRAINED, CLASSES);
+                    atStop = untilUnmarkedVersionAbove(watcher, kafka, config.topics(), committed);
+                    savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                            SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                } catch (Exception | AssertionError e) {
+                    Waiting.stop(first);
+                    throw e;
+                }
+                // everything the first job committed, the savepoint's transactions included
+                MarkerAudit beforeRestart = MarkerAudit.read(kafka.bootstrapServers(), config.topics());
+                long newestBeforeRestart = beforeRestart.newestPublished();
+                boolean midPass = beforeRestart.marker(newestBeforeRestart).isEmpty();
+
+                JobClient second = start(config, 1, savepoint);
+                try {
+                    long newest = Waiting.untilQuietAndEmbedded(watcher, allItems(), Duration.ofSeconds(180));
+                    MarkerAudit markers = MarkerAudit.untilComplete(kafka.bootstrapServers(), config.topics(),
+                            newest, Duration.ofSeconds(60));
+                    PublishedAudit published = PublishedAudit.read(kafka.bootstrapServers(), config.topics());
+                    published.assertEveryItemAtTheNewestVersionInOrderOnce(allIds());
+                    markers.assertAgreesWith(published);
+                    for (VersionMarker m : beforeRestart.markers()) {
+                        assertThat(markers.marker(m.version)).as("v%d marked before the stop", m.version)
+                                .get().usingRecursiveComparison().isEqualTo(m);
+                    }
+                    assertThat(markers.marker(newestBeforeRestart)).as("the version whose pass the savepoint held")
+                            .isPresent();
+                    System.err.printf("[figures] VersionMarkersIT rescale 2 -> 1: %d items, stopped after v%d, newest"
+                            + " v%d before the restart %s, %s, %s, wall %.0f s%n", allItems(), atStop,
+                            newestBeforeRestart, midPass ? "unmarked (its pass spanned the rescale)" : "marked",
+                            published.figures(), markers.figures(), (System.currentTimeMillis() - started) / 1000.0);
+                } finally {
+                    Waiting.stop(second);
+                }
+            }
+        }
+    }
+
+    /**
+     * Polls until some item's committed embedding is at a version above {@code version} whose marker
+     * is not committed: that version reached the embedder (read from the embeddings, not the
+     * checkpoints topic, since only promoted versions do) and its pass is running, or a newer
+     * version cut it and that one's is. Returns it.
+     */
+    private static long untilUnmarkedVersionAbove(PipelineWatcher watcher, EmbeddedKafka kafka, Topics topics,
+            long version) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (System.currentTimeMillis() < deadline) {
+            watcher.poll(Duration.ofMillis(200));
+            long newest = watcher.newestEmbeddings().values().stream().mapToLong(e -> e.modelVersion).max()
+                    .orElse(-1);
+            if (newest > version && MarkerAudit.read(kafka.bootstrapServers(), topics).marker(newest).isEmpty()) {
+                return newest;
+            }
+        }
+        throw new AssertionError("no unmarked version above v" + version + " within 90 s; newest v"
+                + FaultWaits.newestVersion(watcher));
+    }
+
+    private JobClient start(JobConfig config, int parallelism, String savepoint) throws Exception {
+        Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.setParallelism(parallelism);
+        StreamsynthJob.build(env, config);
+        return env.executeAsync("markers-" + parallelism);
+    }
+
+    /** Waits until the job runs again with every task past its first attempt. */
+    private static void waitUntilRunningAgain(MiniCluster cluster, JobID job, Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            AccessExecutionGraph graph = cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS);
+            boolean running = graph.getState() == JobStatus.RUNNING;
+            int lowest = Integer.MAX_VALUE;
+            for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
+                running &= v.getExecutionState() == ExecutionState.RUNNING;
+                lowest = Math.min(lowest, v.getCurrentExecutionAttempt().getAttemptNumber());
+            }
+            if (running && lowest >= 1) {
+                return;
+            }
+            last = graph.getState() + ", lowest attempt " + lowest;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("job not running again within " + timeout + ": " + last);
+    }
+}
