@@ -1,6 +1,8 @@
 """Makes the TorchScript fixtures of the backbone tests, once, with Debian's python3-torch 1.13 and
 python3-torchvision 0.14 (run: /usr/bin/python3 make_torchscript_fixtures.py, in this folder).
 Every module is traced in eval mode from random initialisation (no pretrained weights exist here).
+A rerun writes the same tensors and references, but .pt files whose bytes (hence sha256) differ:
+torch.jit.save does not write its archives reproducibly.
 
 - mobilenet_map.pt: torchvision's mobilenet_v3_small(width_mult=0.25).features, an RGB backbone
   whose output is a feature map, N x 144 x h x w (2 x 2 at 64 x 64 inputs): our pooling applies.
@@ -10,6 +12,7 @@ Every module is traced in eval mode from random initialisation (no pretrained we
 - grey_pooled.pt: a three-block conv net for 1 x 28 x 28 grey images (Fashion-MNIST) that pools and
   flattens itself: N x 32 features, so our head only adds fc and the normalisation.
 - grey_pooled_reference.safetensors: "input" (2 x 1 x 28 x 28) and its eval-mode "features" (2 x 32).
+- grey_pooled_other.pt: the same network with other random weights: another file of the same shapes.
 - rank3_output.pt: a module whose output is N x 8 x 49 (neither N x F nor N x F x h x w).
 - batch_statistics.pt: a conv + batch norm traced in training mode, so each image's output depends on
   the rest of its batch (what tracing without model.eval() gives).
@@ -100,6 +103,10 @@ def main():
     with torch.no_grad():
         safetensors_lite.save({"input": grey_images, "features": traced_grey(grey_images)},
                               "grey_pooled_reference.safetensors", {"source": "make_torchscript_fixtures.py"})
+
+    other = GreyPooled()
+    randomise_statistics(other, generator)
+    torch.jit.trace(other.eval(), grey_images[:1]).save("grey_pooled_other.pt")
 
     torch.jit.trace(Rank3().eval(), grey_images[:1]).save("rank3_output.pt")
 
