@@ -138,6 +138,16 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
                 CNN_MAX_POOLS, output, sha256);
     }
 
+    /**
+     * Whether weights saved for {@code saved} fit this network: the same architecture, or one saved before
+     * checkpoints recorded {@code backbone_sha256} (a resnet trained from a weights file then) that is
+     * otherwise the same. A torchscript network always recorded its module's sha256.
+     */
+    public boolean accepts(Architecture saved) {
+        return equals(saved) || (saved.backboneSha256 == null && backboneSha256 != null && kind != Kind.TORCHSCRIPT
+                && withBackboneSha256(null).equals(saved));
+    }
+
     /** The same network, started from the backbone file of this sha256 (null: random initialisation). */
     public Architecture withBackboneSha256(String sha256) {
         return new Architecture(kind, channels, height, width, embeddingSize, baseFilters, pooling, cnnMaxPools,

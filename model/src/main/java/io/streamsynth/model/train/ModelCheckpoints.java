@@ -39,7 +39,7 @@ public final class ModelCheckpoints {
         checkpoint.verifyWeights();
         Architecture expected = training.model().architecture();
         Architecture actual = Architecture.fromMap(checkpoint.metadata().architecture());
-        if (!expected.equals(actual)) {
+        if (!expected.accepts(actual)) {
             throw new IllegalArgumentException("checkpoint is for " + actual + " but the model is " + expected);
         }
         training.model().importWeights(checkpoint.readWeights().tensors());

@@ -19,11 +19,12 @@ final class StateCompatibility {
     static Optional<String> problem(CheckpointMetadata restored, TrainerSettings settings) {
         Architecture saved = Architecture.fromMap(restored.architecture());
         Architecture configured = settings.architecture();
-        if (!saved.equals(configured) && withoutBackboneFile(saved).equals(withoutBackboneFile(configured))) {
-            return Optional.of("the restored model started from the backbone file with sha256 " + saved.backboneSha256()
-                    + " but the job's backbone file has sha256 " + configured.backboneSha256());
-        }
-        if (!saved.equals(configured)) {
+        if (!configured.accepts(saved)) {
+            if (withoutBackboneFile(saved).equals(withoutBackboneFile(configured))) {
+                return Optional.of("the restored model started from the backbone file with sha256 "
+                        + saved.backboneSha256() + " but the job's backbone file has sha256 "
+                        + configured.backboneSha256());
+            }
             return Optional.of("the restored model is " + describe(saved) + " but the job configures "
                     + describe(configured));
         }
