@@ -1,6 +1,6 @@
 // Figures of one `index` Lucene index: indexing rate, query latency and recall@k of HNSW against
 // brute-force cosine, on N clustered unit vectors (C clusters, Gaussian noise), as one catalog version.
-// Run: java -cp pipeline/target/streamsynth.jar scripts/IndexProbe.java [N] [DIM] [QUERIES] [K]
+// Run: java -cp app/target/streamsynth.jar scripts/IndexProbe.java [N] [DIM] [QUERIES] [K]
 import io.streamsynth.pipeline.index.Neighbour;
 import io.streamsynth.pipeline.index.VectorIndex;
 import java.nio.file.Files;

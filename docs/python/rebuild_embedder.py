@@ -4,6 +4,7 @@ PREFIX.safetensors (weights, PyTorch names) and PREFIX.card.json (the model card
 
     python3 rebuild_embedder.py PREFIX.safetensors PREFIX.card.json                # prints a summary
     python3 rebuild_embedder.py W.safetensors CARD.json --inputs X.safetensors --out E.safetensors
+    python3 rebuild_embedder.py W.safetensors CARD.json --backbone-torchscript BACKBONE.pt   # kind torchscript
 
 With --inputs, embeds the tensor "input" (N x C x H x W float32, preprocessed as the card's
 "preprocessing" says) and writes the N x D embeddings as "embeddings" to --out.
@@ -17,6 +18,7 @@ read with safetensors_lite.py, next to this script. In your own code:
         vectors = embedder(images)                                         # unit-norm rows
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -66,6 +68,42 @@ class SmallCnn(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
+class ScriptedNet(nn.Module):
+    """streamsynth's `torchscript` network: the user's TorchScript module (in eval mode, as it trained), the
+    head's pooling when the module returns a feature map (N x F x h x w), then fc."""
+
+    def __init__(self, backbone, features, feature_map, pooling, embedding_size):
+        super().__init__()
+        self.backbone = backbone.eval()
+        self.feature_map = feature_map
+        self.avgpool = (GeM() if pooling == "gem" else nn.AdaptiveAvgPool2d(1)) if feature_map else nn.Identity()
+        self.fc = nn.Linear(features, embedding_size)
+
+    def train(self, mode=True):
+        super().train(mode)
+        self.backbone.eval()  # its batch-norm statistics are the file's, as in training
+        return self
+
+    def forward(self, x):
+        x = self.backbone(x)
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+    def load_weights(self, tensors):
+        """The head's tensors into the head, the rest into the module's own parameters, every name matched."""
+        params = dict(self.backbone.named_parameters())
+        head = {k: v for k, v in tensors.items() if k.startswith(("fc.", "avgpool."))}
+        rest = {k: v for k, v in tensors.items() if k not in head}
+        if set(rest) != set(params):
+            raise SystemExit(f"weights do not fit the TorchScript module: missing {sorted(set(params) - set(rest))}, "
+                             f"unexpected {sorted(set(rest) - set(params))}")
+        with torch.no_grad():
+            for name, tensor in rest.items():
+                params[name].copy_(tensor)
+        self.fc.load_state_dict({"weight": head["fc.weight"], "bias": head["fc.bias"]})
+        if isinstance(self.avgpool, GeM):
+            self.avgpool.load_state_dict({"p": head["avgpool.p"]})
+
+
 class Embedder(nn.Module):
     """The network, then each row divided by sqrt(sum of squares + eps), as the card's normalisation says."""
 
@@ -79,9 +117,21 @@ class Embedder(nn.Module):
         return e / (e.square().sum(dim=1, keepdim=True) + self.eps).sqrt()
 
 
-def build(card):
+def build(card, backbone_torchscript=None):
     arch = card["architecture"]
     kind, size = arch["kind"], arch["embedding_size"]
+    if kind == "torchscript":
+        if backbone_torchscript is None:
+            raise SystemExit("this model's backbone is a TorchScript module (sha256 "
+                             f"{arch['backbone_sha256']}): pass its file with --backbone-torchscript")
+        with open(backbone_torchscript, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        if digest != arch["backbone_sha256"]:
+            raise SystemExit(f"{backbone_torchscript} has sha256 {digest}, the model was trained over "
+                             f"{arch['backbone_sha256']}")
+        net = ScriptedNet(torch.jit.load(backbone_torchscript, map_location="cpu"), arch["backbone_features"],
+                          arch["backbone_output"] == "feature_map", arch.get("pooling", "avg"), size)
+        return Embedder(net, card["normalisation"]["eps"])
     if kind in ("resnet18", "resnet50"):
         import torchvision
         net = getattr(torchvision.models, kind)(num_classes=size)
@@ -94,13 +144,16 @@ def build(card):
     return Embedder(net, card["normalisation"]["eps"])
 
 
-def load_embedder(weights_path, card_path):
+def load_embedder(weights_path, card_path, backbone_torchscript=None):
     with open(card_path) as f:
         card = json.load(f)
-    embedder = build(card)
+    embedder = build(card, backbone_torchscript)
     tensors, _ = safetensors_lite.load(weights_path)
-    # strict: every name must match; batch norm fills in the num_batches_tracked counters it lacks
-    embedder.net.load_state_dict(tensors, strict=True)
+    if isinstance(embedder.net, ScriptedNet):
+        embedder.net.load_weights(tensors)
+    else:
+        # strict: every name must match; batch norm fills in the num_batches_tracked counters it lacks
+        embedder.net.load_state_dict(tensors, strict=True)
     return embedder.eval()
 
 
@@ -110,8 +163,10 @@ def main():
     parser.add_argument("card")
     parser.add_argument("--inputs", help="safetensors file with an 'input' tensor N x C x H x W")
     parser.add_argument("--out", help="where to write the 'embeddings' tensor")
+    parser.add_argument("--backbone-torchscript", help="the TorchScript module of a `torchscript` model (the file "
+                        "the job ran with; its sha256 must be the card's backbone_sha256)")
     args = parser.parse_args()
-    embedder = load_embedder(args.weights, args.card)
+    embedder = load_embedder(args.weights, args.card, args.backbone_torchscript)
     if args.inputs:
         images = safetensors_lite.load(args.inputs)[0]["input"].float()
         with torch.no_grad():

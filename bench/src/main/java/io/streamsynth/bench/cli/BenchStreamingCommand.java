@@ -158,7 +158,8 @@ public final class BenchStreamingCommand implements Callable<Integer> {
     /** The bare loop: the same step on P x K batches sampled in memory. */
     private Rate offline(JobConfig config, ImageSet train, int batch, int warmupSteps) {
         var t = config.trainer();
-        try (EmbeddingModel model = new EmbeddingModel(t.architecture(), t.device().resolve(), t.seed());
+        try (EmbeddingModel model = new EmbeddingModel(t.architecture(), t.device().resolve(), t.seed(),
+                t.readScriptedBackbone());
                 TrainingStep step = new TrainingStep(model, t.training())) {
             PkSampler sampler = new PkSampler(train, config.batches().classesPerBatch(),
                     config.batches().samplesPerClass(), t.seed());

@@ -9,6 +9,8 @@ import java.util.List;
 public final class FashionMnist {
 
     /** Where Debian's dataset-fashion-mnist package installs the files. */
+    /** Side of its grey images, in pixels. */
+    public static final int SIZE = 28;
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** Class names indexed by label. */

@@ -40,16 +40,13 @@ public final class ModelCard {
         card.put("name", "streamsynth " + metadata.catalog() + " v" + metadata.modelVersion());
 
         Map<String, Object> arch = new LinkedHashMap<>(metadata.architecture());
-        arch.put("network", a.isTorchvision()
-                ? "torchvision.models." + kind + "(num_classes=" + a.embeddingSize() + ")"
-                        + (a.pooling() == Architecture.Pooling.GEM ? " with avgpool replaced by GeM (learnt p: avgpool.p)" : "")
-                : "small CNN: 3 x (conv 3x3 pad 1 no bias, batch norm, relu), 2x2 max pool after the first "
-                        + a.cnnMaxPools() + " (cnn_max_pools), "
-                        + a.baseFilters() + "/" + 2 * a.baseFilters() + "/" + 4 * a.baseFilters()
-                        + " filters, global pooling, fc (see docs/python/rebuild_embedder.py, SmallCnn)");
+        arch.put("network", network(a));
         arch.put("input", Map.of("layout", "NCHW", "dtype", "float32",
                 "shape", List.of("N", a.channels(), a.height(), a.width())));
-        arch.put("batch_norm", Map.of("epsilon", 1e-5, "momentum", 0.1, "inference", "eval mode: running statistics"));
+        arch.put("batch_norm", a.kind() == Architecture.Kind.TORCHSCRIPT
+                ? Map.of("training", "the module always ran in eval mode: its batch norms used and kept the file's "
+                        + "running statistics")
+                : Map.of("epsilon", 1e-5, "momentum", 0.1, "inference", "eval mode: running statistics"));
         card.put("architecture", arch);
 
         card.put("preprocessing", preprocessing(metadata, a));
@@ -67,8 +64,26 @@ public final class ModelCard {
         card.put("evaluation", metadata.evaluation() == null ? Map.of() : metadata.evaluation());
         card.put("weights", Map.of("file", weightsFileName, "format", "safetensors, float32, PyTorch state_dict names"
                 + " (batch-norm num_batches_tracked left out)", "sha256", metadata.weightsSha256()));
-        card.put("rebuild", "python3 docs/python/rebuild_embedder.py " + weightsFileName + " CARD.json");
+        card.put("rebuild", "python3 docs/python/rebuild_embedder.py " + weightsFileName + " CARD.json"
+                + (a.kind() == Architecture.Kind.TORCHSCRIPT ? " --backbone-torchscript BACKBONE.pt" : ""));
         return card;
+    }
+
+    private static String network(Architecture a) {
+        String kind = a.kind().name().toLowerCase(Locale.ROOT);
+        String gem = a.pooling() == Architecture.Pooling.GEM ? " with avgpool replaced by GeM (learnt p: avgpool.p)" : "";
+        return switch (a.kind()) {
+            case RESNET18, RESNET50 -> "torchvision.models." + kind + "(num_classes=" + a.embeddingSize() + ")" + gem;
+            case CNN -> "small CNN: 3 x (conv 3x3 pad 1 no bias, batch norm, relu), 2x2 max pool after the first "
+                    + a.cnnMaxPools() + " (cnn_max_pools), " + a.baseFilters() + "/" + 2 * a.baseFilters() + "/"
+                    + 4 * a.baseFilters() + " filters, global pooling, fc (see docs/python/rebuild_embedder.py, SmallCnn)";
+            case TORCHSCRIPT -> "the TorchScript module of sha256 " + a.backboneSha256() + " (the job's "
+                    + "--backbone-torchscript file; its parameters are in the weights under its own names, its buffers "
+                    + "are the file's) giving " + a.scripted().features()
+                    + (a.scripted().featureMap() ? " x h x w feature maps, then "
+                            + (gem.isEmpty() ? "global average pooling" : "GeM (learnt p: avgpool.p)")
+                            : " features") + ", then fc (Linear " + a.scripted().features() + " -> " + a.embeddingSize() + ")";
+        };
     }
 
     /**

@@ -46,6 +46,11 @@ public final class EmbeddingNet {
         return name.startsWith(EmbeddingNetworks.POOL + ".") || name.startsWith(EmbeddingNetworks.FC + ".");
     }
 
+    /** The TorchScript backbone, or null for a built-in network. */
+    public TorchScriptBackbone scripted() {
+        return backbone.size() == 1 && backbone.get(0) instanceof TorchScriptBackbone s ? s : null;
+    }
+
     /** Unit-norm embeddings (N, D) of images (N, C, H, W). */
     public NDArray forward(ParameterStore store, NDArray images, boolean training) {
         return root.forward(store, new NDList(images), training).singletonOrThrow();
@@ -65,7 +70,11 @@ public final class EmbeddingNet {
         applyFreezing();
     }
 
-    /** Keeps every batch norm of the backbone in inference mode with fixed affine parameters. */
+    /**
+     * Keeps every batch norm of the backbone in inference mode with fixed affine parameters. A
+     * TorchScript backbone always runs in inference mode; this fixes its normalisation layers' affine
+     * parameters (see {@link TorchScriptBackbone}).
+     */
     public void freezeBatchNorm(boolean frozen) {
         this.batchNormFrozen = frozen;
         applyFreezing();
@@ -82,6 +91,10 @@ public final class EmbeddingNet {
     }
 
     private void freeze(Block block) {
+        if (block instanceof TorchScriptBackbone scripted) {
+            scripted.freeze(backboneFrozen, batchNormFrozen);
+            return;
+        }
         if (block instanceof BatchNorm2d norm) {
             norm.setFrozen(backboneFrozen || batchNormFrozen);
             return;

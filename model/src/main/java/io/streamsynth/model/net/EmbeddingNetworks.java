@@ -22,22 +22,56 @@ public final class EmbeddingNetworks {
     public static final String POOL = "avgpool";
     /** Name of the embedding layer: torchvision's classifier slot. */
     public static final String FC = "fc";
+    /**
+     * Child name of a TorchScript backbone; its parameters keep the module's own names, unprefixed
+     * (see {@link TorchNames}).
+     */
+    public static final String SCRIPTED = "backbone";
+    /** Name of the final L2 normalisation (no parameters). */
+    public static final String NORM = "l2norm";
     /** Added under the square root so the gradient stays finite at the origin. */
     public static final float NORM_EPSILON = 1e-12f;
 
     private EmbeddingNetworks() {}
 
+    /**
+     * A built-in network.
+     *
+     * @throws IllegalArgumentException for {@code torchscript}, which needs its module: {@link #build(Architecture,
+     *     TorchScriptBackbone)}
+     */
     public static EmbeddingNet build(Architecture a) {
+        return build(a, null);
+    }
+
+    /**
+     * A network; {@code backbone} is the loaded module of a {@code torchscript} architecture (the child
+     * {@code backbone}, whose parameters keep the module's names) and null for the built-in ones. A module
+     * that pools itself (N x F) gets no pooling: {@code avgpool} passes its output through.
+     */
+    public static EmbeddingNet build(Architecture a, TorchScriptBackbone backbone) {
+        if ((a.kind() == Architecture.Kind.TORCHSCRIPT) != (backbone != null)) {
+            throw new IllegalArgumentException(backbone == null ? "a torchscript network needs its loaded module"
+                    : "only a torchscript network takes a TorchScript module");
+        }
         NamedSequential net = new NamedSequential();
         switch (a.kind()) {
             case CNN -> addSmallCnn(net, a.baseFilters(), a.cnnMaxPools());
             case RESNET18 -> ResNets.addResNet18(net);
             case RESNET50 -> ResNets.addResNet50(net);
+            case TORCHSCRIPT -> net.then(SCRIPTED, backbone);
         }
-        net.then(POOL, a.pooling() == Architecture.Pooling.GEM ? new GeneralizedMeanPool()
-                        : LambdaBlock.singleton(Pool::globalAvgPool2d, "global_avg_pool"))
+        Block pool;
+        if (a.kind() == Architecture.Kind.TORCHSCRIPT && !a.scripted().featureMap()) {
+            pool = LambdaBlock.singleton(x -> x, "pooled_by_backbone");
+        } else if (a.pooling() == Architecture.Pooling.GEM) {
+            pool = new GeneralizedMeanPool();
+        } else {
+            pool = LambdaBlock.singleton(Pool::globalAvgPool2d, "global_avg_pool");
+        }
+        net.then(POOL, pool)
                 .then(FC, Linear.builder().setUnits(a.embeddingSize()).build())
-                .then("l2norm", LambdaBlock.singleton(EmbeddingNetworks::normalizeRows, "l2_normalize"));
+                .then(NORM, LambdaBlock.singleton(EmbeddingNetworks::normalizeRows, "l2_normalize"));
         return new EmbeddingNet(net);
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>Every block on the path must be a {@link TorchModule} (children with PyTorch names) or a leaf
  * whose parameter names are PyTorch's: {@code Conv2d} and {@code Linear} ({@code weight},
- * {@code bias}), {@link BatchNorm2d}, {@link GeneralizedMeanPool}.
+ * {@code bias}), {@link BatchNorm2d}, {@link GeneralizedMeanPool}, {@link TorchScriptBackbone} (the
+ * module's own names, without the child's).
  */
 public final class TorchNames {
     private TorchNames() {}
@@ -37,7 +38,9 @@ public final class TorchNames {
                     + " has children without PyTorch names; build it from TorchModule");
         }
         for (Map.Entry<String, Block> child : module.namedChildren().entrySet()) {
-            collect(child.getValue(), prefix + child.getKey() + ".", out);
+            // a TorchScript module's parameters keep its own names: what its author's state_dict() says
+            collect(child.getValue(), child.getValue() instanceof TorchScriptBackbone ? prefix
+                    : prefix + child.getKey() + ".", out);
         }
     }
 }

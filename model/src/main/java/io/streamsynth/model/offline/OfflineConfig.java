@@ -1,6 +1,7 @@
 package io.streamsynth.model.offline;
 
 import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.model.train.BackboneFile;
 import io.streamsynth.model.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +21,20 @@ import java.util.TreeSet;
  * @param seed            seeds weights, batches and k-means
  * @param threads         PyTorch intra-op threads (0: one per core)
  * @param device          auto, cpu or gpu:N
+ * @param scriptedBackbone a TorchScript module taking N x 1 x 28 x 28 images in [0, 1] to fine-tune under our
+ *                        head instead of the small cnn (see {@link io.streamsynth.model.net.TorchScriptBackbone});
+ *                        null: the small cnn
  */
 public record OfflineConfig(Path data, TrainingConfig training, int embeddingSize, int steps, int classesPerBatch,
-        int samplesPerClass, List<Integer> trainClasses, long seed, int threads, DeviceSpec device) {
+        int samplesPerClass, List<Integer> trainClasses, long seed, int threads, DeviceSpec device,
+        BackboneFile scriptedBackbone) {
+
+    /** The small cnn. */
+    public OfflineConfig(Path data, TrainingConfig training, int embeddingSize, int steps, int classesPerBatch,
+            int samplesPerClass, List<Integer> trainClasses, long seed, int threads, DeviceSpec device) {
+        this(data, training, embeddingSize, steps, classesPerBatch, samplesPerClass, trainClasses, seed, threads,
+                device, null);
+    }
 
     public static final int CLASSES = 10;
 

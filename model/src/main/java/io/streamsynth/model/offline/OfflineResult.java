@@ -23,6 +23,10 @@ public record OfflineResult(RetrievalReport untrainedZeroShot, RetrievalReport u
     /** The JSON-ready form: per protocol r_at_k, nmi and map_at_r, and the untrained floor. */
     public Map<String, Object> toMap(OfflineConfig config) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architecture", config.scriptedBackbone() == null ? "cnn" : "torchscript");
+        if (config.scriptedBackbone() != null) {
+            m.put("backbone_sha256", config.scriptedBackbone().sha256());
+        }
         m.put("loss", config.training().loss());
         m.put("synthesis", config.training().synthesis());
         m.put("mining", config.training().mining());

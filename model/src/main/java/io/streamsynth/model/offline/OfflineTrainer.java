@@ -4,7 +4,9 @@ import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.net.TorchScriptBackbone;
 import io.streamsynth.model.runtime.TorchRuntime;
+import io.streamsynth.model.train.BackboneFile;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.StepResult;
 import io.streamsynth.model.train.TrainingStep;
@@ -26,15 +28,20 @@ public final class OfflineTrainer {
 
     public static OfflineResult run(OfflineConfig config, PrintStream progress) throws IOException {
         TorchRuntime.engine(config.threads());
+        // the backbone is checked first: a bad module must not wait for the data to load
+        Architecture architecture = architecture(config, 1, FashionMnist.SIZE, FashionMnist.SIZE);
         ImageSet train = FashionMnist.load(config.data(), FashionMnist.Split.TRAIN)
                 .filterClasses(new HashSet<>(config.trainClasses()));
         ImageSet test = FashionMnist.load(config.data(), FashionMnist.Split.TEST);
         ImageSet testSeen = test.filterClasses(new HashSet<>(config.trainClasses()));
         ImageSet testUnseen = test.filterClasses(config.unseenClasses());
 
-        Architecture architecture = new Architecture(Architecture.Kind.CNN, train.channels(), train.height(),
-                train.width(), config.embeddingSize(), 32);
-        try (EmbeddingModel model = new EmbeddingModel(architecture, config.device().resolve(), config.seed());
+        if (train.channels() != 1 || train.height() != FashionMnist.SIZE || train.width() != FashionMnist.SIZE) {
+            throw new IOException(config.data() + " holds " + train.channels() + "x" + train.height() + "x"
+                    + train.width() + " images, not Fashion-MNIST's 1x28x28");
+        }
+        try (EmbeddingModel model = new EmbeddingModel(architecture, config.device().resolve(), config.seed(),
+                config.scriptedBackbone());
                 TrainingStep step = new TrainingStep(model, config.training())) {
             RetrievalReport floorUnseen = evaluate(model, testUnseen, config.seed());
             RetrievalReport floorSeen = evaluate(model, testSeen, config.seed());
@@ -62,6 +69,16 @@ public final class OfflineTrainer {
             return new OfflineResult(floorUnseen, floorSeen, unseen, seen, config.steps(), median(millis), lossTail,
                     shareSum / config.steps());
         }
+    }
+
+    /** The small cnn, or the TorchScript module of the config under our head (checked by a probe). */
+    static Architecture architecture(OfflineConfig config, int channels, int height, int width) {
+        BackboneFile scripted = config.scriptedBackbone();
+        if (scripted == null) {
+            return new Architecture(Architecture.Kind.CNN, channels, height, width, config.embeddingSize(), 32);
+        }
+        return Architecture.torchScript(channels, height, width, config.embeddingSize(), Architecture.Pooling.AVG,
+                TorchScriptBackbone.inspect(scripted, channels, height, width), scripted.sha256());
     }
 
     static RetrievalReport evaluate(EmbeddingModel model, ImageSet images, long seed) {

@@ -2,12 +2,8 @@ package io.streamsynth.model.train;
 
 import ai.djl.nn.Parameter;
 import io.streamsynth.model.checkpoint.SafeTensors;
-import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.model.checkpoint.Tensor;
 import io.streamsynth.model.net.EmbeddingNet;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,11 +24,11 @@ public final class BackboneWeights {
     /** Listed per problem in an error message; a file for another network would otherwise flood it. */
     private static final int SHOWN = 8;
 
-    private final Path source;
+    private final String source;
     private final Map<String, Tensor> tensors;
     private final String sha256;
 
-    private BackboneWeights(Path source, Map<String, Tensor> tensors, String sha256) {
+    private BackboneWeights(String source, Map<String, Tensor> tensors, String sha256) {
         this.source = source;
         this.tensors = tensors;
         this.sha256 = sha256;
@@ -45,25 +41,30 @@ public final class BackboneWeights {
      *     well-formed safetensors file (a truncated download, say), naming the file
      */
     public static BackboneWeights read(Path file) {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("backbone weights " + file + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("backbone weights " + file + ": cannot read: " + e.getMessage(), e);
+            return of(BackboneFile.read(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^backbone file", "backbone weights"), e);
         }
+    }
+
+    /**
+     * Reads the bytes of a safetensors file someone else fetched (a Flink file system, say).
+     *
+     * @throws IllegalArgumentException when they are not a well-formed safetensors file, naming its source
+     */
+    public static BackboneWeights of(BackboneFile file) {
         SafeTensors.Contents contents;
         try {
-            contents = SafeTensors.read(bytes);
+            contents = SafeTensors.read(file.bytes());
         } catch (IllegalArgumentException e) {
             String hint = e.getMessage().contains("'I64'")
                     ? " (keep only the floating-point tensors, e.g. drop num_batches_tracked, as the README's conversion does)"
                     : " (truncated, or another format?)";
-            throw new IllegalArgumentException("backbone weights " + file + " are not a valid safetensors file"
+            throw new IllegalArgumentException("backbone weights " + file.source() + " are not a valid safetensors file"
                     + hint + ": " + e.getMessage(), e);
         }
-        return new BackboneWeights(file, contents.tensors(), Sha256.hex(bytes));
+        return new BackboneWeights(file.source(), contents.tensors(), file.sha256());
     }
 
     /** Hex sha256 of the file's bytes, for checkpoint metadata. */
@@ -71,7 +72,8 @@ public final class BackboneWeights {
         return sha256;
     }
 
-    public Path source() {
+    /** The path or URI it was read from. */
+    public String source() {
         return source;
     }
 

@@ -16,6 +16,7 @@ import io.streamsynth.model.checkpoint.Tensor;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.net.EmbeddingNet;
 import io.streamsynth.model.net.EmbeddingNetworks;
+import io.streamsynth.model.net.TorchScriptBackbone;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,23 +35,63 @@ public final class EmbeddingModel implements AutoCloseable {
     private final ParameterStore parameterStore;
 
     /**
-     * Builds and initialises the network. Initial weights depend only on {@code seed} (and on the
+     * Builds and initialises a built-in network. Initial weights depend only on {@code seed} (and on the
      * engine's thread count, which can reorder float sums).
      */
     public EmbeddingModel(Architecture architecture, Device device, long seed) {
+        this(architecture, device, seed, null);
+    }
+
+    /**
+     * Builds and initialises the network; a {@code torchscript} one loads its backbone from
+     * {@code scriptedBackbone} (its parameters as in the file, the head's from {@code seed}).
+     *
+     * @param scriptedBackbone the TorchScript module of a {@code torchscript} architecture, whose sha256
+     *                         and probed output must be the architecture's; null for the built-in networks
+     * @throws IllegalArgumentException when the module is missing, another file, or breaks the contract of
+     *     {@link TorchScriptBackbone}
+     */
+    public EmbeddingModel(Architecture architecture, Device device, long seed, BackboneFile scriptedBackbone) {
         this.architecture = architecture;
         TorchRuntime.engine().setRandomSeed((int) seed);
         this.manager = NDManager.newBaseManager(device, "PyTorch");
-        this.net = EmbeddingNetworks.build(architecture);
-        if (architecture.isTorchvision()) {
-            // torchvision's own initialisation: He normal, fan-out, for the convolutions
-            net.block().setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                    XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
+        try {
+            this.net = EmbeddingNetworks.build(architecture, loadScripted(scriptedBackbone));
+            if (architecture.isTorchvision()) {
+                // torchvision's own initialisation: He normal, fan-out, for the convolutions
+                net.block().setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                        XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
+            }
+            net.block().initialize(manager, DataType.FLOAT32,
+                    new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
+            this.named = net.parameters();
+            this.parameterStore = new ParameterStore(manager, false);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
-        net.block().initialize(manager, DataType.FLOAT32,
-                new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
-        this.named = net.parameters();
-        this.parameterStore = new ParameterStore(manager, false);
+    }
+
+    private TorchScriptBackbone loadScripted(BackboneFile file) {
+        if (architecture.kind() != Architecture.Kind.TORCHSCRIPT) {
+            if (file != null) {
+                throw new IllegalArgumentException("a TorchScript backbone needs the torchscript architecture, not "
+                        + architecture.kind().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return null;
+        }
+        if (file == null) {
+            throw new IllegalArgumentException("this network's backbone is a TorchScript module (sha256 "
+                    + architecture.backboneSha256() + "): its .pt file is needed (--backbone-torchscript)");
+        }
+        file.requireSha256(architecture.backboneSha256());
+        TorchScriptBackbone backbone = TorchScriptBackbone.load(manager, file, architecture.channels(),
+                architecture.height(), architecture.width());
+        if (!backbone.output().equals(architecture.scripted())) {
+            throw new IllegalArgumentException("TorchScript backbone " + file.source() + " outputs " + backbone.output()
+                    + " but the network was built for " + architecture.scripted());
+        }
+        return backbone;
     }
 
     public Architecture architecture() {

@@ -39,7 +39,7 @@ public final class ModelCheckpoints {
         checkpoint.verifyWeights();
         Architecture expected = training.model().architecture();
         Architecture actual = Architecture.fromMap(checkpoint.metadata().architecture());
-        if (!expected.equals(actual)) {
+        if (!expected.accepts(actual)) {
             throw new IllegalArgumentException("checkpoint is for " + actual + " but the model is " + expected);
         }
         training.model().importWeights(checkpoint.readWeights().tensors());
@@ -51,11 +51,25 @@ public final class ModelCheckpoints {
         training.optimizer().importState(state.tensors(), Long.parseLong(steps));
     }
 
-    /** A model with the checkpoint's architecture and weights, for inference only. */
+    /** A model with the checkpoint's architecture and weights, for inference only; a built-in network. */
     public static EmbeddingModel loadModel(Checkpoint checkpoint, Device device) {
+        return loadModel(checkpoint, device, null);
+    }
+
+    /**
+     * A model with the checkpoint's architecture and weights, for inference only. A {@code torchscript}
+     * network is rebuilt from a fresh load of its module, {@code scriptedBackbone} (the file whose sha256
+     * the checkpoint records as {@code backbone_sha256}), with the checkpoint's weights copied over the
+     * module's parameters; the module's buffers (batch-norm statistics) are the file's, which training
+     * never changes.
+     *
+     * @throws IllegalArgumentException when a torchscript checkpoint comes without its module, or with another
+     */
+    public static EmbeddingModel loadModel(Checkpoint checkpoint, Device device, BackboneFile scriptedBackbone) {
         checkpoint.verifyWeights();
-        EmbeddingModel model = new EmbeddingModel(Architecture.fromMap(checkpoint.metadata().architecture()), device,
-                0);
+        Architecture architecture = Architecture.fromMap(checkpoint.metadata().architecture());
+        EmbeddingModel model = new EmbeddingModel(architecture, device, 0,
+                architecture.kind() == Architecture.Kind.TORCHSCRIPT ? scriptedBackbone : null);
         try {
             model.importWeights(checkpoint.readWeights().tensors());
             return model;

@@ -10,6 +10,7 @@ import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.SafeTensors;
 import io.streamsynth.model.checkpoint.Tensor;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.net.TorchScriptFixtures;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.TrainingConfig;
@@ -108,6 +109,50 @@ class PyTorchRoundTripTest {
             assertThat(theirs).hasSize(5 * 8);
             double worst = 0;
             for (int i = 0; i < 5; i++) {
+                for (int j = 0; j < 8; j++) {
+                    worst = Math.max(worst, Math.abs(ours[i][j] - theirs[i * 8 + j]));
+                }
+            }
+            assertThat(worst).as("largest difference between our embeddings and PyTorch's").isLessThan(1e-5);
+        }
+    }
+
+    /**
+     * A torchscript model: the script loads the same .pt with torch.jit.load, copies the exported
+     * parameters into it by their own names and adds the head (GeM over mobilenet's feature map here).
+     */
+    @Test
+    void pytorchRebuildsATorchScriptEmbedderOverTheSameModule() throws Exception {
+        assumeTrue(torchPresent(), "/usr/bin/python3 with torch and torchvision is not installed");
+        Architecture a = TorchScriptFixtures.architecture(TorchScriptFixtures.MOBILENET, 3, 64, 8,
+                Architecture.Pooling.GEM);
+        Path module = Files.write(dir.resolve("backbone.pt"), TorchScriptFixtures.bytes(TorchScriptFixtures.MOBILENET));
+        try (EmbeddingModel model = new EmbeddingModel(a, Device.cpu(), 1,
+                TorchScriptFixtures.file(TorchScriptFixtures.MOBILENET))) {
+            ModelExport.Files files = ModelExport.write(trainedCheckpoint(model, 1), dir.resolve("ts").toString());
+            JsonNode card = new ObjectMapper().readTree(Files.readAllBytes(files.card()));
+            assertThat(card.at("/architecture/network").asText()).contains("TorchScript module of sha256 "
+                    + a.backboneSha256(), "144 x h x w feature maps, then GeM");
+            assertThat(card.at("/rebuild").asText()).endsWith("--backbone-torchscript BACKBONE.pt");
+
+            float[] pixels = images(3, a, new Random(9));
+            float[][] ours = model.embed(pixels, 3);
+            Path inputs = dir.resolve("inputs.safetensors");
+            LinkedHashMap<String, Tensor> in = new LinkedHashMap<>();
+            in.put("input", new Tensor(new long[] {3, 3, 64, 64}, pixels));
+            Files.write(inputs, SafeTensors.write(in, Map.of()));
+            Path out = dir.resolve("theirs.safetensors");
+
+            Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), files.weights().toString(),
+                    files.card().toString(), "--backbone-torchscript", module.toString(), "--inputs",
+                    inputs.toString(), "--out", out.toString()).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(log).isZero();
+
+            float[] theirs = SafeTensors.read(Files.readAllBytes(out)).tensor("embeddings").data();
+            double worst = 0;
+            for (int i = 0; i < 3; i++) {
                 for (int j = 0; j < 8; j++) {
                     worst = Math.max(worst, Math.abs(ours[i][j] - theirs[i * 8 + j]));
                 }

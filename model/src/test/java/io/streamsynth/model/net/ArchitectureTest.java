@@ -31,4 +31,22 @@ class ArchitectureTest {
         assertThatThrownBy(() -> new Architecture(Architecture.Kind.CNN, 1, 28, 28, 64, 32, 4))
                 .hasMessageContaining("cnn max poolings must be within 0..3, got 4");
     }
+
+    @Test
+    void aResnetSavedBeforeBackboneFilesWereRecordedFitsTheSameNetworkWithOne() {
+        Architecture configured = new Architecture(Architecture.Kind.RESNET18, 3, 32, 32, 8, 64)
+                .withBackboneSha256("a".repeat(64));
+        Architecture old = new Architecture(Architecture.Kind.RESNET18, 3, 32, 32, 8, 64);
+
+        assertThat(configured.accepts(old)).isTrue();
+        assertThat(configured.accepts(configured.withBackboneSha256("b".repeat(64)))).isFalse();
+        assertThat(old.accepts(configured)).isFalse();
+        assertThat(configured.accepts(new Architecture(Architecture.Kind.RESNET18, 3, 32, 32, 16, 64))).isFalse();
+    }
+
+    @Test
+    void theSmallCnnHasNoBackboneFile() {
+        assertThatThrownBy(() -> CNN.withBackboneSha256("a".repeat(64)))
+                .hasMessageContaining("the small cnn starts from random weights");
+    }
 }

@@ -9,8 +9,10 @@ import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.image.StoredImage;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.train.BackboneFile;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
+import io.streamsynth.operators.backbone.BackboneFiles;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import java.util.ArrayList;
@@ -28,10 +30,34 @@ final class CatalogModels implements AutoCloseable {
             String weightsSha256) {}
 
     private final Device device;
+    private final String scriptedBackbone;
+    /** Read on the first torchscript checkpoint, then kept: every version of every catalog shares the file. */
+    private BackboneFile scripted;
     private final Map<String, Loaded> models = new HashMap<>();
 
     CatalogModels(Device device) {
+        this(device, null);
+    }
+
+    /** @param scriptedBackbone the TorchScript module torchscript checkpoints are rebuilt over, or null */
+    CatalogModels(Device device, String scriptedBackbone) {
         this.device = device;
+        this.scriptedBackbone = scriptedBackbone;
+    }
+
+    private BackboneFile scripted(Checkpoint checkpoint) {
+        Architecture a = Architecture.fromMap(checkpoint.metadata().architecture());
+        if (a.kind() != Architecture.Kind.TORCHSCRIPT) {
+            return null;
+        }
+        if (scriptedBackbone == null) {
+            throw new IllegalArgumentException("a checkpoint of a torchscript model (backbone sha256 "
+                    + a.backboneSha256() + ") reached an embedder without --backbone-torchscript");
+        }
+        if (scripted == null) {
+            scripted = BackboneFiles.read(scriptedBackbone);
+        }
+        return scripted;
     }
 
     Loaded get(String catalog) {
@@ -47,7 +73,7 @@ final class CatalogModels implements AutoCloseable {
             return false;
         }
         Preprocessing preprocessing = new Preprocessing(specOf(checkpoint));
-        EmbeddingModel model = ModelCheckpoints.loadModel(checkpoint, device);
+        EmbeddingModel model = ModelCheckpoints.loadModel(checkpoint, device, scripted(checkpoint));
         models.put(catalog, new Loaded(version, model, preprocessing, Sha256.hex(encoded),
                 checkpoint.metadata().weightsSha256()));
         if (current != null) {

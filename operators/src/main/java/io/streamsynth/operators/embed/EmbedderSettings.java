@@ -10,9 +10,12 @@ import java.time.Duration;
  * @param maxDelay        longest a new item waits for its batch to fill before it is embedded anyway
  * @param batchesPerSlice batches a re-embedding pass runs before it lets records and checkpoint
  *                        barriers through again
+ * @param scriptedBackbone the TorchScript module a torchscript model's checkpoints are rebuilt over (a path or
+ *                        Flink file system URI each TaskManager can read; its sha256 must be the checkpoint's
+ *                        {@code backbone_sha256}); null when the job trains a built-in network
  */
-public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay, int batchesPerSlice)
-        implements Serializable {
+public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay, int batchesPerSlice,
+        String scriptedBackbone) implements Serializable {
     /** Slices of a few batches: long enough that scheduling costs nothing, short enough not to hold barriers up. */
     public static final int DEFAULT_BATCHES_PER_SLICE = 4;
 
@@ -31,5 +34,15 @@ public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDel
 
     public EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay) {
         this(device, batchSize, maxDelay, DEFAULT_BATCHES_PER_SLICE);
+    }
+
+    /** Models of built-in networks only. */
+    public EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay, int batchesPerSlice) {
+        this(device, batchSize, maxDelay, batchesPerSlice, null);
+    }
+
+    /** The same settings, rebuilding torchscript models over {@code uri}. */
+    public EmbedderSettings withScriptedBackbone(String uri) {
+        return new EmbedderSettings(device, batchSize, maxDelay, batchesPerSlice, uri);
     }
 }

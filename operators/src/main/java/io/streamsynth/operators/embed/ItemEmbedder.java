@@ -182,7 +182,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         item = getPartitionedState(ITEM);
         ai.djl.Device device = settings.device().resolve();
         LOG.info("embedding on {} (requested {})", device, settings.device());
-        models = new CatalogModels(device);
+        models = new CatalogModels(device, settings.scriptedBackbone());
         MetricGroup g = getMetricGroup();
         itemsReceived = g.counter("itemsReceived");
         embeddings = g.counter("embeddingsOut");

@@ -6,11 +6,13 @@ import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.train.BackboneFile;
 import io.streamsynth.model.train.BackboneWeights;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.StepResult;
 import io.streamsynth.model.train.TrainingStep;
+import io.streamsynth.operators.backbone.BackboneFiles;
 import io.streamsynth.operators.batch.BatchComposer;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
@@ -20,7 +22,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -77,7 +78,8 @@ public final class CatalogTrainer implements AutoCloseable {
     private CatalogTrainer(String catalog, TrainerSettings settings, long now) {
         this.catalog = catalog;
         this.settings = settings;
-        this.model = new EmbeddingModel(settings.architecture(), settings.device().resolve(), settings.seed());
+        this.model = new EmbeddingModel(settings.architecture(), settings.device().resolve(), settings.seed(),
+                settings.readScriptedBackbone());
         LOG.info("catalog {}: training on {} (requested {})", catalog, model.device(), settings.device());
         this.step = new TrainingStep(model, settings.training());
         this.heldOut = new HeldOutSet(settings.heldOutCapacity());
@@ -92,9 +94,13 @@ public final class CatalogTrainer implements AutoCloseable {
      */
     public static CatalogTrainer create(String catalog, TrainerSettings settings, long now) {
         CatalogTrainer t = new CatalogTrainer(catalog, settings, now);
-        if (settings.backboneWeights() != null) {
+        if (settings.backboneWeights() != null && settings.architecture().isTorchvision()) {
             try {
-                BackboneWeights weights = BackboneWeights.read(Path.of(settings.backboneWeights()));
+                BackboneFile file = BackboneFiles.read(settings.backboneWeights());
+                if (settings.architecture().backboneSha256() != null) {
+                    file.requireSha256(settings.architecture().backboneSha256());
+                }
+                BackboneWeights weights = BackboneWeights.of(file);
                 weights.applyTo(t.model).forEach(note -> LOG.info("catalog {}: {}", catalog, note));
                 LOG.info("catalog {}: backbone from {} (sha256 {})", catalog, weights.source(), weights.sha256());
             } catch (RuntimeException e) {

@@ -2,12 +2,14 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.checkpoint.CheckpointMetadata;
 import io.streamsynth.model.net.Architecture;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Whether a restored catalog state fits the job's settings. Only what the state's tensors depend
- * on counts: the architecture (the weights' shapes) and the optimizer (the kind of moments it
- * keeps). Learning rate, momentum, weight decay, loss, synthesis and the publish cadence are not in
+ * on counts: the architecture (the weights' shapes, and the backbone file the weights started from,
+ * by its sha256: a TorchScript module's code and buffers live in that file) and the optimizer (the
+ * kind of moments it keeps). Learning rate, momentum, weight decay, loss, synthesis and the publish cadence are not in
  * the tensors, so a change of them is compatible and simply applies from the next step.
  */
 final class StateCompatibility {
@@ -17,7 +19,12 @@ final class StateCompatibility {
     static Optional<String> problem(CheckpointMetadata restored, TrainerSettings settings) {
         Architecture saved = Architecture.fromMap(restored.architecture());
         Architecture configured = settings.architecture();
-        if (!saved.equals(configured)) {
+        if (!configured.accepts(saved)) {
+            if (withoutBackboneFile(saved).equals(withoutBackboneFile(configured))) {
+                return Optional.of("the restored model started from the backbone file with sha256 "
+                        + saved.backboneSha256() + " but the job's backbone file has sha256 "
+                        + configured.backboneSha256());
+            }
             return Optional.of("the restored model is " + describe(saved) + " but the job configures "
                     + describe(configured));
         }
@@ -30,8 +37,15 @@ final class StateCompatibility {
         return Optional.empty();
     }
 
+    private static Map<String, Object> withoutBackboneFile(Architecture a) {
+        Map<String, Object> m = a.toMap();
+        m.remove("backbone_sha256");
+        return m;
+    }
+
     private static String describe(Architecture a) {
         return a.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.channels() + "x" + a.height() + "x"
-                + a.width() + " -> " + a.embeddingSize() + " (--embedding-size), base filters " + a.baseFilters();
+                + a.width() + " -> " + a.embeddingSize() + " (--embedding-size), base filters " + a.baseFilters()
+                + (a.scripted() == null ? "" : ", TorchScript backbone output " + a.scripted());
     }
 }

@@ -3,6 +3,8 @@ package io.streamsynth.operators.train;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.model.train.BackboneFile;
+import io.streamsynth.operators.backbone.BackboneFiles;
 import io.streamsynth.model.train.TrainingConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -19,8 +21,11 @@ import java.time.Duration;
  * @param heldOutCapacity    held-out items kept per catalog for evaluation (oldest dropped first)
  * @param evaluationMinItems fewer held-out items than this: no evaluation figures yet
  * @param onIncompatibleState what a restore does with a catalog state that the architecture or optimizer cannot take
- * @param backboneWeights    pretrained backbone (a torchvision state_dict as safetensors) every new catalog
- *                           starts from, a path each TaskManager can read; null: random initialisation
+ * @param backboneWeights    the backbone file, a path or Flink file system URI each TaskManager can read
+ *                           ({@link io.streamsynth.operators.backbone.BackboneFiles}): for resnet18/50 a
+ *                           torchvision state_dict as safetensors that every new catalog starts from (null:
+ *                           random initialisation); for torchscript the module itself (required). When the
+ *                           architecture records a {@code backboneSha256}, the file read must have it
  * @param image              what images go through before the network; its crop is the
  *                           architecture's height and width, and its channels the architecture's
  */
@@ -85,12 +90,25 @@ public record TrainerSettings(Architecture architecture, TrainingConfig training
         if (heldOutCapacity < 0 || heldOutCapacity > 1_000_000) {
             throw new IllegalArgumentException("held-out-capacity must be within 0..1000000, got " + heldOutCapacity);
         }
-        if (backboneWeights != null && !architecture.isTorchvision()) {
+        if (architecture.kind() == Architecture.Kind.TORCHSCRIPT && backboneWeights == null) {
+            throw new IllegalArgumentException("a torchscript architecture needs its module (--backbone-torchscript)");
+        }
+        if (backboneWeights != null && architecture.kind() == Architecture.Kind.CNN) {
             throw new IllegalArgumentException("backbone weights need a torchvision architecture (resnet18, resnet50), not "
                     + architecture.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (evaluationMinItems < 2) {
             throw new IllegalArgumentException("evaluation-min-items must be at least 2, got " + evaluationMinItems);
         }
+    }
+
+    /**
+     * The TorchScript module of a torchscript architecture, read from {@link #backboneWeights()} through
+     * Flink's file systems; null for the built-in networks.
+     *
+     * @throws IllegalArgumentException when it cannot be read
+     */
+    public BackboneFile readScriptedBackbone() {
+        return architecture.kind() == Architecture.Kind.TORCHSCRIPT ? BackboneFiles.read(backboneWeights) : null;
     }
 }

@@ -97,16 +97,25 @@ public final class JobOptions {
             description = "Seconds an item remembers an event_id to drop a producer's retry (default: ${DEFAULT-VALUE}).")
     double duplicateRetentionSeconds = DuplicateSettings.DEFAULT_RETENTION.toSeconds();
 
-    @Option(names = "--architecture", description = "cnn, resnet18 or resnet50 (default: ${DEFAULT-VALUE}).")
-    String architecture = "cnn";
+    @Option(names = "--architecture",
+            description = "cnn, resnet18, resnet50 or torchscript (default: cnn; torchscript with --backbone-torchscript).")
+    String architecture;
 
     @Option(names = "--pooling", description = "Head pooling: avg or gem (default: ${DEFAULT-VALUE}).")
     String pooling = "avg";
 
-    @Option(names = "--backbone-weights", paramLabel = "FILE",
+    @Option(names = "--backbone-weights", paramLabel = "FILE|URI",
             description = "Pretrained backbone for resnet18/resnet50: a torchvision state_dict as safetensors "
-                    + "(see the README), readable by every TaskManager; checked at start-up.")
-    Path backboneWeights;
+                    + "(see the README), a path or Flink file system URI (s3://...) every TaskManager can read; "
+                    + "checked at start-up, its sha256 recorded in every checkpoint.")
+    String backboneWeights;
+
+    @Option(names = "--backbone-torchscript", paramLabel = "FILE|URI",
+            description = "A TorchScript module (torch.jit.save) mapping the preprocessed N x C x H x W images to "
+                    + "N x F features or N x F x h x w maps, fine-tuned under our head (see the README); a path or "
+                    + "Flink file system URI every TaskManager can read; checked with a probe forward pass at "
+                    + "start-up, its sha256 recorded in every checkpoint. Implies --architecture torchscript.")
+    String backboneTorchScript;
 
     @Option(names = "--embedding-size", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
     int embeddingSize = 128;
@@ -188,12 +197,10 @@ public final class JobOptions {
      */
     public JobConfig toConfig(String bootstrapServers, String jobName) throws IOException {
         ImageSpec image = imageSpec();
-        Architecture arch = new Architecture(Architecture.parseKind(architecture), channels, image.crop(), image.crop(),
-                embeddingSize, baseFilters, Architecture.parsePooling(pooling));
         TrainingConfig training = trainingOptions.toConfig();
-        if (backboneWeights != null) {
-            BackboneCheck.verify(arch, backboneWeights);
-        }
+        BackboneChoice backbone = BackboneChoice.check(architecture, backboneWeights, backboneTorchScript, channels,
+                image.crop(), embeddingSize, baseFilters, Architecture.parsePooling(pooling));
+        Architecture arch = backbone.architecture();
         if (!training.synthesis().equals("none") && samplesPerClass % 2 != 0) {
             throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + training.synthesis()
                     + " (it pairs the samples of a class), got " + samplesPerClass);
@@ -206,10 +213,9 @@ public final class JobOptions {
         DeviceSpec deviceSpec = DeviceSpec.parse(device);
         TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
                 seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10,
-                IncompatibleStatePolicy.parse(onIncompatibleState),
-                backboneWeights == null ? null : backboneWeights.toAbsolutePath().toString(), image);
+                IncompatibleStatePolicy.parse(onIncompatibleState), backbone.uri(), image);
         EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
-                Duration.ofMillis(embedMaxDelayMillis));
+                Duration.ofMillis(embedMaxDelayMillis)).withScriptedBackbone(backbone.scriptedUri());
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
                 new ImageLimits(maxImageBytes, EventLimits.DEFAULT_MAX_IMAGE_SIDE, EventLimits.DEFAULT_MAX_IMAGE_SIDE));
         return new JobConfig(bootstrapServers, clientProperties(),

@@ -7,6 +7,7 @@ import io.streamsynth.model.offline.OfflineResult;
 import io.streamsynth.model.offline.OfflineTrainer;
 import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.TrainingConfig;
+import io.streamsynth.operators.backbone.BackboneFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,6 +49,12 @@ public final class OfflineCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    @Option(names = "--backbone-torchscript", paramLabel = "FILE|URI",
+            description = "Fine-tune this TorchScript module (N x 1 x 28 x 28 images in [0, 1] to N x F or "
+                    + "N x F x h x w) under our head instead of training the small cnn; a path or Flink file system "
+                    + "URI, checked with a probe forward pass before training.")
+    String backboneTorchScript;
+
     @Mixin
     TrainingOptions trainingOptions = TrainingOptions.withDefaults("triplet", "none");
 
@@ -55,7 +62,8 @@ public final class OfflineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfig training = trainingOptions.toConfig();
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
-                samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device));
+                samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device),
+                backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)));
         OfflineResult result = OfflineTrainer.run(config, System.err);
         System.out.println(new ObjectMapper().writeValueAsString(result.toMap(config)));
         return 0;

@@ -302,7 +302,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     private RetrievalReport untrained(JobConfig config, ImageSet queries, int[] indices) {
         ImageSet subset = queries.subset(indices);
         try (EmbeddingModel model = new EmbeddingModel(config.trainer().architecture(),
-                config.trainer().device().resolve(), config.trainer().seed())) {
+                config.trainer().device().resolve(), config.trainer().seed(),
+                config.trainer().readScriptedBackbone())) {
             return RetrievalReport.evaluate(model.embed(subset.pixels(), 256), subset.labels(), job.seed);
         }
     }

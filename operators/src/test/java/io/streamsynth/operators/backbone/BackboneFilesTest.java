@@ -1,0 +1,50 @@
+package io.streamsynth.operators.backbone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamsynth.model.checkpoint.Sha256;
+import io.streamsynth.model.train.BackboneFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backbone files through Flink's file systems: plain paths, file:// URIs, and what cannot be read. */
+class BackboneFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPlainPathAndItsFileUriReadTheSameBytesWithTheirSha256() throws Exception {
+        byte[] content = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        Path file = Files.write(dir.resolve("backbone.pt"), content);
+
+        BackboneFile plain = BackboneFiles.read(file.toString());
+        BackboneFile uri = BackboneFiles.read(file.toUri().toString());
+
+        assertThat(plain.bytes()).containsExactly(content);
+        assertThat(uri.bytes()).containsExactly(content);
+        assertThat(uri.sha256()).isEqualTo(plain.sha256()).isEqualTo(Sha256.hex(content));
+        assertThat(uri.source()).startsWith("file:");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        String missing = dir.resolve("gone.pt").toString();
+        assertThatThrownBy(() -> BackboneFiles.read(missing)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backbone file " + missing + ": no such file");
+    }
+
+    @Test
+    void aFolderIsNotABackbone() {
+        assertThatThrownBy(() -> BackboneFiles.read(dir.toString())).hasMessageContaining("is a folder, not a file");
+    }
+
+    @Test
+    void aSchemeWithoutAFileSystemSaysWhichPluginIsMissing() {
+        assertThatThrownBy(() -> BackboneFiles.read("nosuchfs://bucket/backbone.pt"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backbone file nosuchfs://bucket/backbone.pt: no file system serves its scheme");
+    }
+}

@@ -1,0 +1,61 @@
+package io.streamsynth.operators.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import io.streamsynth.operators.train.Batches;
+import io.streamsynth.operators.train.CatalogTrainer;
+import io.streamsynth.operators.train.IncompatibleStatePolicy;
+import io.streamsynth.operators.train.TorchScriptSettings;
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemEmbedding;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The embedder rebuilds a torchscript checkpoint over the job's module and embeds as the trainer's model does. */
+class CatalogModelsTorchScriptTest {
+
+    @Test
+    void aTorchScriptCheckpointEmbedsLikeTheTrainersModel() throws Exception {
+        var settings = TorchScriptSettings.grey(IncompatibleStatePolicy.FAIL);
+        try (CatalogTrainer trainer = CatalogTrainer.create("shoes", settings, 0);
+                CatalogModels models = new CatalogModels(Device.cpu(), settings.backboneWeights())) {
+            Random random = new Random(3);
+            trainer.train(Batches.batch("shoes", 2, 2, random));
+            byte[] checkpoint = trainer.publish(1).checkpoint;
+
+            assertThat(models.load("shoes", checkpoint)).isTrue();
+            byte[] pixels = Batches.image(1, random);
+            ImageSample item = new ImageSample();
+            item.catalog = "shoes";
+            item.itemId = "i1";
+            item.label = "class-1";
+            item.channels = 1;
+            item.height = Batches.SIZE;
+            item.width = Batches.SIZE;
+            item.pixels = pixels;
+            List<ItemEmbedding> out = CatalogModels.embed(models.get("shoes"), List.of(item), 4);
+
+            float[] direct = new float[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                direct[i] = Byte.toUnsignedInt(pixels[i]) / 255f;
+            }
+            assertThat(out.get(0).vector).containsExactly(trainer.model().embed(direct, 1)[0]);
+        }
+    }
+
+    @Test
+    void anEmbedderWithoutTheModuleRefusesTheCheckpoint() throws Exception {
+        var settings = TorchScriptSettings.grey(IncompatibleStatePolicy.FAIL);
+        try (CatalogTrainer trainer = CatalogTrainer.create("shoes", settings, 0);
+                CatalogModels models = new CatalogModels(Device.cpu())) {
+            trainer.train(Batches.batch("shoes", 2, 2, new Random(3)));
+            byte[] checkpoint = trainer.publish(1).checkpoint;
+
+            assertThatThrownBy(() -> models.load("shoes", checkpoint))
+                    .hasMessageContaining("reached an embedder without --backbone-torchscript");
+        }
+    }
+}
