@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
@@ -86,12 +87,12 @@ class IndexFollowsVersionsIT {
             ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
             AtomicBoolean querying = new AtomicBoolean(true);
             AtomicReference<Throwable> clientFailure = new AtomicReference<>();
-            int sent = 0;
+            AtomicInteger sent = new AtomicInteger();
             try (IndexService index = IndexService.start(new IndexService.Settings(
                     new IndexLayout(dir.resolve("index")), client, topics.embeddings(), topics.versions(),
                     Duration.ofMillis(500), Duration.ofSeconds(30), null, new InetSocketAddress("localhost", 0), 100),
                     System.err)) {
-                Thread queries = new Thread(() -> query(index.httpPort(), answers, querying, clientFailure),
+                Thread queries = new Thread(() -> query(index.httpPort(), sent, answers, querying, clientFailure),
                         "index-client");
                 queries.start();
                 try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
@@ -102,9 +103,9 @@ class IndexFollowsVersionsIT {
                         assertThat(System.currentTimeMillis()).as("%d complete markers within 180 s",
                                 COMPLETE_VERSIONS).isLessThan(deadline);
                         int before = complete(readMarkers(kafka, topics)).size();
-                        if (sent < MAX_ITEMS) {
-                            GeneratedCatalog.send(producer, sent, sent + ROUND, CLASSES);
-                            sent += ROUND;
+                        if (sent.get() < MAX_ITEMS) {
+                            GeneratedCatalog.send(producer, sent.get(), sent.get() + ROUND, CLASSES);
+                            sent.addAndGet(ROUND);
                         }
                         long roundEnd = System.currentTimeMillis() + 20_000;
                         while (complete(readMarkers(kafka, topics)).size() == before
@@ -154,7 +155,7 @@ class IndexFollowsVersionsIT {
                 assertThat(indexRecall).as("the index's Recall@1 at v%d against evaluate's", last)
                         .isEqualTo(evaluated.get("r_at_1").asDouble());
                 System.err.printf("[figures] IndexFollowsVersionsIT: %d items sent, markers %s, %d answers from"
-                        + " versions %s, final v%d Recall@1 %.4f (index) = %.4f (evaluate), wall %.0f s%n", sent,
+                        + " versions %s, final v%d Recall@1 %.4f (index) = %.4f (evaluate), wall %.0f s%n", sent.get(),
                         markers, answers.size(), answered, last, indexRecall, evaluated.get("r_at_1").asDouble(),
                         (System.currentTimeMillis() - started) / 1000.0);
             } finally {
@@ -164,11 +165,11 @@ class IndexFollowsVersionsIT {
     }
 
     /** Asks for the neighbours of item after item, round the sent ids, until told to stop. */
-    private static void query(int port, ConcurrentLinkedQueue<Answer> answers, AtomicBoolean querying,
-            AtomicReference<Throwable> failure) {
+    private static void query(int port, AtomicInteger sent, ConcurrentLinkedQueue<Answer> answers,
+            AtomicBoolean querying, AtomicReference<Throwable> failure) {
         HttpClient http = HttpClient.newHttpClient();
         try {
-            for (int i = 0; querying.get(); i = (i + 7) % MAX_ITEMS) {
+            for (int i = 0; querying.get(); i = (i + 7) % Math.max(1, sent.get())) {
                 String item = GeneratedCatalog.itemId(i);
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                         + "/catalogs/" + GeneratedCatalog.CATALOG + "/neighbours?item=" + item + "&k=" + K)).GET()
