@@ -63,10 +63,26 @@ public final class VersionMarkerJson {
     /**
      * Reads a marker's value.
      *
-     * @throws WireFormatException when it is not a schema-1 marker (missing or mistyped fields, an
-     *                             unknown status)
+     * @throws WireFormatException when it is not a schema-1 marker (missing or mistyped fields, a
+     *                             negative model_version or items, an empty catalog, an unknown status)
      */
     public static VersionMarker decode(byte[] value) {
+        return decode(value, false);
+    }
+
+    /**
+     * Reads a marker's value for a consumer that acts only on the statuses it knows (the index): a
+     * status other than complete or superseded, which a later writer may add, is kept as read, so
+     * that the marker is neither {@link VersionMarker#isComplete()} nor
+     * {@link VersionMarker#isSuperseded()}, instead of refused.
+     *
+     * @throws WireFormatException as {@link #decode}, bar the unknown status
+     */
+    public static VersionMarker decodeAnyStatus(byte[] value) {
+        return decode(value, true);
+    }
+
+    private static VersionMarker decode(byte[] value, boolean anyStatus) {
         if (value == null) {
             throw new WireFormatException("version marker record has no value");
         }
@@ -86,12 +102,16 @@ public final class VersionMarkerJson {
                     + "; this reader knows " + SCHEMA_VERSION);
         }
         String status = text(node, "status", false);
-        if (!VersionMarker.COMPLETE.equals(status) && !VersionMarker.SUPERSEDED.equals(status)) {
+        if (!anyStatus && !VersionMarker.COMPLETE.equals(status) && !VersionMarker.SUPERSEDED.equals(status)) {
             throw new WireFormatException("version marker status must be complete or superseded, got '" + status
                     + "'");
         }
-        return new VersionMarker(text(node, "catalog", false), integer(node, "model_version"), status,
-                integer(node, "items"), integer(node, "time_millis"), text(node, "checkpoint_sha256", true),
+        String catalog = text(node, "catalog", false);
+        if (catalog.isEmpty()) {
+            throw new WireFormatException("version marker needs a non-empty catalog");
+        }
+        return new VersionMarker(catalog, count(node, "model_version"), status, count(node, "items"),
+                integer(node, "time_millis"), text(node, "checkpoint_sha256", true),
                 text(node, "weights_sha256", true));
     }
 
@@ -101,6 +121,14 @@ public final class VersionMarkerJson {
             throw new WireFormatException("version marker needs an integer " + field + ", got " + v);
         }
         return v.longValue();
+    }
+
+    private static long count(JsonNode node, String field) {
+        long v = integer(node, field);
+        if (v < 0) {
+            throw new WireFormatException("version marker needs a non-negative integer " + field + ", got " + v);
+        }
+        return v;
     }
 
     private static String text(JsonNode node, String field, boolean nullable) {

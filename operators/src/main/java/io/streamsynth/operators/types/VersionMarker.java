@@ -11,7 +11,7 @@ public class VersionMarker {
 
     public String catalog;
     public long version;
-    /** {@link #COMPLETE} or {@link #SUPERSEDED}. */
+    /** {@link #COMPLETE} or {@link #SUPERSEDED} (or, read by a lenient reader, a status a later writer added). */
     public String status;
     /** Complete: live items of the catalog embedded at this version; superseded: items embedded at it. */
     public long items;
@@ -35,6 +35,10 @@ public class VersionMarker {
 
     public boolean isComplete() {
         return COMPLETE.equals(status);
+    }
+
+    public boolean isSuperseded() {
+        return SUPERSEDED.equals(status);
     }
 
     @Override

@@ -40,6 +40,40 @@ class VersionMarkerJsonTest {
     }
 
     @Test
+    void theIndexsReaderKeepsAnUnknownStatusAsNeitherCompleteNorSuperseded() {
+        byte[] partial = ("{\"schema_version\":1,\"catalog\":\"c\",\"model_version\":2,\"status\":\"partial\","
+                + "\"items\":3,\"time_millis\":4}").getBytes(StandardCharsets.UTF_8);
+        VersionMarker m = VersionMarkerJson.decodeAnyStatus(partial);
+        assertThat(m.status).isEqualTo("partial");
+        assertThat(m.isComplete()).isFalse();
+        assertThat(m.isSuperseded()).isFalse();
+        assertThat(VersionMarkerJson.decodeAnyStatus(VersionMarkerJson.encode(new VersionMarker("c", 5,
+                VersionMarker.SUPERSEDED, 1, 4, SHA, SHA))).isSuperseded()).isTrue();
+        // everything but the status is as strict as decode
+        assertThatThrownBy(() -> VersionMarkerJson.decodeAnyStatus("{\"schema_version\":2}"
+                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("schema_version 2");
+    }
+
+    @Test
+    void refusesNegativeCountsAnEmptyCatalogAndWhatIsNotJson() {
+        assertThatThrownBy(() -> VersionMarkerJson.decode(("{\"schema_version\":1,\"catalog\":\"c\",\"model_version\":"
+                + "-1,\"status\":\"complete\",\"items\":3,\"time_millis\":4}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("non-negative integer model_version");
+        assertThatThrownBy(() -> VersionMarkerJson.decode(("{\"schema_version\":1,\"catalog\":\"c\",\"model_version\":"
+                + "1,\"status\":\"complete\",\"items\":-3,\"time_millis\":4}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("non-negative integer items");
+        assertThatThrownBy(() -> VersionMarkerJson.decodeAnyStatus(("{\"schema_version\":1,\"catalog\":\"\","
+                + "\"model_version\":1,\"status\":\"complete\",\"items\":3,\"time_millis\":4}")
+                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("non-empty catalog");
+        assertThatThrownBy(() -> VersionMarkerJson.decodeAnyStatus("not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> VersionMarkerJson.decodeAnyStatus(null)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("no value");
+    }
+
+    @Test
     void theSerializerKeysByTheCatalogsUtf8Bytes() {
         ProducerRecord<byte[], byte[]> r = new VersionMarkerSerializer("embedding-versions").serialize(
                 new VersionMarker("köln", 1, VersionMarker.SUPERSEDED, 0, 5, SHA, SHA), null, 42L);

@@ -1,9 +1,11 @@
 package io.streamsynth.pipeline.index;
 
 import io.streamsynth.operators.kafka.EmbeddingJson;
+import io.streamsynth.operators.kafka.VersionMarkerJson;
 import io.streamsynth.operators.kafka.WireFormatException;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
+import io.streamsynth.operators.types.VersionMarker;
 import io.streamsynth.pipeline.index.IndexLayout.CatalogVersion;
 import io.streamsynth.pipeline.index.IndexState.PendingMarker;
 import java.io.IOException;
@@ -147,18 +149,18 @@ public final class CatalogIndexes implements AutoCloseable {
     public void marker(byte[] value, Supplier<Map<Integer, Long>> endOffsets, long nowMillis) {
         VersionMarker m;
         try {
-            m = VersionMarker.decode(value);
-        } catch (IllegalArgumentException e) {
+            m = VersionMarkerJson.decodeAnyStatus(value);
+        } catch (WireFormatException e) {
             malformed++;
             log.printf("index: skipped a marker: %s%n", e.getMessage());
             return;
         }
-        VectorIndex current = served.get(m.catalog());
-        if (current != null && m.modelVersion() <= current.version()) {
+        VectorIndex current = served.get(m.catalog);
+        if (current != null && m.version <= current.version()) {
             return;
         }
-        CatalogVersion cv = new CatalogVersion(m.catalog(), m.modelVersion());
-        if (m.status() == VersionMarker.Status.SUPERSEDED) {
+        CatalogVersion cv = new CatalogVersion(m.catalog, m.version);
+        if (m.isSuperseded()) {
             // never complete: its index goes, and so do its records read later
             superseded.add(cv);
             pending.remove(cv);
@@ -168,10 +170,11 @@ public final class CatalogIndexes implements AutoCloseable {
             }
             return;
         }
-        if (m.status() != VersionMarker.Status.COMPLETE) {
+        if (!m.isComplete()) {
+            // a status a later writer added: nothing this reader knows to do with it
             return;
         }
-        pending.put(cv, new Pending(new PendingMarker(m.catalog(), m.modelVersion(), m.items(), endOffsets.get(), nowMillis)));
+        pending.put(cv, new Pending(new PendingMarker(m.catalog, m.version, m.items, endOffsets.get(), nowMillis)));
     }
 
     /** Makes the records applied so far visible to queries. */

@@ -105,6 +105,6 @@ class CatalogIndexesTest {
 
     private static byte[] marker(long version, String status, long items) {
         return ("{\"schema_version\":1,\"catalog\":\"shop\",\"model_version\":" + version + ",\"status\":\"" + status
-                + "\",\"items\":" + items + "}").getBytes(StandardCharsets.UTF_8);
+                + "\",\"items\":" + items + ",\"time_millis\":1767225600000}").getBytes(StandardCharsets.UTF_8);
     }
 }
