@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
  * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
- * {@code itemsStored}, {@code embeddingLag}, {@code lastReembedMillis}.
+ * {@code itemsStored} and {@code embeddingLag} per catalog and summed ({@link EmbedderGauges}),
+ * {@code lastReembedMillis}.
  */
 public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         implements TwoInputStreamOperator<ImageSample, ModelRelease, ItemEmbedding> {
@@ -99,7 +100,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient boolean sliceScheduled;
     private transient long passStartNanos;
     private transient long lastReembedMillis;
-    private transient long itemsAtLastPass;
+    private transient EmbedderGauges gauges;
     private transient Counter itemsReceived;
     private transient Counter embeddings;
     private transient Counter refreshed;
@@ -164,9 +165,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         deleted = g.counter("itemsDeleted");
         unknownDeletes = g.counter("deletesOfUnknownItems");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
-        g.gauge("itemsStored", (Gauge<Long>) () -> itemsAtLastPass);
-        g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size() + passes.size());
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
+        gauges = new EmbedderGauges(g);
+        try (Stream<String> keys = storedKeys()) {
+            gauges.countStored(keys);
+        }
+        gauges.lag(waiting.values(), passes);
         if (!waiting.isEmpty()) {
             scheduleFlush();
         }
@@ -188,6 +192,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         itemsReceived.inc();
         sample.revision = stored == null ? 1 : stored.revision + 1;
         item.update(sample);
+        if (stored == null) {
+            gauges.itemAdded(sample.catalog);
+        }
         if (newest.get(sample.catalog) == null) {
             return; // embedded by the pass that the catalog's first model starts
         }
@@ -197,6 +204,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             flush();
         } else {
             scheduleFlush();
+            gauges.lag(waiting.values(), passes);
         }
     }
 
@@ -209,6 +217,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         item.clear();
         waiting.remove(key);
         passes.arrived(stored.catalog, key);
+        gauges.itemDeleted(stored.catalog);
+        gauges.lag(waiting.values(), passes);
         output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
         deleted.inc();
     }
@@ -225,15 +235,20 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         newest.put(release.catalog, release.checkpoint);
         models.load(release.catalog, release.checkpoint);
         List<String> keys;
-        try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
-                VoidNamespace.INSTANCE).map(k -> (String) k)) {
+        try (Stream<String> all = storedKeys()) {
             String prefix = ItemKey.catalogPrefix(release.catalog);
             keys = all.filter(k -> k.startsWith(prefix)).toList();
         }
-        itemsAtLastPass = keys.size();
+        gauges.stored(release.catalog, keys.size());
         passes.start(release.catalog, keys);
+        gauges.lag(waiting.values(), passes);
         passStartNanos = System.nanoTime();
         scheduleSlice();
+    }
+
+    private Stream<String> storedKeys() {
+        return getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(), VoidNamespace.INSTANCE)
+                .map(k -> (String) k);
     }
 
     /** The catalog's model, loaded from broadcast state on first use after a restore. */
@@ -300,6 +315,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (passes.isEmpty()) {
             lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
         }
+        gauges.lag(waiting.values(), passes);
         return true;
     }
 
@@ -317,6 +333,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             byCatalog.computeIfAbsent(s.catalog, c -> new ArrayList<>()).add(s);
         }
         waiting.clear();
+        gauges.lag(waiting.values(), passes);
         for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
             emit(CatalogModels.embed(loaded(e.getKey()), e.getValue(), settings.batchSize()));
         }
