@@ -126,7 +126,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     private void run(StopOnSignal stop, QuickstartDirs dirs, ImageItems training, ImageItems queries)
             throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(Map.of(), dirs.kafka())) {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             kafka.createTopics(TopicSetup.topics(config.topics(), 2, config.limits().maxEventBytes(),
                     config.maxChunkBytes()));

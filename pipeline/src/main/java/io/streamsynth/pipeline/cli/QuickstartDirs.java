@@ -3,15 +3,16 @@ package io.streamsynth.pipeline.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.util.FileUtils;
 
 /**
  * Where a quickstart run writes: Flink checkpoints, the JobManager log the Web UI shows, and
  * {@link #flinkTmp} for everything Flink would otherwise leave in the system temp directory (the
  * MiniCluster's working directory, the RPC system's extracted jar, blobs, RocksDB, network buffers
- * spilled to disk, Web UI uploads). {@link #close} removes the whole tree when the run created it
- * (no {@code --work-dir}), and only {@link #flinkTmp} inside a {@code --work-dir}, whose checkpoints
- * and log stay.
+ * spilled to disk, Web UI uploads), RocksDB's working folders and the Kafka broker's data.
+ * {@link #close} removes the whole tree when the run created it (no {@code --work-dir}); inside a
+ * {@code --work-dir} it removes those three and keeps the checkpoints and the log.
  */
 final class QuickstartDirs implements AutoCloseable {
     private final Path root;
@@ -39,6 +40,16 @@ final class QuickstartDirs implements AutoCloseable {
         return root.resolve("checkpoints");
     }
 
+    /** The in-JVM Kafka broker's data. */
+    Path kafka() {
+        return root.resolve("kafka");
+    }
+
+    /** RocksDB's working folders, short enough a path for RocksDB to put its LOG files next to the JobManager log. */
+    Path rocksdb() {
+        return root.resolve("rocksdb");
+    }
+
     /** Flink's {@code io.tmp.dirs} and {@code web.tmpdir}. */
     Path flinkTmp() {
         return root.resolve("flink-tmp");
@@ -52,11 +63,12 @@ final class QuickstartDirs implements AutoCloseable {
     /** Removes what the run leaves behind; a file that cannot be removed is reported, not thrown. */
     @Override
     public void close() {
-        Path target = created ? root : flinkTmp();
-        try {
-            FileUtils.deleteDirectory(target.toFile());
-        } catch (IOException e) {
-            System.err.println("could not remove " + target + ": " + e.getMessage());
+        for (Path target : created ? List.of(root) : List.of(flinkTmp(), rocksdb(), kafka())) {
+            try {
+                FileUtils.deleteDirectory(target.toFile());
+            } catch (IOException e) {
+                System.err.println("could not remove " + target + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -14,24 +14,28 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
- * Sends this JVM's log, from INFO up, to a file as well, for the Flink Web UI's "Job Manager Log"
- * (Flink serves the file named by {@code web.log.path}); the appenders already configured (the
- * terminal) keep the level they had. {@link #close} puts the configuration back as it was.
+ * Sends this JVM's log, from INFO up, to a file as well, and names it in the system property
+ * {@code log.file}, where Flink looks for the log its Web UI serves ("Job Manager" > "Logs") and
+ * next to which RocksDB puts its LOG files; the appenders already configured (the terminal) keep
+ * the level they had. {@link #close} puts the configuration and the property back as they were.
  */
 final class QuickstartLogFile implements AutoCloseable {
     private static final String NAME = "quickstart-log-file";
+    private static final String LOG_FILE_PROPERTY = "log.file";
 
     private final LoggerContext context;
     private final FileAppender appender;
     private final Level rootLevelBefore;
     private final Map<String, Appender> rootAppendersBefore;
+    private final String logFileBefore;
 
     private QuickstartLogFile(LoggerContext context, FileAppender appender, Level rootLevelBefore,
-            Map<String, Appender> rootAppendersBefore) {
+            Map<String, Appender> rootAppendersBefore, String logFileBefore) {
         this.context = context;
         this.appender = appender;
         this.rootLevelBefore = rootLevelBefore;
         this.rootAppendersBefore = rootAppendersBefore;
+        this.logFileBefore = logFileBefore;
     }
 
     static QuickstartLogFile attach(Path file) {
@@ -58,7 +62,8 @@ final class QuickstartLogFile implements AutoCloseable {
             root.setLevel(Level.INFO);
         }
         context.updateLoggers();
-        return new QuickstartLogFile(context, appender, before, existing);
+        String logFileBefore = System.setProperty(LOG_FILE_PROPERTY, file.toAbsolutePath().toString());
+        return new QuickstartLogFile(context, appender, before, existing, logFileBefore);
     }
 
     @Override
@@ -73,6 +78,11 @@ final class QuickstartLogFile implements AutoCloseable {
         appender.stop();
         if (config instanceof AbstractConfiguration removable) {
             removable.removeAppender(NAME);
+        }
+        if (logFileBefore == null) {
+            System.clearProperty(LOG_FILE_PROPERTY);
+        } else {
+            System.setProperty(LOG_FILE_PROPERTY, logFileBefore);
         }
     }
 }

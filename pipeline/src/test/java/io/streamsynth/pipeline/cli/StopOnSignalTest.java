@@ -20,11 +20,12 @@ class StopOnSignalTest {
     @TempDir
     Path tmp;
 
-    private Process start() throws Exception {
+    private Process start(String... args) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + tmp, "-cp",
-                System.getProperty("java.class.path"), StopOnSignalProbe.class.getName())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), StopOnSignalProbe.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** Sends the signal once the probe is ready; returns its output lines after it exited. */
@@ -69,6 +70,21 @@ class StopOnSignalTest {
         Process probe = start();
         List<String> lines = signalAndCollect(probe, kill("INT"));
 
+        assertSummarizedAndCleaned(lines);
+        assertThat(probe.exitValue()).as("killed by SIGINT").isEqualTo(128 + 2);
+    }
+
+    /**
+     * Kafka's test kit deletes a broker's temporary data in a shutdown hook of its own, and the
+     * broker halts the JVM when its log directory goes: the quickstart's broker keeps its data in
+     * the run's folder, removed after the broker stopped.
+     */
+    @Test
+    void theBrokerOutlivesCtrlCUntilTheRunHasStoppedIt() throws Exception {
+        Process probe = start("kafka");
+        List<String> lines = signalAndCollect(probe, kill("INT"));
+
+        assertThat(lines).contains("broker still up after the signal");
         assertSummarizedAndCleaned(lines);
         assertThat(probe.exitValue()).as("killed by SIGINT").isEqualTo(128 + 2);
     }
