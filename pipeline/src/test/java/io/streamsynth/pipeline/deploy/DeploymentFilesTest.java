@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsynth.operators.metrics.CatalogGauge;
 import io.streamsynth.pipeline.Main;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.job.Topics;
@@ -729,6 +730,8 @@ class DeploymentFilesTest {
     private static final Pattern REGISTER = Pattern.compile(
             "(\\w+|\\))\\s*\\.\\s*(counter|gauge|meter|histogram)\\(\\s*\"([^\"]+)\"");
     private static final Pattern INLINE_GROUP = Pattern.compile("\\.addGroup\\(\\s*\"([^\"]+)\"");
+    /** A gauge per catalog and its sum ({@link CatalogGauge}): one name in the operator's group and in the catalog's. */
+    private static final Pattern CATALOG_GAUGE = Pattern.compile("new\\s+CatalogGauge\\(\\s*\\w+\\s*,\\s*\"([^\"]+)\"");
 
     /**
      * Scans operators/src/main/java for {@code counter("..")}, {@code gauge("..")}, {@code meter("..")}
@@ -768,6 +771,11 @@ class DeploymentFilesTest {
                     String group = inline.find() ? inline.group(1) : groupOf.get(m.group(1));
                     metrics.add(new RegisteredMetric(m.group(2), group, m.group(3)));
                 }
+            }
+            Matcher perCatalog = CATALOG_GAUGE.matcher(code);
+            while (perCatalog.find()) {
+                metrics.add(new RegisteredMetric("gauge", null, perCatalog.group(1)));
+                metrics.add(new RegisteredMetric("gauge", CatalogGauge.GROUP, perCatalog.group(1)));
             }
         }
         assertThat(metrics).as("metrics registered in operators/src/main/java").isNotEmpty();
