@@ -177,6 +177,18 @@ class DeploymentFilesTest {
         assertThat(map(flinkDeployment().get("spec"), "spec").get("flinkVersion")).isEqualTo("v" + mm[0] + "_" + mm[1]);
     }
 
+    /**
+     * The Flink image's entrypoint preloads jemalloc unless DISABLE_JEMALLOC=true; glibc's MALLOC_
+     * tunables would then do nothing (docs/BENCHMARKS.md, "The memory allocator", measured both).
+     */
+    @Test
+    void theImageRunsTheAllocatorItsMallocSettingsAreFor() throws IOException {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+
+        assertThat(dockerfile).contains("MALLOC_MMAP_THRESHOLD_=1073741824", "MALLOC_TRIM_THRESHOLD_=1073741824");
+        assertThat(dockerfile).as("glibc's settings need glibc's malloc").contains("DISABLE_JEMALLOC=true");
+    }
+
     @Test
     void dockerfileCopiesOnlyPathsThatExist() throws IOException {
         List<String> lines = Files.readAllLines(DOCKER.resolve("Dockerfile"));
