@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.Collections;
@@ -39,7 +40,7 @@ public record CheckpointMetadata(
         @JsonProperty("created_at_millis") long createdAtMillis,
         @JsonProperty("architecture") Map<String, Object> architecture,
         @JsonProperty("hyper_parameters") Map<String, Object> hyperParameters,
-        @JsonProperty("evaluation") Map<String, Double> evaluation,
+        @JsonProperty("evaluation") @JsonSerialize(using = EvaluationJsonWriter.class) Map<String, Double> evaluation,
         @JsonProperty("weights_sha256") String weightsSha256,
         @JsonProperty("lineage") Map<String, Object> lineage,
         @JsonProperty("preprocessing") Map<String, Object> preprocessing) {

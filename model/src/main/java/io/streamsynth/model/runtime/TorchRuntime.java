@@ -5,7 +5,8 @@ import ai.djl.engine.Engine;
 /**
  * Loads DJL's PyTorch engine once per JVM with settings that must be in place before the native
  * library starts: the engine reads its thread counts only at load time, and {@code ai.djl.offline}
- * stops it from ever reaching for the network (the natives come from pytorch-native-cpu).
+ * stops it from ever reaching for the network (the natives come from pytorch-native-cpu). Once
+ * loaded, libtorch's log level is set from {@code TORCH_CPP_LOG_LEVEL} ({@link TorchLogLevel}).
  */
 public final class TorchRuntime {
     private static volatile Engine engine;
@@ -28,6 +29,7 @@ public final class TorchRuntime {
                 System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             }
             engine = Engine.getEngine("PyTorch");
+            TorchLogLevel.applyFromEnvironment();
         }
         return engine;
     }

@@ -40,6 +40,22 @@ class CheckpointMetadataTest {
     }
 
     @Test
+    void writesCountsAsIntegersAndReadsThemBackAsTheSameFigures() throws Exception {
+        CheckpointMetadata counted = new CheckpointMetadata(1, "fashion", 3, 1200, 1_700_000_000_000L,
+                metadata().architecture(), metadata().hyperParameters(),
+                Map.of("held_out_items", 1984.0, "non_finite_embeddings", 0.0, "r_at_1", 1.0), SHA, Map.of(), Map.of());
+
+        var evaluation = JSON.readTree(counted.toJson()).get("evaluation");
+        assertThat(evaluation.get("held_out_items").isIntegralNumber()).isTrue();
+        assertThat(evaluation.get("held_out_items").longValue()).isEqualTo(1984L);
+        assertThat(evaluation.get("non_finite_embeddings").isIntegralNumber()).isTrue();
+        // a figure that is not a count stays a double even when it is whole
+        assertThat(evaluation.get("r_at_1").isDouble()).isTrue();
+        assertThat(CheckpointMetadata.fromJson(counted.toJson())).isEqualTo(counted);
+        assertThat(CheckpointMetadata.fromJson(counted.toPrettyJson())).isEqualTo(counted);
+    }
+
+    @Test
     void ignoresFieldsItDoesNotKnow() throws Exception {
         ObjectNode tree = jsonTree();
         tree.put("written_by_a_future_version", "yes");

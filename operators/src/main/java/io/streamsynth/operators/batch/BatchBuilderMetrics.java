@@ -1,15 +1,15 @@
 package io.streamsynth.operators.batch;
 
+import io.streamsynth.operators.metrics.CatalogGauge;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * The batch builder's metrics, registered on its operator's group. The two gauges describe the
- * catalog of the last sample this subtask buffered (with one catalog per subtask, as in the demo,
- * that is the subtask's whole buffer); everything else counts over all catalogs of the subtask.
+ * The batch builder's metrics, registered on its operator's group. The two gauges report each
+ * catalog's buffer (group {@code catalog.<name>}) and their sum over the subtask's catalogs
+ * ({@link CatalogGauge}); the counters and the histogram count over all catalogs of the subtask.
  */
 final class BatchBuilderMetrics {
     /** Batch waits the histogram keeps for its percentiles. */
@@ -22,8 +22,8 @@ final class BatchBuilderMetrics {
     final Counter heldOutForwarded;
     final Counter samplesRemoved;
     final Histogram batchBuildWaitMillis;
-    private volatile int bufferedClasses;
-    private volatile long bufferedSamples;
+    private final CatalogGauge bufferedClasses;
+    private final CatalogGauge bufferedSamples;
 
     BatchBuilderMetrics(MetricGroup group) {
         batchesBuilt = group.counter("batchesBuilt");
@@ -34,20 +34,24 @@ final class BatchBuilderMetrics {
         samplesRemoved = group.counter("samplesRemoved");
         batchBuildWaitMillis = group.histogram("batchBuildWaitMillis",
                 new DescriptiveStatisticsHistogram(WAIT_WINDOW));
-        group.gauge("bufferedClasses", (Gauge<Integer>) () -> bufferedClasses);
-        group.gauge("bufferedSamples", (Gauge<Long>) () -> bufferedSamples);
+        bufferedClasses = new CatalogGauge(group, "bufferedClasses");
+        bufferedSamples = new CatalogGauge(group, "bufferedSamples");
     }
 
-    /** Records one processed training sample of a catalog whose index is now {@code index}. */
-    void record(CatalogBuffers.Outcome outcome, CatalogIndex index, long now) {
+    /** The catalog's buffer is now what {@code index} says (after any sample or removal). */
+    void buffered(String catalog, CatalogIndex index) {
+        bufferedClasses.set(catalog, index.classCount());
+        bufferedSamples.set(catalog, index.bufferedSamples());
+    }
+
+    /** Records one processed training sample; {@link #buffered} reports the buffer it left. */
+    void record(CatalogBuffers.Outcome outcome, long now) {
         if (!outcome.buffered()) {
             samplesRejected.inc();
             return;
         }
         samplesBuffered.inc();
         classEvictions.inc(outcome.evictedClasses());
-        bufferedClasses = index.classCount();
-        bufferedSamples = index.bufferedSamples();
         if (outcome.batch() != null) {
             batchesBuilt.inc();
             if (outcome.batch().freshCount > 0) {

@@ -77,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * {@code classEvictions}, {@code heldOutForwarded}, {@code samplesRemoved} (by a delete, a newer
  * image or an embed-only image of the item); histogram {@code batchBuildWaitMillis} (from the
  * ingest of a batch's oldest fresh sample to the batch); gauges {@code bufferedClasses} and
- * {@code bufferedSamples} of the catalog this subtask buffered a sample for last.
+ * {@code bufferedSamples}, per catalog in group {@code catalog.<name>} (registered at the catalog's
+ * first sample since the subtask started) and summed over the subtask's catalogs.
  */
 public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInput>
         implements OneInputStreamOperator<ImageSample, TrainerInput> {
@@ -165,7 +166,8 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         } else {
             LOG.debug("Not buffering item {} of catalog {}: {}", sample.itemId, catalog, outcome.rejection());
         }
-        metrics.record(outcome, current, getProcessingTimeService().getCurrentProcessingTime());
+        metrics.record(outcome, getProcessingTimeService().getCurrentProcessingTime());
+        metrics.buffered(catalog, current);
         if (outcome.batch() != null) {
             output.collect(element.replace(outcome.batch()));
         }
@@ -176,6 +178,7 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         CatalogIndex current = indexFor(catalog);
         if (buffers.remove(current, sample.itemId)) {
             metrics.samplesRemoved.inc();
+            metrics.buffered(catalog, current);
             changed.add(catalog);
         }
     }

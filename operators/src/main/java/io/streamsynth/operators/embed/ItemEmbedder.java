@@ -81,7 +81,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
  * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
- * {@code itemsStored}, {@code embeddingLag}, {@code lastReembedMillis}.
+ * {@code itemsStored} and {@code embeddingLag} per catalog and summed ({@link EmbedderGauges}),
+ * {@code lastReembedMillis}.
  */
 public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         implements TwoInputStreamOperator<ImageSample, ModelRelease, ItemEmbedding> {
@@ -115,7 +116,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient boolean sliceScheduled;
     private transient long passStartNanos;
     private transient long lastReembedMillis;
-    private transient long itemsAtLastPass;
+    private transient EmbedderGauges gauges;
     private transient Counter itemsReceived;
     private transient Counter embeddings;
     private transient Counter refreshed;
@@ -190,9 +191,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         deleted = g.counter("itemsDeleted");
         unknownDeletes = g.counter("deletesOfUnknownItems");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
-        g.gauge("itemsStored", (Gauge<Long>) () -> itemsAtLastPass);
-        g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size() + passes.size());
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
+        gauges = new EmbedderGauges(g);
+        try (Stream<String> keys = storedKeys()) {
+            gauges.countStored(keys);
+        }
+        gauges.lag(waiting.values(), passes);
         if (!waiting.isEmpty()) {
             scheduleFlush();
         }
@@ -215,6 +219,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         itemsReceived.inc();
         sample.revision = stored == null ? 1 : stored.revision + 1;
         item.update(sample);
+        if (stored == null) {
+            gauges.itemAdded(sample.catalog);
+        }
         if (newest.get(sample.catalog) == null) {
             return; // embedded by the pass that the catalog's first model starts
         }
@@ -224,6 +231,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             flush();
         } else {
             scheduleFlush();
+            gauges.lag(waiting.values(), passes);
         }
         if (leftPass) {
             reportIfThrough(sample.catalog);
@@ -239,6 +247,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         item.clear();
         waiting.remove(key);
         boolean leftPass = passes.arrived(stored.catalog, key);
+        gauges.itemDeleted(stored.catalog);
+        gauges.lag(waiting.values(), passes);
         output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
         deleted.inc();
         if (leftPass) {
@@ -263,16 +273,16 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         newest.put(release.catalog, release.checkpoint);
         models.load(release.catalog, release.checkpoint);
         List<String> keys;
-        try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
-                VoidNamespace.INSTANCE).map(k -> (String) k)) {
+        try (Stream<String> all = storedKeys()) {
             String prefix = ItemKey.catalogPrefix(release.catalog);
             keys = all.filter(k -> k.startsWith(prefix)).toList();
         }
-        itemsAtLastPass = keys.size();
+        gauges.stored(release.catalog, keys.size());
         passes.start(release.catalog, keys);
         CatalogModels.Loaded now = models.get(release.catalog);
         reports.owe(release.catalog, now.version(), ownKeyGroups(), now.checkpointSha256(), now.weightsSha256());
         reportIfThrough(release.catalog);
+        gauges.lag(waiting.values(), passes);
         passStartNanos = System.nanoTime();
         scheduleSlice();
     }
@@ -319,6 +329,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         output.collect(VERSION_PROGRESS, new StreamRecord<>(new VersionProgress(catalog, owed.version, superseded,
                 getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(), owed.keyGroupArray(), liveItems,
                 owed.embedded, owed.checkpointSha256, owed.weightsSha256)));
+    }
+
+    private Stream<String> storedKeys() {
+        return getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(), VoidNamespace.INSTANCE)
+                .map(k -> (String) k);
     }
 
     /** The catalog's model, loaded from broadcast state on first use after a restore. */
@@ -389,6 +404,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (passes.isEmpty()) {
             lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
         }
+        gauges.lag(waiting.values(), passes);
         return true;
     }
 
@@ -406,6 +422,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             byCatalog.computeIfAbsent(s.catalog, c -> new ArrayList<>()).add(s);
         }
         waiting.clear();
+        gauges.lag(waiting.values(), passes);
         for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
             CatalogModels.Loaded model = loaded(e.getKey());
             emit(CatalogModels.embed(model, e.getValue(), settings.batchSize()));

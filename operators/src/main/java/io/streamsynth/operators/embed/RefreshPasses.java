@@ -100,6 +100,13 @@ final class RefreshPasses {
         return n;
     }
 
+    /** Items still to do per catalog with a running pass. */
+    Map<String, Long> sizeByCatalog() {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        pending.forEach((catalog, keys) -> sizes.put(catalog, (long) keys.size()));
+        return sizes;
+    }
+
     List<Pending> snapshot() {
         List<Pending> out = new ArrayList<>(size());
         pending.forEach((catalog, keys) -> keys.forEach(key -> out.add(new Pending(catalog, key))));

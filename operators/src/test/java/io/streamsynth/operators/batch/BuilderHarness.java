@@ -1,5 +1,6 @@
 package io.streamsynth.operators.batch;
 
+import io.streamsynth.operators.metrics.RecordedMetrics;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
@@ -35,11 +37,11 @@ final class BuilderHarness implements AutoCloseable {
     private final MockEnvironment environment;
     private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
 
-    private BuilderHarness(BatchPolicy policy, StateBackend backend, OperatorSubtaskState restoreFrom)
-            throws Exception {
+    private BuilderHarness(BatchPolicy policy, StateBackend backend, OperatorSubtaskState restoreFrom,
+            TaskMetricGroup taskMetrics) throws Exception {
         environment = new MockEnvironmentBuilder()
                 .setExecutionConfig(executionConfigWithoutGenericTypes())
-                .setMetricGroup(new InterceptingTaskMetricGroup() {
+                .setMetricGroup(taskMetrics != null ? taskMetrics : new InterceptingTaskMetricGroup() {
                     @Override
                     public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name,
                             Map<String, String> info) {
@@ -60,16 +62,21 @@ final class BuilderHarness implements AutoCloseable {
     }
 
     static BuilderHarness start(BatchPolicy policy) throws Exception {
-        return new BuilderHarness(policy, null, null);
+        return new BuilderHarness(policy, null, null, null);
+    }
+
+    /** A builder whose metrics, per-catalog groups included, go to {@code metrics} (not {@link #metric}). */
+    static BuilderHarness start(BatchPolicy policy, RecordedMetrics metrics) throws Exception {
+        return new BuilderHarness(policy, null, null, metrics.taskGroup());
     }
 
     static BuilderHarness start(BatchPolicy policy, StateBackend backend) throws Exception {
-        return new BuilderHarness(policy, backend, null);
+        return new BuilderHarness(policy, backend, null, null);
     }
 
     static BuilderHarness restore(BatchPolicy policy, StateBackend backend, OperatorSubtaskState snapshot)
             throws Exception {
-        return new BuilderHarness(policy, backend, snapshot);
+        return new BuilderHarness(policy, backend, snapshot, null);
     }
 
     static ExecutionConfig executionConfigWithoutGenericTypes() {

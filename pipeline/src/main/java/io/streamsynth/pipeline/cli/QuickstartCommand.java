@@ -1,22 +1,23 @@
 package io.streamsynth.pipeline.cli;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointMetadata;
 import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.operators.types.ItemEmbedding;
-import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.StreamsynthJob;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.produce.FashionMnistItems;
+import io.streamsynth.pipeline.produce.ImageItems;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,9 +49,11 @@ import picocli.CommandLine.Option;
             "Ends with zero-shot Recall@1 on the unseen classes' test images, computed from the embeddings the "
                 + "final model published, next to the untrained model's figure."})
 public final class QuickstartCommand implements Callable<Integer> {
-    /** Item ids of the unseen-class test images, which are embedded but never trained on. */
-    private static final String QUERY_PREFIX = "query-";
+    /** Item ids of the unseen-class test images, which are embedded but never trained on (as `produce` names test images). */
+    private static final String QUERY_PREFIX = "test-";
     private static final String CATALOG = "fashion";
+    /** How long a Ctrl-C waits for the summary, the job's stop and the cleanup. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(90);
 
     @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
@@ -99,18 +104,29 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         TorchRuntime.engine(threads);
         Set<Integer> train = parseClasses(trainClasses);
-        ImageSet trainImages = FashionMnist.load(data, FashionMnist.Split.TRAIN).filterClasses(train);
         Set<Integer> unseen = new HashSet<>();
         for (int c = 0; c < 10; c++) {
             if (!train.contains(c)) {
                 unseen.add(c);
             }
         }
-        ImageSet queries = unseen.isEmpty() ? null
-                : FashionMnist.load(data, FashionMnist.Split.TEST).filterClasses(unseen);
-        Path dir = workDir != null ? workDir : Files.createTempDirectory("streamsynth-quickstart");
+        // items named as `produce` names them (<split>-<index in the split's file>): `evaluate
+        // --items-prefix test-` finds the query items, and `produce` sends the same image as the same item
+        ImageItems trainItems = FashionMnistItems.select(data, FashionMnist.Split.TRAIN, train);
+        ImageItems queryPool = unseen.isEmpty() ? null
+                : FashionMnistItems.select(data, FashionMnist.Split.TEST, unseen);
+        // closed in reverse order: the files go first, then a Ctrl-C waiting for them may end the JVM
+        try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE); QuickstartDirs dirs = QuickstartDirs.create(workDir);
+                QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
+            run(stop, dirs, pick(trainItems, events, job.seed + 1),
+                    queryPool == null ? null : pick(queryPool, queryItems, job.seed));
+        }
+        return 0;
+    }
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    private void run(StopOnSignal stop, QuickstartDirs dirs, ImageItems training, ImageItems queries)
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(Map.of(), dirs.kafka())) {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             kafka.createTopics(TopicSetup.topics(config.topics(), 2, config.limits().maxEventBytes(),
                     config.maxChunkBytes()));
@@ -118,30 +134,38 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
 
-            StreamExecutionEnvironment env = FlinkEnvironments.localWithWebUi(port, dir.resolve("checkpoints"), 1);
+            StreamExecutionEnvironment env = QuickstartFlink.environment(port, dirs);
             StreamsynthJob.build(env, config);
             JobClient client = env.executeAsync("streamsynth quickstart");
-            out.printf("Flink Web UI: http://localhost:%d  (job %s)%n", port, client.getJobID());
+            out.printf("Flink Web UI: http://localhost:%d  (job %s); JobManager log %s%n", port, client.getJobID(),
+                    dirs.logFile());
 
-            int[] queryIndices = queries == null ? new int[0] : sample(queries.size(), queryItems, job.seed);
-            int[] trainOrder = sample(trainImages.size(), Math.min(events, trainImages.size()), job.seed + 1);
+            int queryCount = queries == null ? 0 : queries.size();
             AtomicLong produced = new AtomicLong();
             AtomicBoolean producing = new AtomicBoolean(true);
-            Thread producer = new Thread(() -> produce(kafka, config, trainImages, trainOrder, queries, queryIndices,
-                    produced, producing), "quickstart-producer");
+            Thread producer = new Thread(() -> produce(kafka, config, training, queries, produced, producing, stop),
+                    "quickstart-producer");
             producer.setDaemon(true);
             producer.start();
 
             try (PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
                     config.topics(), QUERY_PREFIX)) {
-                watch(watcher, producing, produced, trainOrder.length + queryIndices.length, queryIndices.length,
-                        config);
-                report(watcher, config, queries, queryIndices);
+                watch(watcher, stop, producing, produced, training.size() + queryCount, queryCount, config);
+                report(watcher, config, queries);
             } finally {
+                producing.set(false);
                 stop(client);
             }
         }
-        return 0;
+    }
+
+    /** {@code count} items of {@code pool} chosen and ordered by a seeded shuffle ({@link #sample}). */
+    private static ImageItems pick(ImageItems pool, int count, long seed) {
+        List<ImageItems.Item> chosen = new ArrayList<>();
+        for (int i : sample(pool.size(), count, seed)) {
+            chosen.add(pool.items().get(i));
+        }
+        return new ImageItems(pool.images(), chosen);
     }
 
     /** Cancels the job and waits until it is gone, so Flink's Kafka clients stop before the broker does. */
@@ -154,14 +178,17 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
     }
 
-    private void produce(EmbeddedKafka kafka, JobConfig config, ImageSet trainImages, int[] trainOrder,
-            ImageSet queries, int[] queryIndices, AtomicLong produced, AtomicBoolean producing) {
+    private void produce(EmbeddedKafka kafka, JobConfig config, ImageItems training, ImageItems queries,
+            AtomicLong produced, AtomicBoolean producing, StopOnSignal stop) {
         try (ImageEventProducer p = new ImageEventProducer(kafka.bootstrapServers(), config.kafkaProperties(),
                 config.topics().images())) {
             long start = System.nanoTime();
             long n = 0;
-            for (int q : queryIndices) {
-                p.send(CATALOG, QUERY_PREFIX + q, queries, q, false);
+            for (ImageItems.Item q : queries == null ? List.<ImageItems.Item>of() : queries.items()) {
+                if (stop.requested()) {
+                    return;
+                }
+                p.send(CATALOG, q.itemId(), queries.images(), q.index(), false);
                 pace(++n, start);
                 produced.incrementAndGet();
             }
@@ -169,8 +196,11 @@ public final class QuickstartCommand implements Callable<Integer> {
                 p.sendRaw("bad-" + i, ("{\"schema_version\":1,\"catalog\":\"" + CATALOG + "\",\"image\":\"not base64!\"}")
                         .getBytes(StandardCharsets.UTF_8));
             }
-            for (int idx : trainOrder) {
-                p.send(CATALOG, "train-" + idx, trainImages, idx, true);
+            for (ImageItems.Item t : training.items()) {
+                if (stop.requested()) {
+                    return;
+                }
+                p.send(CATALOG, t.itemId(), training.images(), t.index(), true);
                 pace(++n, start);
                 produced.incrementAndGet();
             }
@@ -192,9 +222,12 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints progress until the events are in and the final version's embeddings are all out. */
-    private void watch(PipelineWatcher w, AtomicBoolean producing, AtomicLong produced, long total, int queries,
-            JobConfig config) throws InterruptedException {
+    /**
+     * Prints progress until the events are in and the final version's embeddings are all out, or
+     * until a signal asks the run to stop.
+     */
+    private void watch(PipelineWatcher w, StopOnSignal stop, AtomicBoolean producing, AtomicLong produced,
+            long total, int queries, JobConfig config) throws InterruptedException {
         long lastPrint = 0;
         long lastVersion = -1;
         long versionSince = System.currentTimeMillis();
@@ -203,8 +236,12 @@ public final class QuickstartCommand implements Callable<Integer> {
         long deadline = Long.MAX_VALUE;
         while (true) {
             w.poll(Duration.ofMillis(500));
+            if (stop.requested()) {
+                out.println("stopping: printing the summary, stopping the job and removing its files ...");
+                return;
+            }
             long now = System.currentTimeMillis();
-            Checkpoint newest = w.newestCheckpoint().orElse(null);
+            Checkpoint newest = w.newestCheckpointByCatalog().get(CATALOG);
             long version = newest == null ? 0 : newest.metadata().modelVersion();
             if (version != lastVersion) {
                 lastVersion = version;
@@ -212,7 +249,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             }
             if (now - lastPrint >= 3000) {
                 lastPrint = now;
-                printStatus(w, produced.get(), total, newest);
+                printStatus(w, config, produced.get(), total);
             }
             if (producing.get() || follow) {
                 continue;
@@ -223,7 +260,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             }
             boolean quiet = now - versionSince >= quietNeeded;
             if (quiet && version > 0 && queriesAt(w, version) >= queries) {
-                printStatus(w, produced.get(), total, newest);
+                printStatus(w, config, produced.get(), total);
                 return;
             }
             if (now > deadline) {
@@ -238,31 +275,38 @@ public final class QuickstartCommand implements Callable<Integer> {
                 .filter(e -> e.itemId.startsWith(QUERY_PREFIX) && e.modelVersion == version).count();
     }
 
-    private void printStatus(PipelineWatcher w, long produced, long total, Checkpoint newest) {
-        String model = newest == null ? "no model yet"
-                : String.format(Locale.ROOT, "version %d  step %d  held-out R@1 %s", newest.metadata().modelVersion(),
-                        newest.metadata().step(), fmt(newest.metadata().evaluation().get("r_at_1")));
-        out.printf(Locale.ROOT, "events %d/%d  |  %s  |  embeddings out %d  |  dead letters %d%n", produced, total,
-                model, w.embeddings(), w.deadLetters());
+    private void printStatus(PipelineWatcher w, JobConfig config, long produced, long total) {
+        SortedMap<String, CheckpointMetadata> newest = new TreeMap<>();
+        w.newestCheckpointByCatalog().forEach((catalog, c) -> newest.put(catalog, c.metadata()));
+        out.println(QuickstartProgress.line(w.recordsIn(config.topics().images()), produced, total, newest,
+                w.embeddings(), w.deadLetters()));
     }
 
-    private void report(PipelineWatcher w, JobConfig config, ImageSet queries, int[] queryIndices) {
-        Checkpoint last = w.newestCheckpoint().orElse(null);
+    private void report(PipelineWatcher w, JobConfig config, ImageItems queries) {
+        SortedMap<String, Checkpoint> newest = w.newestCheckpointByCatalog();
+        Checkpoint last = newest.get(CATALOG);
         out.println();
         out.println("== summary");
         out.printf("checkpoints published: %d; embeddings published: %d; dead letters: %d%n", w.checkpoints().size(),
                 w.embeddings(), w.deadLetters());
-        if (last == null || queries == null || queryIndices.length == 0) {
+        newest.forEach((catalog, c) -> {
+            if (!catalog.equals(CATALOG)) {
+                out.printf("catalog %s: version %d at step %d; held-out figures %s%n", catalog,
+                        c.metadata().modelVersion(), c.metadata().step(),
+                        QuickstartProgress.figures(c.metadata().evaluation()));
+            }
+        });
+        if (last == null || queries == null || queries.size() == 0) {
             out.println("no final model or no unseen classes: nothing to report");
             return;
         }
         out.printf("final model: version %d at step %d; held-out figures %s%n", last.metadata().modelVersion(),
-                last.metadata().step(), last.metadata().evaluation());
+                last.metadata().step(), QuickstartProgress.figures(last.metadata().evaluation()));
         // only a version every query item reached is comparable with another run: a timed-out wait
         // leaves the final version on part of them
         VersionCoverage coverage = new VersionCoverage();
         w.retainedVersions().forEach((item, versions) -> versions.keySet().forEach(v -> coverage.add(item, v)));
-        int queriesSent = queryIndices.length;
+        int queriesSent = queries.size();
         long finalVersion = last.metadata().modelVersion();
         OptionalLong complete = coverage.newestComplete(queriesSent);
         if (complete.isEmpty()) {
@@ -290,7 +334,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                         + "only %d", finalVersion, coverage.itemsAt(finalVersion));
         RetrievalReport trained = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
                 labels.stream().mapToInt(Integer::intValue).toArray(), job.seed);
-        RetrievalReport untrained = untrained(config, queries, queryIndices);
+        RetrievalReport untrained = untrained(config, queries);
         out.printf(Locale.ROOT, "zero-shot on %d unseen-class test images (from published embeddings, version %d: "
                 + "%s):%n", vectors.size(), version, why);
         out.printf(Locale.ROOT, "  Recall@1 %.4f  (untrained %.4f)   NMI %.4f  (untrained %.4f)   MAP@R %.4f  "
@@ -299,8 +343,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
 
     /** The same network with its initial weights (same seed), on the same query images. */
-    private RetrievalReport untrained(JobConfig config, ImageSet queries, int[] indices) {
-        ImageSet subset = queries.subset(indices);
+    private RetrievalReport untrained(JobConfig config, ImageItems queries) {
+        ImageSet subset = queries.images().subset(queries.items().stream().mapToInt(ImageItems.Item::index).toArray());
         try (EmbeddingModel model = new EmbeddingModel(config.trainer().architecture(),
                 config.trainer().device().resolve(), config.trainer().seed(),
                 config.trainer().readScriptedBackbone())) {

@@ -22,9 +22,12 @@ public final class FlinkEnvironments {
         return conf;
     }
 
-    /** An in-JVM MiniCluster with the Flink Web UI on {@code webUiPort}. */
-    public static StreamExecutionEnvironment localWithWebUi(int webUiPort, Path checkpointDir, int parallelism) {
-        Configuration conf = stateConfig(checkpointDir);
+    /**
+     * An in-JVM MiniCluster with the Flink Web UI on {@code webUiPort}.
+     *
+     * @param conf settings of the cluster, e.g. {@link #stateConfig} with the run's directories
+     */
+    public static StreamExecutionEnvironment localWithWebUi(int webUiPort, Configuration conf, int parallelism) {
         conf.set(RestOptions.PORT, webUiPort);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);

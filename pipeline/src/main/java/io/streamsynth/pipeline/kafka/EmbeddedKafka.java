@@ -1,5 +1,7 @@
 package io.streamsynth.pipeline.kafka;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +26,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Starts the cluster.
+     * Starts the cluster, its data in a new folder of the system temp directory, which a JVM
+     * shutdown hook of Kafka's test kit deletes (see {@link #start(Map, Path)}).
      *
      * @param brokerProperties extra broker settings (e.g. message.max.bytes)
      */
     public static EmbeddedKafka start(Map<String, String> brokerProperties) throws Exception {
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+        return start(brokerProperties, null);
+    }
+
+    /**
+     * Starts the cluster with its data in {@code dataDir}, which the caller removes after
+     * {@link #close}. Without it the test kit's shutdown hook deletes the data on Ctrl-C while the
+     * broker still runs, and the broker halts the JVM at once when its log directory fails, before
+     * any other hook could finish.
+     *
+     * @param dataDir an empty or absent folder, or null for a temporary one
+     */
+    public static EmbeddedKafka start(Map<String, String> brokerProperties, Path dataDir) throws Exception {
+        TestKitNodes.Builder nodes = new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+        if (dataDir != null) {
+            nodes.setBaseDirectory(Files.createDirectories(dataDir));
+        }
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
         builder.setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")

@@ -15,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -27,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the same thread reads the figures.
  */
 public final class PipelineWatcher implements AutoCloseable {
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Topics topics;
     private final CheckpointAssembler assembler = new CheckpointAssembler(4);
@@ -115,6 +120,35 @@ public final class PipelineWatcher implements AutoCloseable {
 
     public Optional<Checkpoint> newestCheckpoint() {
         return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
+    }
+
+    /** The highest model version received of each catalog, by catalog name in name order. */
+    public SortedMap<String, Checkpoint> newestCheckpointByCatalog() {
+        SortedMap<String, Checkpoint> newest = new TreeMap<>();
+        for (Checkpoint c : checkpoints) {
+            newest.merge(c.metadata().catalog(), c,
+                    (a, b) -> b.metadata().modelVersion() >= a.metadata().modelVersion() ? b : a);
+        }
+        return newest;
+    }
+
+    /**
+     * Records in a topic now, the sum of its partitions' end offsets (the last stable offsets, as
+     * this watcher reads committed data): every event any producer wrote there, plus one offset per
+     * transaction marker of transactional producers.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the broker does not answer within 10 s
+     */
+    public long recordsIn(String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic, METADATA_TIMEOUT)) {
+            partitions.add(new TopicPartition(topic, p.partition()));
+        }
+        long sum = 0;
+        for (long end : consumer.endOffsets(partitions, METADATA_TIMEOUT).values()) {
+            sum += end;
+        }
+        return sum;
     }
 
     /** The last record of every live item, by {@link ItemKey} text; deleted items are absent. */

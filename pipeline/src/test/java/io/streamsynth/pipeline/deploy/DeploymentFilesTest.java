@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsynth.operators.metrics.CatalogGauge;
 import io.streamsynth.pipeline.Main;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.job.Topics;
@@ -174,6 +175,18 @@ class DeploymentFilesTest {
 
         String[] mm = flinkVersion.split("\\.");
         assertThat(map(flinkDeployment().get("spec"), "spec").get("flinkVersion")).isEqualTo("v" + mm[0] + "_" + mm[1]);
+    }
+
+    /**
+     * The Flink image's entrypoint preloads jemalloc unless DISABLE_JEMALLOC=true; glibc's MALLOC_
+     * tunables would then do nothing (docs/BENCHMARKS.md, "The memory allocator", measured both).
+     */
+    @Test
+    void theImageRunsTheAllocatorItsMallocSettingsAreFor() throws IOException {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+
+        assertThat(dockerfile).contains("MALLOC_MMAP_THRESHOLD_=1073741824", "MALLOC_TRIM_THRESHOLD_=1073741824");
+        assertThat(dockerfile).as("glibc's settings need glibc's malloc").contains("DISABLE_JEMALLOC=true");
     }
 
     @Test
@@ -735,6 +748,8 @@ class DeploymentFilesTest {
     private static final Pattern REGISTER = Pattern.compile(
             "(\\w+|\\))\\s*\\.\\s*(counter|gauge|meter|histogram)\\(\\s*\"([^\"]+)\"");
     private static final Pattern INLINE_GROUP = Pattern.compile("\\.addGroup\\(\\s*\"([^\"]+)\"");
+    /** A gauge per catalog and its sum ({@link CatalogGauge}): one name in the operator's group and in the catalog's. */
+    private static final Pattern CATALOG_GAUGE = Pattern.compile("new\\s+CatalogGauge\\(\\s*\\w+\\s*,\\s*\"([^\"]+)\"");
 
     /**
      * Scans operators/src/main/java for {@code counter("..")}, {@code gauge("..")}, {@code meter("..")}
@@ -774,6 +789,11 @@ class DeploymentFilesTest {
                     String group = inline.find() ? inline.group(1) : groupOf.get(m.group(1));
                     metrics.add(new RegisteredMetric(m.group(2), group, m.group(3)));
                 }
+            }
+            Matcher perCatalog = CATALOG_GAUGE.matcher(code);
+            while (perCatalog.find()) {
+                metrics.add(new RegisteredMetric("gauge", null, perCatalog.group(1)));
+                metrics.add(new RegisteredMetric("gauge", CatalogGauge.GROUP, perCatalog.group(1)));
             }
         }
         assertThat(metrics).as("metrics registered in operators/src/main/java").isNotEmpty();

@@ -169,9 +169,13 @@ class BadInputCorpusIT {
                 assertThat(metrics.operator(id, "trainer", "imagesTrained")).isEqualTo(steps * P * K);
 
                 // the flood: the generated catalog's buffer stays within its caps (6 classes x 16)
-                assertThat(metrics.operator(id, "batch builder", "bufferedClasses")).isEqualTo(CLASSES);
-                assertThat(metrics.operator(id, "batch builder", "bufferedSamples"))
+                String generated = GeneratedCatalog.CATALOG;
+                assertThat(metrics.catalog(id, "batch builder", generated, "bufferedClasses")).isEqualTo(CLASSES);
+                assertThat(metrics.catalog(id, "batch builder", generated, "bufferedSamples"))
                         .isLessThanOrEqualTo((long) CLASSES * MAX_SAMPLES_PER_CLASS);
+                // the operator's gauges add the sparse catalog's buffer (it is never trained on) to it
+                assertThat(metrics.catalog(id, "batch builder", SPARSE, "bufferedClasses")).isEqualTo(SPARSE_CLASSES);
+                assertThat(metrics.operator(id, "batch builder", "bufferedClasses")).isEqualTo(CLASSES + SPARSE_CLASSES);
                 assertThat(buffered).isGreaterThan(FLOOD);
 
                 // a catalog whose classes never reach K: stored, never trained, never published

@@ -14,6 +14,7 @@ final class JobMetrics {
     private static final String JOB_ID = "<job_id>";
     private static final String OPERATOR = "<operator_name>";
     private static final String TASK = "<task_id>";
+    private static final String CATALOG = "<catalog>";
 
     private final InMemoryReporter reporter = InMemoryReporter.create();
 
@@ -40,6 +41,25 @@ final class JobMetrics {
         }
         if (!found) {
             throw new AssertionError("no metric " + metric + " on operator " + operator);
+        }
+        return sum;
+    }
+
+    /** A numeric gauge of one catalog's group ({@code catalog.<name>}) of an operator, summed over its subtasks. */
+    long catalog(JobID job, String operator, String catalog, String metric) {
+        long sum = 0;
+        boolean found = false;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : reporter.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            Metric m = group.getValue().get(metric);
+            if (m != null && job.toHexString().equals(variables.get(JOB_ID))
+                    && operator.equals(variables.get(OPERATOR)) && catalog.equals(variables.get(CATALOG))) {
+                sum += value(m);
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new AssertionError("no metric " + metric + " of catalog " + catalog + " on operator " + operator);
         }
         return sum;
     }
