@@ -40,6 +40,23 @@ class CheckpointMetadataTest {
     }
 
     @Test
+    void carriesThePromotionGatesDecisionAndTreatsCheckpointsWithoutOneAsPromoted() {
+        Map<String, Object> decision = new java.util.LinkedHashMap<>();
+        decision.put("promoted", false);
+        decision.put("reason", "recall_dropped");
+        decision.put("serving_version", 2);
+        CheckpointMetadata held = metadata().withPromotion(decision);
+        CheckpointMetadata read = CheckpointMetadata.fromJson(held.toJson());
+
+        assertThat(new String(held.toJson(), StandardCharsets.UTF_8)).endsWith("\"lineage\":{},\"promotion\":{"
+                + "\"promoted\":false,\"reason\":\"recall_dropped\",\"serving_version\":2}}");
+        assertThat(read.promotion()).containsEntry("promoted", false).containsEntry("reason", "recall_dropped");
+        assertThat(read.promoted()).isFalse();
+        assertThat(metadata().promoted()).as("offline checkpoints and those from before the gate").isTrue();
+        assertThat(metadata().withPromotion(Map.of("promoted", true)).promoted()).isTrue();
+    }
+
+    @Test
     void ignoresFieldsItDoesNotKnow() throws Exception {
         ObjectNode tree = jsonTree();
         tree.put("written_by_a_future_version", "yes");
