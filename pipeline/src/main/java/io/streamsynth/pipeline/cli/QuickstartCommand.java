@@ -204,7 +204,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         while (true) {
             w.poll(Duration.ofMillis(500));
             long now = System.currentTimeMillis();
-            Checkpoint newest = w.newestCheckpoint().orElse(null);
+            // the served version: a candidate the promotion gate held back is never embedded
+            Checkpoint newest = w.newestPromotedCheckpoint().orElse(null);
             long version = newest == null ? 0 : newest.metadata().modelVersion();
             if (version != lastVersion) {
                 lastVersion = version;
@@ -247,16 +248,18 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
 
     private void report(PipelineWatcher w, JobConfig config, ImageSet queries, int[] queryIndices) {
-        Checkpoint last = w.newestCheckpoint().orElse(null);
+        Checkpoint last = w.newestPromotedCheckpoint().orElse(null);
         out.println();
         out.println("== summary");
-        out.printf("checkpoints published: %d; embeddings published: %d; dead letters: %d%n", w.checkpoints().size(),
-                w.embeddings(), w.deadLetters());
+        out.printf("checkpoints published: %d, %d of them promoted (each re-embedded the catalog); embeddings "
+                + "published: %d; dead letters: %d%n", w.checkpoints().size(), w.promotedCheckpoints(), w.embeddings(),
+                w.deadLetters());
         if (last == null || queries == null || queryIndices.length == 0) {
             out.println("no final model or no unseen classes: nothing to report");
             return;
         }
-        out.printf("final model: version %d at step %d; held-out figures %s%n", last.metadata().modelVersion(),
+        out.printf("final model (the newest promoted): version %d at step %d; held-out figures %s%n",
+                last.metadata().modelVersion(),
                 last.metadata().step(), last.metadata().evaluation());
         // only a version every query item reached is comparable with another run: a timed-out wait
         // leaves the final version on part of them

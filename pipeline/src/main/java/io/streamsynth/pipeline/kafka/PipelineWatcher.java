@@ -117,6 +117,24 @@ public final class PipelineWatcher implements AutoCloseable {
         return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
     }
 
+    /**
+     * The newest checkpoint the promotion gate promoted: the version the embedder serves (every
+     * checkpoint from before the gate counts as promoted).
+     */
+    public Optional<Checkpoint> newestPromotedCheckpoint() {
+        for (int i = checkpoints.size() - 1; i >= 0; i--) {
+            if (checkpoints.get(i).metadata().promoted()) {
+                return Optional.of(checkpoints.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checkpoints received that the gate promoted: each one re-embedded its catalog. */
+    public long promotedCheckpoints() {
+        return checkpoints.stream().filter(c -> c.metadata().promoted()).count();
+    }
+
     /** The last record of every live item, by {@link ItemKey} text; deleted items are absent. */
     public Map<String, ItemEmbedding> newestEmbeddings() {
         return newestByItem;
