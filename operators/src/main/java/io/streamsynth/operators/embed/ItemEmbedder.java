@@ -5,6 +5,7 @@ import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.ModelRelease;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient ListState<Tuple2<String, String>> pendingState;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
     private transient Map<String, ImageSample> waiting;
+    /**
+     * Per catalog without a model yet, the items stored since this subtask started that wait for one
+     * (the first version's pass embeds them); part of {@code embeddingLag}, not of the state.
+     */
+    private transient Map<String, Integer> unmodelled;
     private transient RefreshPasses passes;
     private transient CatalogModels models;
     private transient boolean flushScheduled;
@@ -165,7 +171,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         unknownDeletes = g.counter("deletesOfUnknownItems");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
         g.gauge("itemsStored", (Gauge<Long>) () -> itemsAtLastPass);
-        g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size() + passes.size());
+        unmodelled = new HashMap<>();
+        g.gauge("embeddingLag", (Gauge<Integer>) () -> waiting.size() + passes.size()
+                + unmodelled.values().stream().mapToInt(Integer::intValue).sum());
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
         if (!waiting.isEmpty()) {
             scheduleFlush();
@@ -189,6 +197,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         sample.revision = stored == null ? 1 : stored.revision + 1;
         item.update(sample);
         if (newest.get(sample.catalog) == null) {
+            if (stored == null) {
+                unmodelled.merge(sample.catalog, 1, Integer::sum);
+            }
             return; // embedded by the pass that the catalog's first model starts
         }
         passes.arrived(sample.catalog, key);
@@ -201,12 +212,15 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     }
 
     /** Removes the item from every state here and emits its tombstone; nothing for an item not stored. */
-    private void delete(ImageSample deletion, String key, ImageSample stored) {
+    private void delete(ImageSample deletion, String key, ImageSample stored) throws Exception {
         if (stored == null) {
             unknownDeletes.inc();
             return;
         }
         item.clear();
+        if (newest.get(stored.catalog) == null) {
+            unmodelled.computeIfPresent(stored.catalog, (c, n) -> n > 1 ? n - 1 : null);
+        }
         waiting.remove(key);
         passes.arrived(stored.catalog, key);
         output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
@@ -223,6 +237,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         // items waiting for the previous version get it, so each version covers every item it saw
         flush();
         newest.put(release.catalog, release.checkpoint);
+        unmodelled.remove(release.catalog); // the pass below counts them now
         models.load(release.catalog, release.checkpoint);
         List<String> keys;
         try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
