@@ -44,6 +44,11 @@ public record Checkpoint(CheckpointMetadata metadata, byte[] weights, byte[] opt
         return new Checkpoint(metadata.withPreprocessing(preprocessing), weights, optimizerState);
     }
 
+    /** The same checkpoint with the promotion gate's decision in its metadata (the weights' digest is unchanged). */
+    public Checkpoint withPromotion(java.util.Map<String, Object> promotion) {
+        return new Checkpoint(metadata.withPromotion(promotion), weights, optimizerState);
+    }
+
     /**
      * Throws unless the weights hash to the digest the metadata records.
      *

@@ -102,6 +102,28 @@ public final class CheckpointCodec {
         return checkpoint;
     }
 
+    /**
+     * The metadata of an encoded checkpoint, without verifying its weights (a reader choosing among
+     * checkpoints by their metadata verifies the one it chose with {@link #decode}).
+     *
+     * @throws IllegalArgumentException when the bytes are not a well-formed checkpoint
+     */
+    public static CheckpointMetadata readMetadata(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length < MAGIC.length + Integer.BYTES
+                || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+            throw new IllegalArgumentException("not a streamsynth checkpoint: expected magic \"SSCK\"");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        in.position(MAGIC.length);
+        int version = in.getInt();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("unsupported checkpoint format version " + version
+                    + "; this reader understands version " + FORMAT_VERSION);
+        }
+        return CheckpointMetadata.fromJson(takeSection(in, "metadata"));
+    }
+
     private static void putSection(ByteBuffer out, byte[] section) {
         out.putLong(section.length).put(section);
     }

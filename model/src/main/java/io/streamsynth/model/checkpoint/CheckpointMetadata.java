@@ -1,6 +1,7 @@
 package io.streamsynth.model.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JacksonException;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format_version", "catalog", "model_version", "step", "created_at_millis",
-        "architecture", "preprocessing", "hyper_parameters", "evaluation", "weights_sha256", "lineage"})
+        "architecture", "preprocessing", "hyper_parameters", "evaluation", "weights_sha256", "lineage", "promotion"})
 public record CheckpointMetadata(
         @JsonProperty("format_version") int formatVersion,
         @JsonProperty("catalog") String catalog,
@@ -43,7 +44,9 @@ public record CheckpointMetadata(
         @JsonProperty("evaluation") @JsonSerialize(using = EvaluationJsonWriter.class) Map<String, Double> evaluation,
         @JsonProperty("weights_sha256") String weightsSha256,
         @JsonProperty("lineage") Map<String, Object> lineage,
-        @JsonProperty("preprocessing") Map<String, Object> preprocessing) {
+        @JsonProperty("preprocessing") Map<String, Object> preprocessing,
+        // absent, not {}, where no gate decided (offline training)
+        @JsonProperty("promotion") @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> promotion) {
 
     public static final int CURRENT_FORMAT_VERSION = 1;
 
@@ -74,6 +77,7 @@ public record CheckpointMetadata(
         evaluation = frozenCopy(evaluation == null ? Map.of() : evaluation);
         lineage = frozenCopy(lineage == null ? Map.of() : lineage);
         preprocessing = frozenCopy(preprocessing == null ? Map.of() : preprocessing);
+        promotion = frozenCopy(promotion == null ? Map.of() : promotion);
         if (evaluation.containsValue(null)) {
             throw new IllegalArgumentException("evaluation figures must not be null: " + evaluation);
         }
@@ -88,12 +92,12 @@ public record CheckpointMetadata(
             long createdAtMillis, Map<String, Object> architecture, Map<String, Object> hyperParameters,
             Map<String, Double> evaluation) {
         return new CheckpointMetadata(CURRENT_FORMAT_VERSION, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, null, Map.of(), Map.of());
+                architecture, hyperParameters, evaluation, null, Map.of(), Map.of(), Map.of());
     }
 
     public CheckpointMetadata withWeightsSha256(String sha256) {
         return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, sha256, lineage, preprocessing);
+                architecture, hyperParameters, evaluation, sha256, lineage, preprocessing, promotion);
     }
 
     /**
@@ -102,7 +106,7 @@ public record CheckpointMetadata(
      */
     public CheckpointMetadata withLineage(Map<String, Object> value) {
         return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, weightsSha256, value, preprocessing);
+                architecture, hyperParameters, evaluation, weightsSha256, value, preprocessing, promotion);
     }
 
     /**
@@ -112,7 +116,25 @@ public record CheckpointMetadata(
      */
     public CheckpointMetadata withPreprocessing(Map<String, Object> value) {
         return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
-                architecture, hyperParameters, evaluation, weightsSha256, lineage, value);
+                architecture, hyperParameters, evaluation, weightsSha256, lineage, value, promotion);
+    }
+
+    /**
+     * The same metadata with the promotion gate's decision on this version (streaming trainer only):
+     * {@code promoted}, {@code reason}, {@code serving_version} and the figures compared, see the
+     * README ("Promotion gate"); empty in offline checkpoints and in those written before the gate.
+     */
+    public CheckpointMetadata withPromotion(Map<String, Object> value) {
+        return new CheckpointMetadata(formatVersion, catalog, modelVersion, step, createdAtMillis,
+                architecture, hyperParameters, evaluation, weightsSha256, lineage, preprocessing, value);
+    }
+
+    /**
+     * Whether the promotion gate promoted this version; true for checkpoints that carry no decision
+     * (offline training, or written before the gate existed, when every version was served).
+     */
+    public boolean promoted() {
+        return !Boolean.FALSE.equals(promotion.get("promoted"));
     }
 
     /** Compact UTF-8 JSON, as embedded in an encoded checkpoint. */

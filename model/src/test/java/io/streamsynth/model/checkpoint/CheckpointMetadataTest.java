@@ -43,7 +43,7 @@ class CheckpointMetadataTest {
     void writesCountsAsIntegersAndReadsThemBackAsTheSameFigures() throws Exception {
         CheckpointMetadata counted = new CheckpointMetadata(1, "fashion", 3, 1200, 1_700_000_000_000L,
                 metadata().architecture(), metadata().hyperParameters(),
-                Map.of("held_out_items", 1984.0, "non_finite_embeddings", 0.0, "r_at_1", 1.0), SHA, Map.of(), Map.of());
+                Map.of("held_out_items", 1984.0, "non_finite_embeddings", 0.0, "r_at_1", 1.0), SHA, Map.of(), Map.of(), Map.of());
 
         var evaluation = JSON.readTree(counted.toJson()).get("evaluation");
         assertThat(evaluation.get("held_out_items").isIntegralNumber()).isTrue();
@@ -53,6 +53,23 @@ class CheckpointMetadataTest {
         assertThat(evaluation.get("r_at_1").isDouble()).isTrue();
         assertThat(CheckpointMetadata.fromJson(counted.toJson())).isEqualTo(counted);
         assertThat(CheckpointMetadata.fromJson(counted.toPrettyJson())).isEqualTo(counted);
+    }
+
+    @Test
+    void carriesThePromotionGatesDecisionAndTreatsCheckpointsWithoutOneAsPromoted() {
+        Map<String, Object> decision = new java.util.LinkedHashMap<>();
+        decision.put("promoted", false);
+        decision.put("reason", "recall_dropped");
+        decision.put("serving_version", 2);
+        CheckpointMetadata held = metadata().withPromotion(decision);
+        CheckpointMetadata read = CheckpointMetadata.fromJson(held.toJson());
+
+        assertThat(new String(held.toJson(), StandardCharsets.UTF_8)).endsWith("\"lineage\":{},\"promotion\":{"
+                + "\"promoted\":false,\"reason\":\"recall_dropped\",\"serving_version\":2}}");
+        assertThat(read.promotion()).containsEntry("promoted", false).containsEntry("reason", "recall_dropped");
+        assertThat(read.promoted()).isFalse();
+        assertThat(metadata().promoted()).as("offline checkpoints and those from before the gate").isTrue();
+        assertThat(metadata().withPromotion(Map.of("promoted", true)).promoted()).isTrue();
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -72,6 +73,14 @@ import org.slf4j.LoggerFactory;
  * backend, so every checkpoint holds the index that matches its slots and pixels. The trainer keeps
  * its models the same way.
  *
+ * <h2>New catalogs and what training waits for</h2>
+ * The first event of each catalog this subtask sees after it started (of any kind, embed-only ones
+ * too) is announced to the trainer with a {@link TrainerInput#CATALOG_SEEN} input, so that a catalog
+ * gets its version-0 model before any batch exists; the trainer ignores an announcement of a catalog
+ * it knows. Per catalog, the builder logs what training waits for each time the number of classes
+ * holding K samples changes while below P, and once when P are reached (see {@link TrainingWait}),
+ * and a gauge {@code catalog.<name>.classesReady} holds that number.
+ *
  * <h2>Metrics</h2>
  * Counters {@code batchesBuilt}, {@code samplesBuffered}, {@code samplesRejected},
  * {@code classEvictions}, {@code heldOutForwarded}, {@code samplesRemoved} (by a delete, a newer
@@ -116,6 +125,10 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
     private transient Set<String> changed;
     private transient CatalogBuffers buffers;
     private transient BatchBuilderMetrics metrics;
+    /** Catalogs announced to the trainer since this subtask started. */
+    private transient Set<String> announced;
+    /** Per catalog, the {@link TrainingWait#stage()} last logged and the ready classes now. */
+    private transient Map<String, int[]> waits;
 
     public ClassBalancedBatchBuilder(BatchPolicy policy) {
         if (policy == null) {
@@ -136,11 +149,18 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         buffers = new CatalogBuffers(policy, new StateSampleStore(slots, pixels,
                 getPartitionedState(itemSlotsState())));
         metrics = new BatchBuilderMetrics(getMetricGroup());
+        announced = new HashSet<>();
+        waits = new HashMap<>();
     }
 
     @Override
     public void processElement(StreamRecord<ImageSample> element) throws Exception {
         ImageSample sample = element.getValue();
+        if (!sample.deleted && announced.add((String) getCurrentKey())) {
+            TrainerInput seen = TrainerInputs.catalogSeen((String) getCurrentKey());
+            output.collect(element.hasTimestamp() ? new StreamRecord<>(seen, element.getTimestamp())
+                    : new StreamRecord<>(seen));
+        }
         if (sample.deleted || !sample.train) {
             // a deleted item, or one now only to be embedded, is trained on no more
             forget(sample);
@@ -168,6 +188,7 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         }
         metrics.record(outcome, getProcessingTimeService().getCurrentProcessingTime());
         metrics.buffered(catalog, current);
+        noteWait(catalog, current);
         if (outcome.batch() != null) {
             output.collect(element.replace(outcome.batch()));
         }
@@ -180,6 +201,24 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
             metrics.samplesRemoved.inc();
             metrics.buffered(catalog, current);
             changed.add(catalog);
+            noteWait(catalog, current);
+        }
+    }
+
+    /** Logs what the catalog's training waits for when that changed, and keeps its gauge current. */
+    private void noteWait(String catalog, CatalogIndex index) {
+        TrainingWait wait = TrainingWait.of(index, policy);
+        int[] noted = waits.get(catalog);
+        if (noted == null) {
+            noted = new int[] {-1, 0};
+            waits.put(catalog, noted);
+            int[] gauge = noted;
+            getMetricGroup().addGroup("catalog", catalog).gauge("classesReady", (Gauge<Integer>) () -> gauge[1]);
+        }
+        noted[1] = wait.readyClasses();
+        if (noted[0] != wait.stage()) {
+            noted[0] = wait.stage();
+            LOG.info("catalog {}: {}", catalog, wait.describe());
         }
     }
 

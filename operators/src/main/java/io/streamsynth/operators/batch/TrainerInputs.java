@@ -32,6 +32,16 @@ final class TrainerInputs {
         return input;
     }
 
+    /** Word that a catalog has events: the trainer publishes version 0 of a catalog it has no model of. */
+    static TrainerInput catalogSeen(String catalog) {
+        TrainerInput input = new TrainerInput();
+        input.kind = TrainerInput.CATALOG_SEEN;
+        input.catalog = catalog;
+        input.labels = new String[0];
+        input.pixels = new byte[0];
+        return input;
+    }
+
     /** A P x K batch; labels and pixels are class-major, as built by {@link CatalogBuffers}. */
     static TrainerInput batch(String catalog, CatalogIndex index, String[] labels, byte[] pixels, int freshCount,
             long oldestFreshIngestTime, long[] freshIngestTimes, long batchNumber) {

@@ -53,9 +53,13 @@ final class EmbedderGauges {
         itemsStored.add(catalog, -1);
     }
 
-    /** Sets each catalog's lag from the images waiting for a batch and the running passes. */
-    void lag(Collection<ImageSample> waiting, RefreshPasses passes) {
+    /**
+     * Sets each catalog's lag from the images waiting for a batch, the running passes and the items
+     * of catalogs that have no model yet ({@code unmodelled}: items per catalog).
+     */
+    void lag(Collection<ImageSample> waiting, RefreshPasses passes, Map<String, Integer> unmodelled) {
         Map<String, Long> lag = new HashMap<>(passes.sizeByCatalog());
+        unmodelled.forEach((catalog, n) -> lag.merge(catalog, (long) n, Long::sum));
         for (ImageSample s : waiting) {
             lag.merge(s.catalog, 1L, Long::sum);
         }

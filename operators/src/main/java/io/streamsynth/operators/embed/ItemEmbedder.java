@@ -6,6 +6,7 @@ import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.VersionProgress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient ListState<Tuple2<String, String>> pendingState;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
     private transient Map<String, ImageSample> waiting;
+    /**
+     * Per catalog without a model yet, the items stored since this subtask started that wait for one
+     * (the first version's pass embeds them); part of {@code embeddingLag}, not of the state.
+     */
+    private transient Map<String, Integer> unmodelled;
     private transient RefreshPasses passes;
     private transient ListState<OwedReports.Entry> owedState;
     private transient OwedReports reports;
@@ -191,12 +197,13 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         deleted = g.counter("itemsDeleted");
         unknownDeletes = g.counter("deletesOfUnknownItems");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
+        unmodelled = new HashMap<>();
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
         gauges = new EmbedderGauges(g);
         try (Stream<String> keys = storedKeys()) {
             gauges.countStored(keys);
         }
-        gauges.lag(waiting.values(), passes);
+        gauges.lag(waiting.values(), passes, unmodelled);
         if (!waiting.isEmpty()) {
             scheduleFlush();
         }
@@ -223,6 +230,10 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             gauges.itemAdded(sample.catalog);
         }
         if (newest.get(sample.catalog) == null) {
+            if (stored == null) {
+                unmodelled.merge(sample.catalog, 1, Integer::sum);
+                gauges.lag(waiting.values(), passes, unmodelled);
+            }
             return; // embedded by the pass that the catalog's first model starts
         }
         boolean leftPass = passes.arrived(sample.catalog, key);
@@ -231,7 +242,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             flush();
         } else {
             scheduleFlush();
-            gauges.lag(waiting.values(), passes);
+            gauges.lag(waiting.values(), passes, unmodelled);
         }
         if (leftPass) {
             reportIfThrough(sample.catalog);
@@ -245,10 +256,13 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             return;
         }
         item.clear();
+        if (newest.get(stored.catalog) == null) {
+            unmodelled.computeIfPresent(stored.catalog, (c, n) -> n > 1 ? n - 1 : null);
+        }
         waiting.remove(key);
         boolean leftPass = passes.arrived(stored.catalog, key);
         gauges.itemDeleted(stored.catalog);
-        gauges.lag(waiting.values(), passes);
+        gauges.lag(waiting.values(), passes, unmodelled);
         output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
         deleted.inc();
         if (leftPass) {
@@ -271,6 +285,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             report(release.catalog, cut, true, new int[cut.keyGroups.cardinality()]);
         }
         newest.put(release.catalog, release.checkpoint);
+        unmodelled.remove(release.catalog); // the pass below counts them now
         models.load(release.catalog, release.checkpoint);
         List<String> keys;
         try (Stream<String> all = storedKeys()) {
@@ -282,7 +297,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         CatalogModels.Loaded now = models.get(release.catalog);
         reports.owe(release.catalog, now.version(), ownKeyGroups(), now.checkpointSha256(), now.weightsSha256());
         reportIfThrough(release.catalog);
-        gauges.lag(waiting.values(), passes);
+        gauges.lag(waiting.values(), passes, unmodelled);
         passStartNanos = System.nanoTime();
         scheduleSlice();
     }
@@ -404,7 +419,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (passes.isEmpty()) {
             lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
         }
-        gauges.lag(waiting.values(), passes);
+        gauges.lag(waiting.values(), passes, unmodelled);
         return true;
     }
 
@@ -422,7 +437,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             byCatalog.computeIfAbsent(s.catalog, c -> new ArrayList<>()).add(s);
         }
         waiting.clear();
-        gauges.lag(waiting.values(), passes);
+        gauges.lag(waiting.values(), passes, unmodelled);
         for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
             CatalogModels.Loaded model = loaded(e.getKey());
             emit(CatalogModels.embed(model, e.getValue(), settings.batchSize()));

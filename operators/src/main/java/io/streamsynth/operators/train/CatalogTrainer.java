@@ -2,6 +2,7 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.checkpoint.SafeTensors;
 import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
@@ -31,13 +32,20 @@ import java.util.Random;
 
 /**
  * Everything one catalog's training needs between events: the model and optimizer, the version
- * and publish counters, and the held-out set. Plain Java: the Flink operator only decides when to
- * call it and where its snapshot is kept.
+ * and publish counters, the held-out set, and the promotion gate with the promoted version's
+ * weights. Plain Java: the Flink operator only decides when to call it and where its snapshot is kept.
+ *
+ * <p><b>Versions.</b> Version 0 is the initial model ({@link #publishColdStart}), published and
+ * promoted when the catalog's first event arrives; every later version is a candidate judged by the
+ * {@link PromotionGate}. For a fair comparison the promoted model is evaluated again on the held-out
+ * items the candidate was evaluated on (only when those items changed since its last evaluation), so
+ * a gate decision never compares figures of two different item sets.
  */
 public final class CatalogTrainer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogTrainer.class);
     private static final int SNAPSHOT_MAGIC = 0x53535452; // "SSTR"
-    private static final int SNAPSHOT_FORMAT = 1;
+    /** 2 added the promotion gate and the promoted weights; 1 is still read (no promoted version known). */
+    private static final int SNAPSHOT_FORMAT = 2;
     /** Keeps the augmentation's random numbers apart from the batch builder's, drawn from the same seed. */
     private static final long AUGMENTATION_SALT = 0x6175676d656e74L; // "augment"
     /**
@@ -57,7 +65,15 @@ public final class CatalogTrainer implements AutoCloseable {
     private final TrainingStep step;
     private final HeldOutSet heldOut;
     private final Preprocessing preprocessing;
-    private long version;
+    private final PromotionGate gate;
+    /** The last version published, -1 before the first. */
+    private long version = -1;
+    /** Weights of the promoted version, to evaluate it on the current held-out items; null when none is comparable. */
+    private EmbeddingModel promotedModel;
+    /** The promoted model's figures on the held-out items of {@link #promotedFiguresGeneration}. */
+    private Map<String, Double> promotedFigures;
+    private long promotedFiguresGeneration = -1;
+    private PromotionGate.Decision lastDecision;
     private long stepsSincePublish;
     private long lastPublishMillis;
     private long oldestUnpublishedFresh;
@@ -84,6 +100,7 @@ public final class CatalogTrainer implements AutoCloseable {
         this.step = new TrainingStep(model, settings.training());
         this.heldOut = new HeldOutSet(settings.heldOutCapacity());
         this.preprocessing = new Preprocessing(settings.image());
+        this.gate = new PromotionGate(settings.promotion());
         this.lastPublishMillis = now;
     }
 
@@ -224,12 +241,78 @@ public final class CatalogTrainer implements AutoCloseable {
         return stepsSincePublish > 0;
     }
 
-    /** Evaluates on the held-out set and releases the next version. */
+    /**
+     * True when the newest candidate was held back only by the minimum refresh interval and that
+     * interval has now passed: publishing again then offers the current model (the same weights if
+     * it has not trained since) to the gate, which no longer finds it too soon.
+     */
+    public boolean promotionRetryDue(long now) {
+        return gate.retryDue(now);
+    }
+
+    /** When {@link #promotionRetryDue} becomes true, or -1 when no candidate is held back. */
+    public long promotionRetryAt() {
+        return gate.heldBack() < 0 ? -1 : gate.retryAt();
+    }
+
+    /**
+     * Releases version 0, the model as created (initialisation or pretrained backbone), promoted by
+     * definition, so that the catalog's items are embedded from its first event on.
+     *
+     * @throws IllegalStateException when a version was published already
+     */
+    public ModelRelease publishColdStart(long now) {
+        if (version >= 0) {
+            throw new IllegalStateException("catalog '" + catalog + "' published version " + version
+                    + " already; version 0 is its first");
+        }
+        lastEvaluation = heldOut.evaluate(model, preprocessing, settings.evaluationMinItems(), settings.seed());
+        return release(gate.coldStart(0, now), now);
+    }
+
+    /** Evaluates on the held-out set and releases the next version as a candidate for the promotion gate. */
     public ModelRelease publish(long now) {
         lastEvaluation = heldOut.evaluate(model, preprocessing, settings.evaluationMinItems(), settings.seed());
-        version++;
+        return release(gate.judge(version + 1, lastEvaluation, promotedFigures(), now), now);
+    }
+
+    /**
+     * The promoted model's figures on the current held-out items (evaluated again only when they
+     * changed), or null when no promoted model can be compared.
+     */
+    private Map<String, Double> promotedFigures() {
+        if (promotedModel == null) {
+            return null;
+        }
+        if (promotedFigures == null || promotedFiguresGeneration != heldOut.generation()) {
+            promotedFigures = heldOut.evaluate(promotedModel, preprocessing, settings.evaluationMinItems(),
+                    settings.seed());
+            promotedFiguresGeneration = heldOut.generation();
+        }
+        return promotedFigures;
+    }
+
+    /** Keeps a copy of the current weights as the promoted model, with the figures just computed for them. */
+    private void adoptAsPromoted() {
+        if (promotedModel == null) {
+            promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed());
+        }
+        promotedModel.importWeights(model.exportWeights());
+        promotedFigures = lastEvaluation;
+        promotedFiguresGeneration = heldOut.generation();
+    }
+
+    private ModelRelease release(PromotionGate.Decision decision, long now) {
+        version = decision.version();
+        lastDecision = decision;
+        if (decision.promoted()) {
+            adoptAsPromoted();
+        }
+        LOG.info("catalog {}: version {} {} ({}){}", catalog, version, decision.promoted() ? "promoted"
+                : "not promoted, serving version " + decision.servingVersion(), decision.reason(),
+                decision.figures().isEmpty() ? "" : " " + decision.figures());
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
-                lastEvaluation).withPreprocessing(settings.image().toMap());
+                lastEvaluation).withPreprocessing(settings.image().toMap()).withPromotion(decision.toMap());
         lastFreshness = freshnessAt(now);
         // an optional lineage entry: readers that do not know it ignore it, as with resumed_from_*
         Map<String, Object> lineage = new LinkedHashMap<>(resumedFrom);
@@ -237,7 +320,7 @@ public final class CatalogTrainer implements AutoCloseable {
         checkpoint = checkpoint.withLineage(lineage);
         resumedFrom = Map.of();
         ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
-                oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint));
+                oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint), decision.promoted());
         stepsSincePublish = 0;
         lastPublishMillis = now;
         oldestUnpublishedFresh = 0;
@@ -261,11 +344,19 @@ public final class CatalogTrainer implements AutoCloseable {
                 out.writeUTF(e.getKey());
                 out.writeDouble(e.getValue());
             }
+            // the metadata's version cannot be -1; read() takes the version from the field above
             byte[] checkpoint = CheckpointCodec.encode(ModelCheckpoints.snapshot(step, settings.training(), catalog,
-                    version, lastEvaluation));
+                    Math.max(0, version), lastEvaluation));
             out.writeInt(checkpoint.length);
             out.write(checkpoint);
             heldOut.write(out);
+            gate.write(out);
+            out.writeBoolean(promotedModel != null);
+            if (promotedModel != null) {
+                byte[] promoted = SafeTensors.write(new LinkedHashMap<>(promotedModel.exportWeights()), Map.of());
+                out.writeInt(promoted.length);
+                out.write(promoted);
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -278,7 +369,7 @@ public final class CatalogTrainer implements AutoCloseable {
             throw new IOException("not a trainer snapshot");
         }
         int format = in.readInt();
-        if (format != SNAPSHOT_FORMAT) {
+        if (format != 1 && format != SNAPSHOT_FORMAT) {
             throw new IOException("trainer snapshot format " + format + " is not supported");
         }
         version = in.readLong();
@@ -298,6 +389,11 @@ public final class CatalogTrainer implements AutoCloseable {
         if (problem.isEmpty()) {
             ModelCheckpoints.restore(restored, step);
             heldOut.read(in);
+            byte[] promoted = readGate(in, format);
+            if (promoted != null) {
+                promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed());
+                promotedModel.importWeights(SafeTensors.read(promoted).tensors());
+            }
             resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
                     "resumed_at_step", restored.metadata().step());
             return;
@@ -307,7 +403,24 @@ public final class CatalogTrainer implements AutoCloseable {
                     + "the settings the state was saved with, or pass --on-incompatible-state new-lineage to start "
                     + "this catalog's model anew");
         }
-        startNewLineage(restored, problem.get(), in);
+        startNewLineage(restored, problem.get(), in, format);
+    }
+
+    /**
+     * Reads the gate's state and returns the promoted weights (safetensors), or null when there are
+     * none; a format-1 snapshot has neither, so its next candidate is promoted as the first version.
+     */
+    private byte[] readGate(DataInputStream in, int format) throws IOException {
+        if (format < 2) {
+            return null;
+        }
+        gate.read(in);
+        if (!in.readBoolean()) {
+            return null;
+        }
+        byte[] promoted = new byte[in.readInt()];
+        in.readFully(promoted);
+        return promoted;
     }
 
     /**
@@ -315,8 +428,13 @@ public final class CatalogTrainer implements AutoCloseable {
      * restored ones, and the version counter, so consumers that follow the newest version follow the
      * new model. The held-out items stay when their images still fit the network's input.
      */
-    private void startNewLineage(Checkpoint restored, String problem, DataInputStream in) throws IOException {
+    private void startNewLineage(Checkpoint restored, String problem, DataInputStream in, int format)
+            throws IOException {
         heldOut.read(in);
+        // the promoted model was built for the old network: the first version of the new one is
+        // promoted without comparison, and until then the embedder serves the old promoted version
+        readGate(in, format);
+        gate.forgetBaseline(PromotionGate.NEW_LINEAGE);
         Architecture saved = Architecture.fromMap(restored.metadata().architecture());
         Architecture now = settings.architecture();
         if (saved.channels() != now.channels() || saved.height() != now.height() || saved.width() != now.width()) {
@@ -344,8 +462,29 @@ public final class CatalogTrainer implements AutoCloseable {
         return catalog;
     }
 
+    /** The newest version published (promoted or not), -1 before the first. */
     public long version() {
         return version;
+    }
+
+    /** The version the embedder serves, -1 when none is known. */
+    public long promotedVersion() {
+        return gate.promotedVersion();
+    }
+
+    /** Versions promoted since this trainer was created or restored. */
+    public long promotions() {
+        return gate.promotions();
+    }
+
+    /** Candidates not promoted since this trainer was created or restored. */
+    public long rejections() {
+        return gate.rejections();
+    }
+
+    /** The gate's decision on the newest version, or null before one was published here. */
+    PromotionGate.Decision lastDecision() {
+        return lastDecision;
     }
 
     public long steps() {
@@ -376,6 +515,9 @@ public final class CatalogTrainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (promotedModel != null) {
+            promotedModel.close();
+        }
         step.close();
         model.close();
     }

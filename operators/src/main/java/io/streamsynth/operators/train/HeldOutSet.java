@@ -22,12 +22,15 @@ final class HeldOutSet {
 
     private final int capacity;
     private final LinkedHashMap<String, Item> items = new LinkedHashMap<>();
+    /** Changes whenever the items change, so figures computed on one set of items can be reused. */
+    private long generation;
 
     HeldOutSet(int capacity) {
         this.capacity = capacity;
     }
 
     void add(String itemId, String label, byte[] pixels) {
+        generation++;
         items.remove(itemId);
         if (capacity == 0) {
             return;
@@ -42,7 +45,16 @@ final class HeldOutSet {
 
     /** Drops a deleted item; returns whether it was here. */
     boolean remove(String itemId) {
-        return items.remove(itemId) != null;
+        if (items.remove(itemId) == null) {
+            return false;
+        }
+        generation++;
+        return true;
+    }
+
+    /** A number that differs after any change of the items (not kept across a restore). */
+    long generation() {
+        return generation;
     }
 
     int size() {
@@ -81,6 +93,7 @@ final class HeldOutSet {
 
     /** Forgets every item, e.g. when a new lineage changed the input shape they were kept for. */
     void clear() {
+        generation++;
         items.clear();
     }
 

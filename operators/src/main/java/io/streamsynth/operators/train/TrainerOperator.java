@@ -32,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * The streaming trainer, keyed by catalog: one training step per batch, a new model version every
  * N steps or T seconds.
  *
+ * <p><b>Versions and promotion.</b> A catalog's first input (any kind: the batch builder announces
+ * every catalog with a {@link TrainerInput#CATALOG_SEEN} as soon as its first event arrives) creates
+ * its model and publishes it at once as version 0, promoted ({@code cold_start}), so the embedder
+ * serves the catalog before training can start. Every later version is a candidate: all go to the
+ * checkpoints topic, and {@link ModelRelease#promoted} says whether the {@link PromotionGate} let it
+ * replace the served version (only those reach the embedder, see the job graph). When the newest
+ * candidate was held back only by the minimum refresh interval, a timer at the end of the interval
+ * publishes the current model again (see {@link CatalogTrainer#promotionRetryDue}).
+ *
  * <p>Each catalog's model lives in memory between events, because writing a megabyte of weights
  * and optimizer moments to state after every step would cost more than the step. Instead the
  * operator writes the snapshot of every catalog that changed into keyed state in
@@ -112,6 +121,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         TrainerInput in = element.getValue();
         String catalog = (String) getCurrentKey();
         CatalogTrainer trainer = trainerFor(catalog);
+        if (in.kind == TrainerInput.CATALOG_SEEN) {
+            return; // trainerFor published version 0 if the catalog was new
+        }
         if (in.kind == TrainerInput.DELETE) {
             if (trainer.removeHeldOut(in.itemId)) {
                 changed.add(catalog);
@@ -145,11 +157,17 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         }
     }
 
+    /**
+     * Both timers of a catalog land here: the publish deadline of unpublished steps, and the end of the
+     * minimum refresh interval when a candidate was held back only by it. Timers are not state of the
+     * catalog's trainer, but Flink keeps them in the checkpoint, so a restored job still fires them.
+     */
+
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         CatalogTrainer trainer = trainerFor(timer.getKey());
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        if (trainer.publishDue(now)) {
+        if (trainer.publishDue(now) || trainer.promotionRetryDue(now)) {
             publish(trainer, now);
             changed.add(trainer.catalog());
         }
@@ -161,7 +179,14 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     }
 
     private void publish(CatalogTrainer trainer, long now) {
-        ModelRelease release = trainer.publish(now);
+        emit(trainer.publish(now));
+        long retryAt = trainer.promotionRetryAt();
+        if (retryAt >= 0) {
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, retryAt);
+        }
+    }
+
+    private void emit(ModelRelease release) {
         releases.inc();
         output.collect(new StreamRecord<>(release));
     }
@@ -174,9 +199,15 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
                 // state of a key this subtask did not hold at open(); not expected, but handled alike
                 return restoreTrainer(catalog, saved);
             }
-            trainer = CatalogTrainer.create(catalog, settings, getProcessingTimeService().getCurrentProcessingTime());
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            trainer = CatalogTrainer.create(catalog, settings, now);
             trainers.put(catalog, trainer);
             registerCatalogMetrics(trainer);
+            // cold start: the initial model serves the catalog until a trained one is promoted; its
+            // state goes into the next Flink checkpoint, so a restore does not publish a second version 0
+            emit(trainer.publishColdStart(now));
+            changed.add(catalog);
+            LOG.info("catalog {}: new, published its initial model as version 0 (cold start)", catalog);
         }
         return trainer;
     }
@@ -189,6 +220,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         g.gauge("stepMillis", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN : t.lastStep().millis());
         g.gauge("trainingStep", (Gauge<Long>) t::steps);
         g.gauge("modelVersion", (Gauge<Long>) t::version);
+        g.gauge("trainedVersion", (Gauge<Long>) t::version);
+        g.gauge("promotedVersion", (Gauge<Long>) t::promotedVersion);
+        g.gauge("versionsPromoted", (Gauge<Long>) t::promotions);
+        g.gauge("versionsNotPromoted", (Gauge<Long>) t::rejections);
         g.gauge("heldOutItems", (Gauge<Integer>) t::heldOutSize);
         g.gauge("heldOutRecallAt1", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("r_at_1", Double.NaN));
         g.gauge("freshnessP50Millis", (Gauge<Long>) () -> t.lastFreshness().percentileMillis(0.5));

@@ -28,11 +28,21 @@ import java.time.Duration;
  *                           architecture records a {@code backboneSha256}, the file read must have it
  * @param image              what images go through before the network; its crop is the
  *                           architecture's height and width, and its channels the architecture's
+ * @param promotion          when a trained version replaces the served one; null: {@link PromotionPolicy#defaults}
+ *                           of the publish interval
  */
 public record TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
         int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
-        IncompatibleStatePolicy onIncompatibleState, String backboneWeights, ImageSpec image)
-        implements Serializable {
+        IncompatibleStatePolicy onIncompatibleState, String backboneWeights, ImageSpec image,
+        PromotionPolicy promotion) implements Serializable {
+
+    /** With the default promotion policy. */
+    public TrainerSettings(Architecture architecture, TrainingConfig training, long seed, DeviceSpec device,
+            int publishEverySteps, Duration publishInterval, int heldOutCapacity, int evaluationMinItems,
+            IncompatibleStatePolicy onIncompatibleState, String backboneWeights, ImageSpec image) {
+        this(architecture, training, seed, device, publishEverySteps, publishInterval, heldOutCapacity,
+                evaluationMinItems, onIncompatibleState, backboneWeights, image, null);
+    }
 
     /**
      * Failing on an incompatible restore, the job's default, without a pretrained backbone, images
@@ -65,7 +75,13 @@ public record TrainerSettings(Architecture architecture, TrainingConfig training
     /** The same settings with another policy for incompatible restores. */
     public TrainerSettings withOnIncompatibleState(IncompatibleStatePolicy policy) {
         return new TrainerSettings(architecture, training, seed, device, publishEverySteps, publishInterval,
-                heldOutCapacity, evaluationMinItems, policy, backboneWeights, image);
+                heldOutCapacity, evaluationMinItems, policy, backboneWeights, image, promotion);
+    }
+
+    /** The same settings with another promotion policy. */
+    public TrainerSettings withPromotion(PromotionPolicy policy) {
+        return new TrainerSettings(architecture, training, seed, device, publishEverySteps, publishInterval,
+                heldOutCapacity, evaluationMinItems, onIncompatibleState, backboneWeights, image, policy);
     }
 
     public TrainerSettings {
@@ -86,6 +102,9 @@ public record TrainerSettings(Architecture architecture, TrainingConfig training
         }
         if (publishInterval.isNegative() || publishInterval.isZero()) {
             throw new IllegalArgumentException("publish-interval must be positive, got " + publishInterval);
+        }
+        if (promotion == null) {
+            promotion = PromotionPolicy.defaults(publishInterval);
         }
         if (heldOutCapacity < 0 || heldOutCapacity > 1_000_000) {
             throw new IllegalArgumentException("held-out-capacity must be within 0..1000000, got " + heldOutCapacity);

@@ -2,7 +2,7 @@ package io.streamsynth.operators.types;
 
 /**
  * What the batch builder sends the trainer: a P x K batch to train on, one held-out sample for the
- * trainer's evaluation set, or the delete of a held-out item. One class for all keeps Flink's POJO
+ * trainer's evaluation set, the delete of a held-out item, or word of a catalog's first event. One class for all keeps Flink's POJO
  * serializer.
  */
 public class TrainerInput {
@@ -10,6 +10,12 @@ public class TrainerInput {
     public static final int HELD_OUT = 1;
     /** A held-out item was deleted: only {@link #catalog} and {@link #itemId} are set. */
     public static final int DELETE = 2;
+    /**
+     * An event of the catalog reached the batch builder (sent once per catalog and builder start, and
+     * for every kind of event, embed-only ones too): a trainer without a model of the catalog creates
+     * one and publishes it as version 0. Only {@link #catalog} is set.
+     */
+    public static final int CATALOG_SEEN = 3;
 
     public int kind;
     public String catalog;

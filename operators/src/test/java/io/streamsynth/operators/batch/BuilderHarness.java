@@ -35,7 +35,14 @@ final class BuilderHarness implements AutoCloseable {
     private final KeyedOneInputStreamOperatorTestHarness<String, ImageSample, TrainerInput> harness;
     private final ClassBalancedBatchBuilder operator;
     private final MockEnvironment environment;
-    private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+    /** Keeps the per-catalog metrics too, under their bare names (the tests read one catalog's). */
+    private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup() {
+        @Override
+        public org.apache.flink.metrics.MetricGroup addGroup(String key, String value) {
+            return this;
+        }
+    };
+    private final List<String> announcements = new ArrayList<>();
 
     private BuilderHarness(BatchPolicy policy, StateBackend backend, OperatorSubtaskState restoreFrom,
             TaskMetricGroup taskMetrics) throws Exception {
@@ -85,12 +92,27 @@ final class BuilderHarness implements AutoCloseable {
         return config;
     }
 
-    /** Sends one sample and returns what it made the builder emit. */
+    /**
+     * Sends one sample and returns what it made the builder emit for training (batches, held-out
+     * samples, deletes); announcements of new catalogs are kept apart, see {@link #announcements()}.
+     */
     List<TrainerInput> send(ImageSample sample) throws Exception {
         harness.processElement(sample, 0L);
-        List<TrainerInput> emitted = new ArrayList<>(harness.extractOutputValues());
+        List<TrainerInput> emitted = new ArrayList<>();
+        for (TrainerInput in : harness.extractOutputValues()) {
+            if (in.kind == TrainerInput.CATALOG_SEEN) {
+                announcements.add(in.catalog);
+            } else {
+                emitted.add(in);
+            }
+        }
         harness.getOutput().clear();
         return emitted;
+    }
+
+    /** The catalogs announced to the trainer ({@link TrainerInput#CATALOG_SEEN}) so far, in order. */
+    List<String> announcements() {
+        return announcements;
     }
 
     /** Sends samples in order and returns everything they made the builder emit. */

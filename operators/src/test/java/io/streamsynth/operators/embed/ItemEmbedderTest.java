@@ -34,6 +34,7 @@ class ItemEmbedderTest {
     @BeforeAll
     static void releases() {
         trainer = CatalogTrainer.create("shoes", Batches.settings(1), 0);
+        trainer.publishColdStart(0); // version 0, as the trainer operator publishes it; the test starts at 1
         trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
         v1 = trainer.publish(1);
         trainer.train(Batches.batch("shoes", 2, 2, RANDOM));

@@ -114,6 +114,10 @@ class IncompatibleRestoreTest {
             assertThat(out).extracting(r -> r.version + "@" + r.step).containsExactly("3@2", "4@4");
             Checkpoint first = CheckpointCodec.decode(out.get(0).checkpoint);
             assertThat(first.metadata().architecture()).containsEntry("embedding_size", 16);
+            // the served version's network differs: nothing to compare with, so the new network is served
+            assertThat(first.metadata().promotion()).containsEntry("promoted", true)
+                    .containsEntry("reason", "new_lineage");
+            assertThat(out.get(1).promoted).as("then the gate applies again (hour-long interval)").isFalse();
             @SuppressWarnings("unchecked")
             Map<String, Object> lineage = (Map<String, Object>) first.metadata().lineage()
                     .get(CatalogTrainer.NEW_LINEAGE_KEY);

@@ -29,7 +29,7 @@ class TrainerOperatorTest {
     }
 
     @Test
-    void publishesIncreasingVersionsPerCatalogEveryNSteps() throws Exception {
+    void publishesVersionZeroAtACatalogsFirstInputThenIncreasingVersionsEveryNSteps() throws Exception {
         Random random = new Random(1);
         try (var h = harness(3)) {
             h.open();
@@ -39,8 +39,15 @@ class TrainerOperatorTest {
             }
             List<ModelRelease> out = releases(h);
             assertThat(out).extracting(r -> r.catalog + ":" + r.version + "@" + r.step)
-                    .containsExactly("shoes:1@3", "bags:1@3", "shoes:2@6", "bags:2@6");
-            Checkpoint c = CheckpointCodec.decode(out.get(2).checkpoint);
+                    .containsExactly("shoes:0@0", "bags:0@0", "shoes:1@3", "bags:1@3", "shoes:2@6", "bags:2@6");
+            // version 0 is served at once; the later ones come within the hour-long refresh interval
+            assertThat(out).extracting(r -> r.promoted).containsExactly(true, true, false, false, false, false);
+            assertThat(CheckpointCodec.decode(out.get(0).checkpoint).metadata().promotion())
+                    .containsEntry("reason", "cold_start").containsEntry("serving_version", 0);
+            assertThat(CheckpointCodec.decode(out.get(5).checkpoint).metadata().promotion())
+                    .containsEntry("promoted", false).containsEntry("reason", "too_soon")
+                    .containsEntry("serving_version", 0);
+            Checkpoint c = CheckpointCodec.decode(out.get(4).checkpoint);
             assertThat(c.metadata().catalog()).isEqualTo("shoes");
             assertThat(c.metadata().modelVersion()).isEqualTo(2);
             assertThat(c.metadata().step()).isEqualTo(6);
@@ -58,7 +65,9 @@ class TrainerOperatorTest {
             for (int i = 0; i < 2; i++) {
                 h.processElement(new StreamRecord<>(Batches.batch("shoes", 3, 2, random)));
             }
-            ModelRelease release = releases(h).get(0);
+            // version 0 came with the first held-out item, before the set could be evaluated
+            assertThat(CheckpointCodec.decode(releases(h).get(0).checkpoint).metadata().evaluation()).isEmpty();
+            ModelRelease release = releases(h).get(1);
             Checkpoint c = CheckpointCodec.decode(release.checkpoint);
             assertThat(c.metadata().evaluation()).containsKeys("r_at_1", "nmi", "map_at_r")
                     .containsEntry("held_out_items", 12.0);
@@ -143,7 +152,8 @@ class TrainerOperatorTest {
                     .doesNotContainKeys("resumed_at_step", "resumed_from_weights_sha256");
             // same inputs from the same checkpointed model and optimizer state: the same weights
             for (int i = 0; i < resumed.size(); i++) {
-                Checkpoint a = CheckpointCodec.decode(uninterrupted.get(i + 2).checkpoint);
+                // uninterrupted: versions 0 (cold start), 1, 2, then the two compared
+                Checkpoint a = CheckpointCodec.decode(uninterrupted.get(i + 3).checkpoint);
                 Checkpoint b = CheckpointCodec.decode(resumed.get(i).checkpoint);
                 assertThat(b.metadata().weightsSha256()).isEqualTo(a.metadata().weightsSha256());
             }
@@ -180,12 +190,13 @@ class TrainerOperatorTest {
             h.processElement(new StreamRecord<>(batchWithFresh(random, 4_000)));
 
             List<ModelRelease> out = releases(h);
-            assertThat(out).hasSize(2);
-            FreshnessHistogram first = freshnessOf(out.get(0));
+            assertThat(out).hasSize(3);
+            assertThat(freshnessOf(out.get(0)).count()).as("version 0 trained nothing").isZero();
+            FreshnessHistogram first = freshnessOf(out.get(1));
             assertThat(first.count()).isEqualTo(3);
             assertThat(first.maxMillis()).isEqualTo(900);
             assertThat(first.percentileMillis(0.5)).isBetween(800L, 832L);
-            FreshnessHistogram second = freshnessOf(out.get(1));
+            FreshnessHistogram second = freshnessOf(out.get(2));
             assertThat(second.count()).isEqualTo(1);
             assertThat(second.maxMillis()).isEqualTo(1_000);
             first.merge(second);

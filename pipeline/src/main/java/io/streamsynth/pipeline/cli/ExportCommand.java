@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
 /** Writes a published model checkpoint as files PyTorch tooling loads: weights and metadata. */
 @Command(name = "export", sortOptions = false,
         description = {"Reads the checkpoints topic from the beginning (read_committed) until it has caught up, "
-                + "reassembles the chunked checkpoints, takes the newest complete one of --catalog (or --version), "
+                + "reassembles the chunked checkpoints, takes the newest complete one of --catalog that the "
+                + "promotion gate promoted (the model the embedder serves; --include-candidates: the newest of all; "
+                + "--version: that one, promoted or not), "
                 + "verifies the sha256 of its weights and writes PREFIX.safetensors (the weights, byte for byte, "
                 + "for safetensors.torch.load_file, with PyTorch parameter names), PREFIX.json (the metadata) and "
                 + "PREFIX.card.json (the model card: network, preprocessing, normalisation, training; "
@@ -47,6 +49,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     VersionReadOptions read = new VersionReadOptions();
 
+    @Option(names = "--include-candidates", description = "Without --version, take the newest complete version "
+            + "even if the promotion gate did not promote it (default: the newest promoted one).")
+    boolean includeCandidates;
+
     @Option(names = "--out", required = true, paramLabel = "PREFIX",
             description = "Output prefix: writes PREFIX.safetensors, PREFIX.json and PREFIX.card.json.")
     String out;
@@ -61,7 +67,7 @@ public final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out must name a file prefix");
         }
         kafka.preflight(List.of(topic));
-        CheckpointChoice choice = new CheckpointChoice(catalog, read.version);
+        CheckpointChoice choice = new CheckpointChoice(catalog, read.version, includeCandidates);
         String[] lastProblem = {null};
         CheckpointAssembler assembler = new CheckpointAssembler(MAX_INCOMPLETE_VERSIONS);
         try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(),
@@ -69,7 +75,7 @@ public final class ExportCommand implements Callable<Integer> {
             reader.readAll(Duration.ofMillis(read.idleMillis), System.err, r -> {
                 try {
                     assembler.accept(r).ifPresent(choice::accept);
-                } catch (WireFormatException | CheckpointIntegrityException e) {
+                } catch (WireFormatException | CheckpointIntegrityException | IllegalArgumentException e) {
                     // one bad record must not hide the good checkpoints after it
                     lastProblem[0] = "partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage();
                     // on the command's error stream, so whoever runs it (a script, a test) sees which version
@@ -84,16 +90,17 @@ public final class ExportCommand implements Callable<Integer> {
                     + "are in an open transaction or were never written); nothing written: export a complete version");
         }
         AssembledCheckpoint chosen = choice.chosen().orElseThrow(() -> new IllegalArgumentException(
-                "no complete checkpoint of catalog '" + catalog + "'" + (read.version == null ? "" : " version " + read.version)
+                "no complete " + (read.version == null && !includeCandidates && choice.newestRead() >= 0
+                        ? "promoted " : "") + "checkpoint of catalog '" + catalog + "'"
+                        + (read.version == null ? "" : " version " + read.version)
                         + " in topic '" + topic + "'" + (lastProblem[0] == null ? "" : "; last problem: "
                         + lastProblem[0])));
         Checkpoint checkpoint = decode(chosen);
         String newerIncomplete = incomplete.entrySet().stream().filter(e -> e.getKey() > chosen.version())
                 .map(e -> "version " + e.getKey() + " has " + e.getValue()).reduce((a, b) -> a + ", " + b)
                 .map(s -> "; " + s + " so far").orElse("");
-        spec.commandLine().getErr().println("exporting version " + chosen.version() + (read.version != null
-                ? " as asked (--version), complete" : ", the newest checkpoint of catalog '" + catalog + "' whose "
-                + "chunks all arrived") + newerIncomplete);
+        spec.commandLine().getErr().println("exporting version " + chosen.version() + ", " + choice.reason()
+                + newerIncomplete);
         ModelExport.Files files = ModelExport.write(checkpoint, out);
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "exported catalog %s version %d (step %d): %s, %s, %s; weights sha256 %s%n", catalog,

@@ -10,6 +10,7 @@ import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.train.IncompatibleStatePolicy;
+import io.streamsynth.operators.train.PromotionPolicy;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.Topics;
@@ -145,6 +146,17 @@ public final class JobOptions {
     @Option(names = "--publish-interval", description = "...or after this many seconds (default: ${DEFAULT-VALUE}).")
     public double publishIntervalSeconds = 15;
 
+    @Option(names = "--promotion-tolerance", paramLabel = "R@1",
+            description = "A trained version replaces the served one only if its held-out Recall@1 is at most this "
+                    + "much below the served version's on the same items (absolute, 0.01 = one point; default: "
+                    + "${DEFAULT-VALUE}).")
+    double promotionTolerance = 0;
+
+    @Option(names = "--min-refresh-interval", paramLabel = "SECONDS",
+            description = "At least this long between two promotions of a catalog, each re-embedding all its items "
+                    + "(default: --publish-interval).")
+    Double minRefreshIntervalSeconds;
+
     @Option(names = "--held-out-share", description = "Share of items kept for evaluation (default: ${DEFAULT-VALUE}).")
     double heldOutShare = 0.1;
 
@@ -213,7 +225,8 @@ public final class JobOptions {
         DeviceSpec deviceSpec = DeviceSpec.parse(device);
         TrainerSettings trainer = new TrainerSettings(arch, training, seed, deviceSpec, publishEverySteps,
                 seconds(publishIntervalSeconds, "--publish-interval"), heldOutCapacity, 10,
-                IncompatibleStatePolicy.parse(onIncompatibleState), backbone.uri(), image);
+                IncompatibleStatePolicy.parse(onIncompatibleState), backbone.uri(), image,
+                promotionPolicy());
         EmbedderSettings embedder = new EmbedderSettings(deviceSpec, embedBatchSize,
                 Duration.ofMillis(embedMaxDelayMillis)).withScriptedBackbone(backbone.scriptedUri());
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
@@ -223,6 +236,19 @@ public final class JobOptions {
                 transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits, heldOutShare,
                 batches, trainer, embedder,
                 seconds(checkpointIntervalSeconds, "--checkpoint-interval"), checkpointChunkBytes, duplicates());
+    }
+
+    private PromotionPolicy promotionPolicy() {
+        if (!(promotionTolerance >= 0 && promotionTolerance <= 1)) {
+            throw new IllegalArgumentException("--promotion-tolerance must be within 0..1 (Recall@1), got "
+                    + promotionTolerance);
+        }
+        double interval = minRefreshIntervalSeconds != null ? minRefreshIntervalSeconds : publishIntervalSeconds;
+        if (!(interval >= 0 && interval <= 86_400 * 365.0)) {
+            throw new IllegalArgumentException("--min-refresh-interval must be within 0 seconds and a year, got "
+                    + interval);
+        }
+        return new PromotionPolicy(promotionTolerance, Duration.ofMillis(Math.round(interval * 1000)));
     }
 
     /** The job name with anything but letters, digits, '.', '_' and '-' made a '-', as a transactional-id prefix. */

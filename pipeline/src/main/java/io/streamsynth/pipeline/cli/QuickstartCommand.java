@@ -241,7 +241,8 @@ public final class QuickstartCommand implements Callable<Integer> {
                 return;
             }
             long now = System.currentTimeMillis();
-            Checkpoint newest = w.newestCheckpointByCatalog().get(CATALOG);
+            // the served version: a candidate the promotion gate held back is never embedded
+            Checkpoint newest = w.newestPromotedCheckpointByCatalog().get(CATALOG);
             long version = newest == null ? 0 : newest.metadata().modelVersion();
             if (version != lastVersion) {
                 lastVersion = version;
@@ -283,12 +284,14 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
 
     private void report(PipelineWatcher w, JobConfig config, ImageItems queries) {
-        SortedMap<String, Checkpoint> newest = w.newestCheckpointByCatalog();
+        // the served versions: a candidate the promotion gate held back is never embedded
+        SortedMap<String, Checkpoint> newest = w.newestPromotedCheckpointByCatalog();
         Checkpoint last = newest.get(CATALOG);
         out.println();
         out.println("== summary");
-        out.printf("checkpoints published: %d; embeddings published: %d; dead letters: %d%n", w.checkpoints().size(),
-                w.embeddings(), w.deadLetters());
+        out.printf("checkpoints published: %d, %d of them promoted (each re-embedded the catalog); embeddings "
+                + "published: %d; dead letters: %d%n", w.checkpoints().size(), w.promotedCheckpoints(), w.embeddings(),
+                w.deadLetters());
         newest.forEach((catalog, c) -> {
             if (!catalog.equals(CATALOG)) {
                 out.printf("catalog %s: version %d at step %d; held-out figures %s%n", catalog,
@@ -300,8 +303,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.println("no final model or no unseen classes: nothing to report");
             return;
         }
-        out.printf("final model: version %d at step %d; held-out figures %s%n", last.metadata().modelVersion(),
-                last.metadata().step(), QuickstartProgress.figures(last.metadata().evaluation()));
+        out.printf("final model (the newest promoted): version %d at step %d; held-out figures %s%n",
+                last.metadata().modelVersion(), last.metadata().step(),
+                QuickstartProgress.figures(last.metadata().evaluation()));
         // only a version every query item reached is comparable with another run: a timed-out wait
         // leaves the final version on part of them
         VersionCoverage coverage = new VersionCoverage();

@@ -96,7 +96,10 @@ public final class StreamsynthJob {
         if (withEmbedder) {
             SingleOutputStreamOperator<ItemEmbedding> embeddings = DataStreamUtils
                     .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
-                    .connect(releases.broadcast())
+                    // only promoted versions are served: a candidate the gate held back is on the
+                    // checkpoints topic but never re-embeds the catalog
+                    .connect(releases.filter(ModelRelease::isPromoted).name("promoted versions")
+                            .uid("promoted-releases").broadcast())
                     .transform("embedder", TypeInformation.of(ItemEmbedding.class), new ItemEmbedder(c.embedder()))
                     .uid("embedder");
             embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))

@@ -122,6 +122,18 @@ public final class PipelineWatcher implements AutoCloseable {
         return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
     }
 
+    /** The highest promoted model version of each catalog (the one it serves), by catalog name. */
+    public SortedMap<String, Checkpoint> newestPromotedCheckpointByCatalog() {
+        SortedMap<String, Checkpoint> newest = new TreeMap<>();
+        for (Checkpoint c : checkpoints) {
+            if (c.metadata().promoted()) {
+                newest.merge(c.metadata().catalog(), c,
+                        (a, b) -> b.metadata().modelVersion() >= a.metadata().modelVersion() ? b : a);
+            }
+        }
+        return newest;
+    }
+
     /** The highest model version received of each catalog, by catalog name in name order. */
     public SortedMap<String, Checkpoint> newestCheckpointByCatalog() {
         SortedMap<String, Checkpoint> newest = new TreeMap<>();
@@ -149,6 +161,24 @@ public final class PipelineWatcher implements AutoCloseable {
             sum += end;
         }
         return sum;
+    }
+
+    /**
+     * The newest checkpoint the promotion gate promoted: the version the embedder serves (every
+     * checkpoint from before the gate counts as promoted).
+     */
+    public Optional<Checkpoint> newestPromotedCheckpoint() {
+        for (int i = checkpoints.size() - 1; i >= 0; i--) {
+            if (checkpoints.get(i).metadata().promoted()) {
+                return Optional.of(checkpoints.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checkpoints received that the gate promoted: each one re-embedded its catalog. */
+    public long promotedCheckpoints() {
+        return checkpoints.stream().filter(c -> c.metadata().promoted()).count();
     }
 
     /** The last record of every live item, by {@link ItemKey} text; deleted items are absent. */

@@ -89,8 +89,35 @@ class ExportCommandTest {
         assertThat(card).contains("\"file\" : \"model.safetensors\"", v2.metadata().weightsSha256(),
                 "\"name\" : \"streamsynth fashion v2\"");
         int chunks = chunks(topic, "fashion", 3, CheckpointCodec.encode(v3)).size();
-        assertThat(run.err()).contains("exporting version 2, the newest checkpoint of catalog 'fashion' whose chunks "
+        assertThat(run.err()).contains("exporting version 2, the newest promoted checkpoint of catalog 'fashion' whose chunks "
                 + "all arrived; version 3 has " + (chunks - 1) + " of " + chunks + " chunks so far");
+    }
+
+    @Test
+    void takesTheNewestPromotedVersionUnlessCandidatesAreAskedFor() throws Exception {
+        String gated = TopicFixtures.newTopic(kafka, "checkpoints", 1);
+        Checkpoint promoted = v1.withPromotion(Map.of("promoted", true, "reason", "cold_start", "serving_version", 1));
+        Checkpoint rejected = v2.withPromotion(Map.of("promoted", false, "reason", "recall_dropped",
+                "serving_version", 1, "candidate_recall_at_1", 0.4, "promoted_recall_at_1", 0.5));
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.addAll(chunks(gated, "fashion", 1, CheckpointCodec.encode(promoted)));
+        records.addAll(chunks(gated, "fashion", 2, CheckpointCodec.encode(rejected)));
+        TopicFixtures.commit(kafka, records);
+
+        CommandRun served = export(gated, "--out", dir.resolve("served").toString());
+        CommandRun newest = export(gated, "--include-candidates", "--out", dir.resolve("newest").toString());
+        CommandRun asked = export(gated, "--version", "2", "--out", dir.resolve("asked").toString());
+
+        assertThat(served.exitCode()).as(served.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("served.safetensors"))).isEqualTo(v1.weights());
+        assertThat(served.err()).contains("exporting version 1, the newest promoted checkpoint of catalog 'fashion'",
+                "the newest trained version, 2, was not promoted (recall_dropped)");
+        assertThat(newest.exitCode()).as(newest.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("newest.safetensors"))).isEqualTo(v2.weights());
+        assertThat(asked.exitCode()).as(asked.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("asked.safetensors"))).isEqualTo(v2.weights());
+        assertThat(CheckpointMetadata.fromJson(Files.readAllBytes(dir.resolve("asked.json"))).promotion())
+                .containsEntry("promoted", false).containsEntry("reason", "recall_dropped");
     }
 
     @Test

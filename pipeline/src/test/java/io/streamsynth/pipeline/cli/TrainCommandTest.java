@@ -40,6 +40,30 @@ class TrainCommandTest {
     }
 
     @Test
+    void promotionFlagsOutOfRangeExitTwoNamingTheFlag() {
+        CommandRun tolerance = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--promotion-tolerance", "1.5");
+        CommandRun interval = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--min-refresh-interval", "-1");
+
+        assertThat(tolerance.exitCode()).isEqualTo(2);
+        assertThat(tolerance.err()).startsWith("error: ").contains("--promotion-tolerance", "1.5");
+        assertThat(interval.exitCode()).isEqualTo(2);
+        assertThat(interval.err()).startsWith("error: ").contains("--min-refresh-interval", "-1");
+    }
+
+    @Test
+    void theRefreshIntervalDefaultsToThePublishIntervalAndTheFlagsReachTheTrainer() throws Exception {
+        JobOptions defaults = new JobOptions();
+        new picocli.CommandLine(defaults).parseArgs("--publish-interval", "7");
+        JobOptions set = new JobOptions();
+        new picocli.CommandLine(set).parseArgs("--promotion-tolerance", "0.02", "--min-refresh-interval", "60");
+
+        assertThat(defaults.toConfig("localhost:9092").trainer().promotion())
+                .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0, java.time.Duration.ofSeconds(7)));
+        assertThat(set.toConfig("localhost:9092").trainer().promotion())
+                .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.02, java.time.Duration.ofSeconds(60)));
+    }
+
+    @Test
     void heldOutShareAboveHalfExitsTwoNamingTheFlag() {
         CommandRun run = CommandRun.of("train", "--bootstrap-servers", NO_BROKER, "--held-out-share", "0.9");
 

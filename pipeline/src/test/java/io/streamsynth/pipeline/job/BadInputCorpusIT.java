@@ -150,11 +150,15 @@ class BadInputCorpusIT {
                 // every event that passed decoding and the duplicate check reached the embedder's item state
                 assertThat(metrics.operator(id, "embedder", "itemsReceived")).isEqualTo(validEvents);
                 Map<String, ItemEmbedding> embedded = watcher.newestEmbeddings();
-                assertThat(embedded).hasSize(embeddedItems);
-                assertThat(embedded.values()).allSatisfy(e -> {
-                    assertThat(e.catalog).isEqualTo(GeneratedCatalog.CATALOG);
-                    assertThat(e.modelVersion).isEqualTo(newest);
-                });
+                assertThat(embedded).hasSize(validItems);
+                // the sparse catalog never trains, yet its items are served by its initial model (cold start)
+                assertThat(embedded.values()).filteredOn(e -> e.catalog.equals(SPARSE))
+                        .hasSize(SPARSE_CLASSES * SPARSE_PER_CLASS).allSatisfy(e -> assertThat(e.modelVersion).isZero());
+                assertThat(embedded.values()).filteredOn(e -> !e.catalog.equals(SPARSE)).hasSize(embeddedItems)
+                        .allSatisfy(e -> {
+                            assertThat(e.catalog).isEqualTo(GeneratedCatalog.CATALOG);
+                            assertThat(e.modelVersion).isEqualTo(newest);
+                        });
                 assertThat(watcher.outOfOrderEmbeddings()).isZero();
                 assertThat(watcher.tombstones()).as("deletes of unknown items publish nothing").isZero();
                 assertThat(metrics.operator(id, "embedder", "deletesOfUnknownItems")).isEqualTo(unknownDeletes);
@@ -178,9 +182,12 @@ class BadInputCorpusIT {
                 assertThat(metrics.operator(id, "batch builder", "bufferedClasses")).isEqualTo(CLASSES + SPARSE_CLASSES);
                 assertThat(buffered).isGreaterThan(FLOOD);
 
-                // a catalog whose classes never reach K: stored, never trained, never published
-                assertThat(watcher.checkpoints()).isNotEmpty()
-                        .allSatisfy(c -> assertThat(c.metadata().catalog()).isEqualTo(GeneratedCatalog.CATALOG));
+                // a catalog whose classes never reach K: stored, never trained, only its version 0 published
+                assertThat(watcher.checkpoints()).filteredOn(c -> c.metadata().catalog().equals(SPARSE))
+                        .extracting(c -> c.metadata().modelVersion() + "@" + c.metadata().step() + " "
+                                + c.metadata().promotion().get("reason")).containsExactly("0@0 cold_start");
+                assertThat(watcher.checkpoints()).filteredOn(c -> c.metadata().catalog().equals(GeneratedCatalog.CATALOG))
+                        .hasSizeGreaterThan(1);
 
                 System.out.printf("bad-input corpus: events in %d, dead-lettered %d (%d kinds of reason), valid %d"
                         + " (items %d), buffered %d, held out %d, steps %d, images trained %d, embedded items %d"

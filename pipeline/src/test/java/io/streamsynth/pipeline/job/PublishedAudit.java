@@ -21,7 +21,7 @@ import java.util.TreeMap;
 /**
  * Everything the job published, read afresh from the beginning of the checkpoints and embeddings
  * topics as a read_committed consumer sees it once the job has settled, and the invariants a fault
- * must not break: model versions 1..n with no gap or repeat, and the embeddings topic's ordering
+ * must not break: model versions 0..n with no gap or repeat, and the embeddings topic's ordering
  * contract: per item, within one life (between tombstones), strictly increasing
  * (model_version, item_revision), the last record of a live item at the newest version.
  */
@@ -84,6 +84,16 @@ final class PublishedAudit {
         return checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).metadata().modelVersion();
     }
 
+    /** The newest version the promotion gate promoted: the one the embedder serves; -1 if none. */
+    long newestPromotedVersion() {
+        for (int i = checkpoints.size() - 1; i >= 0; i--) {
+            if (checkpoints.get(i).metadata().promoted()) {
+                return checkpoints.get(i).metadata().modelVersion();
+            }
+        }
+        return -1;
+    }
+
     List<Checkpoint> checkpoints() {
         return checkpoints;
     }
@@ -117,12 +127,12 @@ final class PublishedAudit {
                 .count();
     }
 
-    /** Versions are 1, 2, ..., n in the order a consumer receives them. */
+    /** Versions are 0 (cold start), 1, ..., n in the order a consumer receives them. */
     void assertVersionsHaveNoGapOrRepeat() {
         List<Long> versions = versions();
         assertThat(versions).as("published versions").isNotEmpty();
         for (int i = 0; i < versions.size(); i++) {
-            assertThat(versions.get(i)).as("version #%d of %s", i, versions).isEqualTo(i + 1L);
+            assertThat(versions.get(i)).as("version #%d of %s", i, versions).isEqualTo((long) i);
         }
     }
 
@@ -139,14 +149,14 @@ final class PublishedAudit {
      * These items (and no other) are live, their records keep the ordering contract (strictly
      * increasing (model_version, item_revision) per life: no (item, version, revision) twice, never an
      * older version after a newer one), and each one's last record is at the newest version (a
-     * consumer that keeps the last record per item ends at the newest model). A version may be absent
+     * consumer that keeps the last record per item ends at the newest promoted model). A version may be absent
      * for an item when a newer version superseded it before the embedder's re-embedding pass reached
      * that item (see RefreshPasses): the pass then goes on at the newer version, so an intermediate
      * version's pass never completed.
      */
     void assertEveryItemAtTheNewestVersionInOrderOnce(Collection<String> itemIds) {
         assertOrderingContract();
-        long newest = newestVersion();
+        long newest = newestPromotedVersion();
         assertThat(versionsByItem.keySet()).as("items embedded").containsExactlyInAnyOrderElementsOf(itemIds);
         Map<String, List<Long>> stale = new HashMap<>();
         versionsByItem.forEach((item, versions) -> {
@@ -157,13 +167,17 @@ final class PublishedAudit {
         assertThat(stale).as("items whose last record is not at v%d", newest).isEmpty();
     }
 
-    /** Versions that some item skipped (a newer version superseded them during their pass). */
+    /**
+     * Promoted versions that some item skipped (a newer version superseded them during their pass);
+     * versions the gate did not promote are never embedded and do not count.
+     */
     long versionsSkippedBySomeItem() {
-        long newest = newestVersion();
+        java.util.Set<Long> promoted = new java.util.TreeSet<>();
+        checkpoints.stream().filter(c -> c.metadata().promoted()).forEach(c -> promoted.add(c.metadata().modelVersion()));
         java.util.Set<Long> skipped = new java.util.TreeSet<>();
         versionsByItem.values().forEach(versions -> {
-            for (long v = versions.get(0); v <= newest; v++) {
-                if (!versions.contains(v)) {
+            for (long v : promoted) {
+                if (v > versions.get(0) && !versions.contains(v)) {
                     skipped.add(v);
                 }
             }
@@ -172,7 +186,7 @@ final class PublishedAudit {
     }
 
     String figures() {
-        return "versions 1.." + newestVersion() + " (" + checkpoints.size() + " checkpoints), " + embeddings
+        return "versions 0.." + newestVersion() + " (newest promoted " + newestPromotedVersion() + ")" + " (" + checkpoints.size() + " checkpoints), " + embeddings
                 + " embeddings of " + versionsByItem.size() + " live items, " + tombstones + " tombstones, " + resumedVersions()
                 + " versions with a resumed_from lineage, " + versionsSkippedBySomeItem()
                 + " versions superseded during their re-embedding pass";

@@ -11,8 +11,9 @@ final class Waiting {
     private Waiting() {}
 
     /**
-     * Polls until no new model version has arrived for a while and every one of {@code items}
-     * items has an embedding at the newest version; returns that version.
+     * Polls until no new model version (promoted or not) has arrived for a while and every one of
+     * {@code items} items has an embedding at the newest promoted version, the one the embedder
+     * serves; returns that version.
      */
     static long untilQuietAndEmbedded(PipelineWatcher w, int items, Duration timeout) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
@@ -20,19 +21,20 @@ final class Waiting {
         long since = System.currentTimeMillis();
         while (System.currentTimeMillis() < deadline) {
             w.poll(Duration.ofMillis(300));
-            long version = w.newestCheckpoint().map(c -> c.metadata().modelVersion()).orElse(0L);
-            if (version != lastVersion) {
-                lastVersion = version;
+            long trained = w.newestCheckpoint().map(c -> c.metadata().modelVersion()).orElse(-1L);
+            if (trained != lastVersion) {
+                lastVersion = trained;
                 since = System.currentTimeMillis();
             }
+            long version = w.newestPromotedCheckpoint().map(c -> c.metadata().modelVersion()).orElse(-1L);
             long atNewest = w.newestEmbeddings().values().stream().filter(e -> e.modelVersion == version).count();
-            if (version > 0 && atNewest >= items && System.currentTimeMillis() - since > 6000) {
+            if (trained > 0 && version >= 0 && atNewest >= items && System.currentTimeMillis() - since > 6000) {
                 return version;
             }
         }
         throw new AssertionError("timed out: newest version " + lastVersion + ", checkpoints "
-                + w.checkpoints().stream().map(Checkpoint::metadata).map(m -> m.modelVersion() + "@" + m.step())
-                        .toList() + ", embeddings " + w.embeddings());
+                + w.checkpoints().stream().map(Checkpoint::metadata).map(m -> m.modelVersion() + "@" + m.step()
+                        + (m.promoted() ? "" : " (not promoted: " + m.promotion().get("reason") + ")")).toList() + ", embeddings " + w.embeddings());
     }
 
     static void stop(JobClient job) {
