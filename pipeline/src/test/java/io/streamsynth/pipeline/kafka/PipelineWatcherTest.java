@@ -73,7 +73,7 @@ class PipelineWatcherTest {
         CheckpointMetadata m = base.metadata();
         Checkpoint c = Checkpoint.of(new CheckpointMetadata(m.formatVersion(), catalog, version, version * 10,
                 m.createdAtMillis(), m.architecture(), m.hyperParameters(), m.evaluation(), null, m.lineage(),
-                m.preprocessing()), base.weights(), base.optimizerState());
+                m.preprocessing(), m.promotion()), base.weights(), base.optimizerState());
         CheckpointChunkSerializer serializer = new CheckpointChunkSerializer(topic);
         for (CheckpointChunk chunk : CheckpointChunker.split(
                 new ModelRelease(catalog, version, 0, 0, 0, CheckpointCodec.encode(c)), 4096)) {
