@@ -47,7 +47,7 @@ public final class JobOptions {
 
     @Option(names = "--versions-topic", description = "Version-complete markers topic: one record per catalog and "
             + "promoted version once every item is embedded at it (default: ${DEFAULT-VALUE}).")
-    String versionsTopic = Topics.DEFAULT_VERSIONS;
+    public String versionsTopic = Topics.DEFAULT_VERSIONS;
 
     @Option(names = "--group-id", description = "Consumer group of the images source (default: ${DEFAULT-VALUE}).")
     public String groupId = "streamsynth";
