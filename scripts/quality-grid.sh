@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Reproduces the issue-13 quality grid of docs/RESULTS.md ("Triplet margin", "Against a plain PyTorch
+# loop: more seeds", "Why EE does not help"): `offline` runs of the built jar and runs of
+# scripts/torch-reference.py, one JSON line per run appended to $OUT as each run ends (partial grids
+# survive), each tagged with its cell name, implementation and flags. Runs already in $OUT are skipped,
+# so the script can be stopped and started again.
+#
+#   PARTS="a b" OUT=runs/quality-grid.jsonl JOBS=2 scripts/quality-grid.sh
+#
+# PARTS picks cell groups (default: all): a = triplet margins, b = defaults against the reference
+# with five seeds, c = EE points / batch shape / run length. JOBS runs at once (default 2), each with
+# one PyTorch thread. DRY=1 lists the runs still to do without running them. Build the jar first: ./mvnw -o -B -q -DskipTests package -pl pipeline -am
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-runs/quality-grid.jsonl}
+jobs=${JOBS:-2}
+parts=${PARTS:-"a b c"}
+jar=pipeline/target/streamsynth.jar
+mkdir -p "$(dirname "$out")"
+touch "$out"
+
+# The issue's setting (part 5): multi-similarity, 5 x 16, 300 steps, train 0,1,5,7,8; one thread per run.
+setting="--classes-per-batch 5 --samples-per-class 16 --steps 300 --train-classes 0,1,5,7,8"
+long="--classes-per-batch 5 --samples-per-class 16 --steps 1000 --train-classes 0,1,5,7,8"
+
+# cell lines: group|cell name|impl (ours or ref)|seeds|flags
+cells() {
+  # in order of priority: the runs start in this order, JOBS at a time
+  cat <<EOF
+b|ms none|ours|1 2 3|--loss ms --synthesis none $setting
+b|ms symm|ours|1 2 3|--loss ms --synthesis symm $setting
+a|triplet m=0.2 none|ours|1 2 3|--loss triplet --margin 0.2 --synthesis none $setting
+a|triplet m=1e-5 none|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis none $setting
+b|ref none|ref|4 5|--synthesis none
+b|ref symm|ref|4 5|--synthesis symm
+b|ms none|ours|4 5|--loss ms --synthesis none $setting
+b|ms symm|ours|4 5|--loss ms --synthesis symm $setting
+a|triplet m=0.2 symm|ours|1 2 3|--loss triplet --margin 0.2 --synthesis symm $setting
+a|triplet m=1e-5 symm|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis symm $setting
+b|ms ee|ours|1 2 3|--loss ms --synthesis ee $setting
+c|ms ee n=1|ours|1 2 3|--loss ms --synthesis ee --ee-points 1 $setting
+c|ms ee n=4|ours|1 2 3|--loss ms --synthesis ee --ee-points 4 $setting
+c|ms none 1000 steps|ours|1|--loss ms --synthesis none $long
+c|ms ee 1000 steps|ours|1|--loss ms --synthesis ee $long
+b|ref ee|ref|4 5|--synthesis ee
+b|ms ee|ours|4 5|--loss ms --synthesis ee $setting
+a|triplet m=0.2 ee|ours|1 2 3|--loss triplet --margin 0.2 --synthesis ee $setting
+a|triplet m=1e-5 ee|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis ee $setting
+a|triplet m=0.1 none|ours|1 2 3|--loss triplet --margin 0.1 --synthesis none $setting
+c|ms none 1000 steps|ours|2 3|--loss ms --synthesis none $long
+c|ms ee 1000 steps|ours|2 3|--loss ms --synthesis ee $long
+EOF
+}
+
+run_one() {
+  local cell=$1 impl=$2 seed=$3 flags=$4 line
+  if [ "$impl" = ours ]; then
+    # shellcheck disable=SC2086
+    line=$(TORCH_CPP_LOG_LEVEL=ERROR MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
+      java -jar "$jar" offline $flags --seed "$seed" --threads 1 2>/dev/null | tail -n 1)
+  else
+    # shellcheck disable=SC2086
+    line=$(/usr/bin/python3 scripts/torch-reference.py $flags --seed "$seed" --threads 1 | tail -n 1)
+  fi
+  case $line in
+    "{"*) printf '{"cell":"%s","impl":"%s","flags":"%s","seed_run":%s,%s\n' "$cell" "$impl" "$flags" "$seed" \
+            "${line#\{}" >> "$out" ;;
+    *) echo "run failed: $cell seed $seed" >&2 ;;
+  esac
+}
+export -f run_one
+export out jar
+
+cells | while IFS='|' read -r group cell impl seeds flags; do
+  case " $parts " in *" $group "*) ;; *) continue ;; esac
+  for seed in $seeds; do
+    if grep -qF "\"cell\":\"$cell\",\"impl\":\"$impl\",\"flags\":\"$flags\",\"seed_run\":$seed," "$out"; then
+      continue
+    fi
+    printf '%s\0%s\0%s\0%s\0' "$cell" "$impl" "$seed" "$flags"
+  done
+done | if [ -n "${DRY:-}" ]; then xargs -0 -n 4 printf '%s | %s | seed %s | %s\n'; else
+  xargs -0 -n 4 -P "$jobs" bash -c 'run_one "$@"' _; fi
+echo "wrote $out" >&2
