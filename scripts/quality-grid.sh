@@ -2,8 +2,9 @@
 # Reproduces the issue-13 quality grid of docs/RESULTS.md ("Triplet margin", "Against a plain PyTorch
 # loop: more seeds", "Why EE does not help"): `offline` runs of the built jar and runs of
 # scripts/torch-reference.py, one JSON line per run appended to $OUT as each run ends (partial grids
-# survive), each tagged with its cell name, implementation and flags. Runs already in $OUT are skipped,
-# so the script can be stopped and started again.
+# survive), each tagged with its cell name, implementation and flags. Runs already in $OUT, or started
+# by an earlier instance (listed in $OUT with .started for .jsonl), are skipped, so the script can be
+# stopped and started again; delete a failed run's line from the .started file to run it again.
 #
 #   PARTS="a b" OUT=runs/quality-grid.jsonl JOBS=2 scripts/quality-grid.sh
 #
@@ -17,7 +18,8 @@ jobs=${JOBS:-2}
 parts=${PARTS:-"a b c"}
 jar=pipeline/target/streamsynth.jar
 mkdir -p "$(dirname "$out")"
-touch "$out"
+started=${out%.jsonl}.started
+touch "$out" "$started"
 
 # The issue's setting (part 5): multi-similarity, 5 x 16, 300 steps, train 0,1,5,7,8; one thread per run.
 setting="--classes-per-batch 5 --samples-per-class 16 --steps 300 --train-classes 0,1,5,7,8"
@@ -35,13 +37,14 @@ b|ref none|ref|4 5|--synthesis none
 b|ref symm|ref|4 5|--synthesis symm
 b|ms none|ours|4 5|--loss ms --synthesis none $setting
 b|ms symm|ours|4 5|--loss ms --synthesis symm $setting
+b|ref symm, DJL init|ref|1 2 3|--synthesis symm --init he
 a|triplet m=0.2 symm|ours|1 2 3|--loss triplet --margin 0.2 --synthesis symm $setting
 a|triplet m=1e-5 symm|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis symm $setting
 b|ms ee|ours|1 2 3|--loss ms --synthesis ee $setting
 c|ms ee n=1|ours|1 2 3|--loss ms --synthesis ee --ee-points 1 $setting
-c|ms ee n=4|ours|1 2 3|--loss ms --synthesis ee --ee-points 4 $setting
 c|ms none 1000 steps|ours|1|--loss ms --synthesis none $long
 c|ms ee 1000 steps|ours|1|--loss ms --synthesis ee $long
+c|ms ee n=4|ours|1 2 3|--loss ms --synthesis ee --ee-points 4 $setting
 b|ref ee|ref|4 5|--synthesis ee
 b|ms ee|ours|4 5|--loss ms --synthesis ee $setting
 a|triplet m=0.2 ee|ours|1 2 3|--loss triplet --margin 0.2 --synthesis ee $setting
@@ -54,6 +57,7 @@ EOF
 
 run_one() {
   local cell=$1 impl=$2 seed=$3 flags=$4 line
+  printf '%s\n' "$(run_key "$cell" "$impl" "$flags" "$seed")" >> "$started"
   if [ "$impl" = ours ]; then
     # shellcheck disable=SC2086
     line=$(TORCH_CPP_LOG_LEVEL=ERROR MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
@@ -68,13 +72,17 @@ run_one() {
     *) echo "run failed: $cell seed $seed" >&2 ;;
   esac
 }
-export -f run_one
-export out jar
+run_key() {
+  printf '"cell":"%s","impl":"%s","flags":"%s","seed_run":%s,' "$1" "$2" "$3" "$4"
+}
+export -f run_one run_key
+export out jar started
 
 cells | while IFS='|' read -r group cell impl seeds flags; do
   case " $parts " in *" $group "*) ;; *) continue ;; esac
   for seed in $seeds; do
-    if grep -qF "\"cell\":\"$cell\",\"impl\":\"$impl\",\"flags\":\"$flags\",\"seed_run\":$seed," "$out"; then
+    key=$(run_key "$cell" "$impl" "$flags" "$seed")
+    if grep -qF "$key" "$out" || grep -qxF "$key" "$started"; then
       continue
     fi
     printf '%s\0%s\0%s\0%s\0' "$cell" "$impl" "$seed" "$flags"
