@@ -31,20 +31,30 @@ cells() {
   cat <<EOF
 b|ms none|ours|1 2 3|--loss ms --synthesis none $setting
 b|ms symm|ours|1 2 3|--loss ms --synthesis symm $setting
-a|triplet m=0.2 none|ours|1 2 3|--loss triplet --margin 0.2 --synthesis none $setting
-a|triplet m=1e-5 none|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis none $setting
-b|ref none|ref|4 5|--synthesis none
-b|ref symm|ref|4 5|--synthesis symm
+a|triplet m=0.2 none|ours|1|--loss triplet --margin 0.2 --synthesis none $setting
+a|triplet m=1e-5 none|ours|1|--loss triplet --margin 1e-5 --synthesis none $setting
+a|triplet m=0.2 none|ours|2|--loss triplet --margin 0.2 --synthesis none $setting
+a|triplet m=1e-5 none|ours|2|--loss triplet --margin 1e-5 --synthesis none $setting
+b|ref symm|ref|4|--synthesis symm
+b|ms symm|ours|4|--loss ms --synthesis symm $setting
+b|ref symm|ref|5|--synthesis symm
+b|ms symm|ours|5|--loss ms --synthesis symm $setting
+b|ref none|ref|5|--synthesis none
 b|ms none|ours|4 5|--loss ms --synthesis none $setting
-b|ms symm|ours|4 5|--loss ms --synthesis symm $setting
+a|triplet m=0.2 none|ours|3|--loss triplet --margin 0.2 --synthesis none $setting
+a|triplet m=1e-5 none|ours|3|--loss triplet --margin 1e-5 --synthesis none $setting
+a|triplet m=0.2 symm|ours|1|--loss triplet --margin 0.2 --synthesis symm $setting
+a|triplet m=1e-5 symm|ours|1|--loss triplet --margin 1e-5 --synthesis symm $setting
+c|ms ee n=1|ours|1|--loss ms --synthesis ee --ee-points 1 $setting
+c|ms ee n=4|ours|1|--loss ms --synthesis ee --ee-points 4 $setting
 b|ref symm, DJL init|ref|1 2 3|--synthesis symm --init he
-a|triplet m=0.2 symm|ours|1 2 3|--loss triplet --margin 0.2 --synthesis symm $setting
-a|triplet m=1e-5 symm|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis symm $setting
+a|triplet m=0.2 symm|ours|2 3|--loss triplet --margin 0.2 --synthesis symm $setting
+a|triplet m=1e-5 symm|ours|2 3|--loss triplet --margin 1e-5 --synthesis symm $setting
 b|ms ee|ours|1 2 3|--loss ms --synthesis ee $setting
-c|ms ee n=1|ours|1 2 3|--loss ms --synthesis ee --ee-points 1 $setting
+c|ms ee n=1|ours|2 3|--loss ms --synthesis ee --ee-points 1 $setting
+c|ms ee n=4|ours|2 3|--loss ms --synthesis ee --ee-points 4 $setting
 c|ms none 1000 steps|ours|1|--loss ms --synthesis none $long
 c|ms ee 1000 steps|ours|1|--loss ms --synthesis ee $long
-c|ms ee n=4|ours|1 2 3|--loss ms --synthesis ee --ee-points 4 $setting
 b|ref ee|ref|4 5|--synthesis ee
 b|ms ee|ours|4 5|--loss ms --synthesis ee $setting
 a|triplet m=0.2 ee|ours|1 2 3|--loss triplet --margin 0.2 --synthesis ee $setting
