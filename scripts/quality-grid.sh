@@ -31,47 +31,48 @@ cells() {
   cat <<EOF
 b|ms none|ours|1 2 3|--loss ms --synthesis none $setting
 b|ms symm|ours|1 2 3|--loss ms --synthesis symm $setting
-a|triplet m=0.2 none|ours|1|--loss triplet --margin 0.2 --synthesis none $setting
+b|ref symm beta 40|ref|1|--synthesis symm --beta 40
+a|triplet m=0.2 none|ours|1 2|--loss triplet --margin 0.2 --synthesis none $setting
 a|triplet m=1e-5 none|ours|1|--loss triplet --margin 1e-5 --synthesis none $setting
-a|triplet m=0.2 none|ours|2|--loss triplet --margin 0.2 --synthesis none $setting
+b|ms symm beta 50|diag|1|--loss ms --synthesis symm $setting
+b|ms none beta 50|diag|1|--loss ms --synthesis none $setting
 a|triplet m=1e-5 none|ours|2|--loss triplet --margin 1e-5 --synthesis none $setting
 b|ref symm|ref|4|--synthesis symm
-b|ms symm|ours|4|--loss ms --synthesis symm $setting
-b|ref symm|ref|5|--synthesis symm
-b|ms symm|ours|5|--loss ms --synthesis symm $setting
-b|ref none|ref|5|--synthesis none
-b|ms none|ours|4 5|--loss ms --synthesis none $setting
+b|ms symm beta 50|diag|2 3|--loss ms --synthesis symm $setting
+b|ms none beta 50|diag|2 3|--loss ms --synthesis none $setting
 a|triplet m=0.2 none|ours|3|--loss triplet --margin 0.2 --synthesis none $setting
 a|triplet m=1e-5 none|ours|3|--loss triplet --margin 1e-5 --synthesis none $setting
+b|ms symm beta 50|diag|4|--loss ms --synthesis symm $setting
+b|ref symm|ref|5|--synthesis symm
+b|ms symm beta 50|diag|5|--loss ms --synthesis symm $setting
+b|ref none|ref|5|--synthesis none
+b|ms none beta 50|diag|4 5|--loss ms --synthesis none $setting
+b|ms ee beta 50|diag|1 2 3|--loss ms --synthesis ee $setting
 a|triplet m=0.2 symm|ours|1|--loss triplet --margin 0.2 --synthesis symm $setting
 a|triplet m=1e-5 symm|ours|1|--loss triplet --margin 1e-5 --synthesis symm $setting
-c|ms ee n=1|ours|1|--loss ms --synthesis ee --ee-points 1 $setting
-c|ms ee n=4|ours|1|--loss ms --synthesis ee --ee-points 4 $setting
+c|ms ee n=1 beta 50|diag|1|--loss ms --synthesis ee --ee-points 1 $setting
+c|ms ee n=4 beta 50|diag|1|--loss ms --synthesis ee --ee-points 4 $setting
 b|ref symm, DJL init|ref|1 2 3|--synthesis symm --init he
+b|ref symm, DJL init, beta 40|ref|1 2|--synthesis symm --init he --beta 40
+c|ms none 1000 steps beta 50|diag|1|--loss ms --synthesis none $long
+c|ms ee 1000 steps beta 50|diag|1|--loss ms --synthesis ee $long
 a|triplet m=0.2 symm|ours|2 3|--loss triplet --margin 0.2 --synthesis symm $setting
 a|triplet m=1e-5 symm|ours|2 3|--loss triplet --margin 1e-5 --synthesis symm $setting
-b|ms ee|ours|1 2 3|--loss ms --synthesis ee $setting
-c|ms ee n=1|ours|2 3|--loss ms --synthesis ee --ee-points 1 $setting
-c|ms ee n=4|ours|2 3|--loss ms --synthesis ee --ee-points 4 $setting
-c|ms none 1000 steps|ours|1|--loss ms --synthesis none $long
-c|ms ee 1000 steps|ours|1|--loss ms --synthesis ee $long
 b|ref ee|ref|4 5|--synthesis ee
-b|ms ee|ours|4 5|--loss ms --synthesis ee $setting
-a|triplet m=0.2 ee|ours|1 2 3|--loss triplet --margin 0.2 --synthesis ee $setting
-a|triplet m=1e-5 ee|ours|1 2 3|--loss triplet --margin 1e-5 --synthesis ee $setting
 a|triplet m=0.1 none|ours|1 2 3|--loss triplet --margin 0.1 --synthesis none $setting
-c|ms none 1000 steps|ours|2 3|--loss ms --synthesis none $long
-c|ms ee 1000 steps|ours|2 3|--loss ms --synthesis ee $long
 EOF
 }
 
 run_one() {
   local cell=$1 impl=$2 seed=$3 flags=$4 line
   printf '%s\n' "$(run_key "$cell" "$impl" "$flags" "$seed")" >> "$started"
-  if [ "$impl" = ours ]; then
+  if [ "$impl" = ours ] || [ "$impl" = diag ]; then
+    # diag: $DIAG_JAR, the same tree with multi-similarity's beta 50 (the default before c198c29)
+    local use=$jar
+    [ "$impl" = diag ] && use=${DIAG_JAR:?DIAG_JAR must name the beta-50 jar}
     # shellcheck disable=SC2086
     line=$(TORCH_CPP_LOG_LEVEL=ERROR MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
-      java -jar "$jar" offline $flags --seed "$seed" --threads 1 2>/dev/null | tail -n 1)
+      java -jar "$use" offline $flags --seed "$seed" --threads 1 2>"$(dirname "$out")/$impl-$seed-$$.err" | tail -n 1)
   else
     # shellcheck disable=SC2086
     line=$(/usr/bin/python3 scripts/torch-reference.py $flags --seed "$seed" --threads 1 | tail -n 1)
