@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the issue-13 quality grid of docs/RESULTS.md ("Triplet margin", "Against a plain PyTorch
-# loop: more seeds", "Why EE does not help"): `offline` runs of the built jar and runs of
+# Reproduces the grid of docs/RESULTS.md, "Issue 13, last round" (multi-similarity's beta, the
+# defaults against the PyTorch reference, triplet's margin, EE): `offline` runs of the built jar and runs of
 # scripts/torch-reference.py, one JSON line per run appended to $OUT as each run ends (partial grids
 # survive), each tagged with its cell name, implementation and flags. Runs already in $OUT, or started
 # by an earlier instance (listed in $OUT with .started for .jsonl), are skipped, so the script can be
@@ -10,7 +10,11 @@
 #
 # PARTS picks cell groups (default: all): a = triplet margins, b = defaults against the reference
 # with five seeds, c = EE points / batch shape / run length. JOBS runs at once (default 2), each with
-# one PyTorch thread. DRY=1 lists the runs still to do without running them. Build the jar first: ./mvnw -o -B -q -DskipTests package -pl pipeline -am
+# one PyTorch thread. DRY=1 lists the runs still to do without running them. Build the jar first:
+# ./mvnw -o -B -q -DskipTests package -pl pipeline -am
+# Two jars: impl "ours" is $jar as built (the RESULTS rows "beta 40" ran with a175402's build, whose
+# multi-similarity beta was 40); impl "diag" is $DIAG_JAR, the tree with beta 50, which is the code
+# from e74097b on: there, DIAG_JAR=pipeline/target/streamsynth.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-runs/quality-grid.jsonl}
