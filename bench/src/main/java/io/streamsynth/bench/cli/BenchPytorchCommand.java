@@ -141,14 +141,14 @@ public final class BenchPytorchCommand implements Callable<Integer> {
             out.println(header);
             out.printf("%-4s %-5s %9s %9s %9s %13s %9s %9s %9s %13s   %s%n", "size", "synth", "ours ms", "torch ms",
                     "wall x", "wall x q1..q3", "ours cpu", "torch cpu", "cpu x", "cpu x q1..q3",
-                    "torch fwd/bwd/opt ms");
+                    "torch cpu fwd/bwd/opt");
             for (TorchComparison.Row r : rows) {
                 var t = r.timing();
                 out.printf(Locale.ROOT, "%-4d %-5s %9.1f %9.1f %9.3f %6.3f..%.3f %9.1f %9.1f %9.3f %6.3f..%.3f   "
                         + "%.0f/%.0f/%.0f%n", r.size(), r.synthesis(), t.oursWall().median(), t.theirsWall().median(),
                         t.wallRatio().median(), t.wallRatio().q1(), t.wallRatio().q3(), t.oursCpu().median(),
                         t.theirsCpu().median(), t.cpuRatio().median(), t.cpuRatio().q1(), t.cpuRatio().q3(),
-                        r.theirForwardMillis(), r.theirBackwardMillis(), r.theirOptimizerMillis());
+                        r.theirForwardCpuMillis(), r.theirBackwardCpuMillis(), r.theirOptimizerCpuMillis());
             }
         }
         out.flush();

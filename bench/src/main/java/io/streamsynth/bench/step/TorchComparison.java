@@ -18,11 +18,11 @@ public final class TorchComparison {
     public static final float LEARNING_RATE = 1e-4f;
 
     /**
-     * One (image size, synthesis) row: both sides' figures and the per-step phase times of the
-     * PyTorch loop (medians over rounds), for a rough account of where its time goes.
+     * One (image size, synthesis) row: both sides' figures and the per-step CPU milliseconds of the
+     * PyTorch loop's phases (medians over rounds), for a rough account of where its time goes.
      */
-    public record Row(int size, String synthesis, String batch, SideBySide timing, double theirForwardMillis,
-            double theirBackwardMillis, double theirOptimizerMillis) {
+    public record Row(int size, String synthesis, String batch, SideBySide timing, double theirForwardCpuMillis,
+            double theirBackwardCpuMillis, double theirOptimizerCpuMillis) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("size", size);
@@ -30,9 +30,9 @@ public final class TorchComparison {
             m.put("batch", batch);
             m.put("loss", "triplet");
             m.putAll(timing.toMap());
-            m.put("pytorch_forward_ms", StepBenchmark.round(theirForwardMillis));
-            m.put("pytorch_backward_ms", StepBenchmark.round(theirBackwardMillis));
-            m.put("pytorch_optimizer_ms", StepBenchmark.round(theirOptimizerMillis));
+            m.put("pytorch_forward_cpu_ms", StepBenchmark.round(theirForwardCpuMillis));
+            m.put("pytorch_backward_cpu_ms", StepBenchmark.round(theirBackwardCpuMillis));
+            m.put("pytorch_optimizer_cpu_ms", StepBenchmark.round(theirOptimizerCpuMillis));
             return m;
         }
     }
@@ -81,9 +81,9 @@ public final class TorchComparison {
                 }
                 theirsWall[r] = m.wallMillis();
                 theirsCpu[r] = m.cpuMillis();
-                forward[r] = m.forwardMillis();
-                backward[r] = m.backwardMillis();
-                update[r] = m.optimizerMillis();
+                forward[r] = m.forwardCpuMillis();
+                backward[r] = m.backwardCpuMillis();
+                update[r] = m.optimizerCpuMillis();
                 progress.accept(new int[] {r + 1, n});
             }
             SideBySide timing = SideBySide.of(oursWall, theirsWall, oursCpu, theirsCpu);

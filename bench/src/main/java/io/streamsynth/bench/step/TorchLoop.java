@@ -30,11 +30,12 @@ public final class TorchLoop implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * One {@code steps N} answer, per step: wall and process CPU milliseconds, the wall milliseconds
-     * of forward pass plus loss, backward pass, optimizer update, and the last step's loss.
+     * One {@code steps N} answer, per step: wall and process CPU milliseconds, the CPU milliseconds
+     * of forward pass with synthesis, mining and loss, of backward pass and of optimizer update, and
+     * the last step's loss.
      */
-    public record Measurement(double wallMillis, double cpuMillis, double forwardMillis, double backwardMillis,
-            double optimizerMillis, double loss) {}
+    public record Measurement(double wallMillis, double cpuMillis, double forwardCpuMillis, double backwardCpuMillis,
+            double optimizerCpuMillis, double loss) {}
 
     /**
      * @param size          side of the square RGB images
@@ -109,8 +110,8 @@ public final class TorchLoop implements AutoCloseable {
 
     static Measurement parse(String line) throws IOException {
         JsonNode n = JSON.readTree(line);
-        return new Measurement(n.get("wall_ms").asDouble(), n.get("cpu_ms").asDouble(), n.get("forward_ms").asDouble(),
-                n.get("backward_ms").asDouble(), n.get("optimizer_ms").asDouble(), n.get("loss").asDouble());
+        return new Measurement(n.get("wall_ms").asDouble(), n.get("cpu_ms").asDouble(), n.get("forward_cpu_ms").asDouble(),
+                n.get("backward_cpu_ms").asDouble(), n.get("optimizer_cpu_ms").asDouble(), n.get("loss").asDouble());
     }
 
     /**
