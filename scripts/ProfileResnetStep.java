@@ -1,0 +1,83 @@
+/*
+ * Rough split of our ResNet-18 training step into forward (+ synthesis, mining, loss), backward and
+ * optimizer update, as CPU milliseconds of the calling thread (one PyTorch thread computes there),
+ * for comparison with the phase times `bench pytorch` prints for the PyTorch loop. It replays
+ * TrainingStep.run's parts one by one, so the step's own total is timed alongside as a check.
+ *
+ * Run (after building app/target/streamsynth.jar):
+ *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
+ *     java -cp app/target/streamsynth.jar scripts/ProfileResnetStep.java 112 ee 4
+ * (image side, synthesis, timed repetitions after one warm-up).
+ */
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.runtime.NoGrad;
+import io.streamsynth.model.runtime.TorchRuntime;
+import io.streamsynth.model.train.EmbeddingModel;
+import io.streamsynth.model.train.ParameterOptimizer;
+import io.streamsynth.model.train.TrainingConfig;
+import io.streamsynth.model.train.TrainingStep;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+public class ProfileResnetStep {
+    static long cpu() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    public static void main(String[] args) {
+        int size = Integer.parseInt(args[0]);
+        String synthesis = args[1];
+        int reps = Integer.parseInt(args[2]);
+        TorchRuntime.engine(1);
+        Architecture a = new Architecture(Architecture.Kind.RESNET18, 3, size, size, 128, 32);
+        int n = 32;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i / 8;
+        }
+        float[] pixels = new float[n * a.pixelsPerImage()];
+        Random random = new Random(1);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        TrainingConfig config = new TrainingConfig("triplet", Float.NaN, synthesis, 2, "adam", 1e-4f, 0.9f, 0f);
+        try (EmbeddingModel model = new EmbeddingModel(a, Device.cpu(), 1);
+                TrainingStep step = new TrainingStep(model, config)) {
+            ParameterOptimizer optimizer = step.optimizer();
+            step.run(pixels, labels);
+            double fwd = 0, bwd = 0, opt = 0, whole = 0;
+            for (int r = 0; r < reps; r++) {
+                try (NDManager m = model.manager().newSubManager()) {
+                    NDArray images = m.create(pixels, new Shape(n, 3, size, size));
+                    long t0 = cpu();
+                    long t1;
+                    try (GradientCollector c = TorchRuntime.engine().newGradientCollector()) {
+                        NDArray e = model.forward(images, true);
+                        NDArray loss = config.newLoss().compute(config.newMiner().mine(
+                                config.newSynthesis().expand(e, labels), labels));
+                        loss.getFloat();
+                        t1 = cpu();
+                        c.backward(loss);
+                    }
+                    long t2 = cpu();
+                    NoGrad.call(() -> optimizer.update(model.parameters(), name -> 1f));
+                    long t3 = cpu();
+                    fwd += (t1 - t0) / 1e6;
+                    bwd += (t2 - t1) / 1e6;
+                    opt += (t3 - t2) / 1e6;
+                }
+                long s0 = cpu();
+                step.run(pixels, labels);
+                whole += (cpu() - s0) / 1e6;
+            }
+            System.out.printf("size %d %s, CPU ms per step (mean of %d): forward+loss %.0f, backward %.0f, "
+                    + "optimizer %.0f, sum %.0f; TrainingStep.run %.0f%n", size, synthesis, reps, fwd / reps,
+                    bwd / reps, opt / reps, (fwd + bwd + opt) / reps, whole / reps);
+        }
+    }
+}
