@@ -35,8 +35,6 @@ public final class IndexService implements AutoCloseable {
             throw new IllegalArgumentException("another `index serve` is using " + s.layout().root()
                     + " (" + e.getMessage() + ")", e);
         }
-        this.feeder = new IndexFeeder(s.clientProperties(), s.embeddingsTopic(), s.markersTopic(), indexes, state,
-                s.commitInterval(), s.progressInterval(), log);
         NeighboursHttp server = null;
         try {
             server = s.httpAddress() == null ? null : new NeighboursHttp(indexes, s.httpAddress(), s.maxK());
@@ -45,6 +43,18 @@ public final class IndexService implements AutoCloseable {
             throw new IllegalArgumentException("cannot listen on " + s.httpAddress() + ": " + e.getMessage(), e);
         }
         this.http = server;
+        // the consumer last: nothing closes it before its thread runs, and what is open before it (the
+        // indexes' write locks, the port) must not outlive a refused Kafka setting
+        try {
+            this.feeder = new IndexFeeder(s.clientProperties(), s.embeddingsTopic(), s.markersTopic(), indexes, state,
+                    s.commitInterval(), s.progressInterval(), log);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            indexes.close();
+            throw e;
+        }
         this.thread = new Thread(() -> {
             try {
                 feeder.run();

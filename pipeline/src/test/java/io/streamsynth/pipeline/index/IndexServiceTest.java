@@ -173,6 +173,24 @@ class IndexServiceTest {
         return served == null ? -1 : served[0];
     }
 
+    @Test
+    void aStartThatKafkaRefusesLeavesTheIndexDirectoryFreeForTheNextStart() throws Exception {
+        IndexRig rig = new IndexRig(kafka);
+        var a = rig.embedding("shop", "a", null, 1, 1, unit(1, 0));
+        try (CatalogIndexes indexes = new CatalogIndexes(new IndexLayout(dir), IndexState.empty(), LONG_GRACE,
+                System.err)) {
+            indexes.embedding(0, 0, a.key(), a.value());
+            indexes.commit(Map.of(0, 1L), Map.of());
+        }
+        // no bootstrap.servers: the consumer refuses to be made, after the indexes were opened
+        assertThatThrownBy(() -> IndexService.start(new IndexService.Settings(new IndexLayout(dir),
+                new java.util.Properties(), "embeddings", "markers", Duration.ofMillis(200), LONG_GRACE, null, null,
+                100), System.err)).isInstanceOf(org.apache.kafka.common.KafkaException.class);
+        try (IndexService service = rig.start(dir, LONG_GRACE, false)) {
+            rig.awaitCaughtUp(service);
+        }
+    }
+
     /** Neighbours by brute-force cosine over {@code vectors}, the query left out. */
     static List<String> bruteForce(Map<String, float[]> vectors, String query, int k) {
         List<String> others = new ArrayList<>(vectors.keySet());
