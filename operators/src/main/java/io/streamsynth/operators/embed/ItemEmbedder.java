@@ -118,6 +118,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient ListState<OwedReports.Entry> owedState;
     private transient OwedReports reports;
     private transient CatalogModels models;
+    /**
+     * Catalogs whose restored model this embedder cannot rebuild (a TorchScript checkpoint over another
+     * module than --backbone-torchscript now names): they wait for their next version, which the
+     * trainer starts anew over the new module (--on-incompatible-state new-lineage).
+     */
+    private transient java.util.Set<String> unusable;
     private transient boolean flushScheduled;
     private transient boolean sliceScheduled;
     private transient long passStartNanos;
@@ -190,6 +196,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         ai.djl.Device device = settings.device().resolve();
         LOG.info("embedding on {} (requested {})", device, settings.device());
         models = new CatalogModels(device, settings.scriptedBackbone());
+        unusable = new java.util.HashSet<>();
         MetricGroup g = getMetricGroup();
         itemsReceived = g.counter("itemsReceived");
         embeddings = g.counter("embeddingsOut");
@@ -287,6 +294,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         newest.put(release.catalog, release.checkpoint);
         unmodelled.remove(release.catalog); // the pass below counts them now
         models.load(release.catalog, release.checkpoint);
+        unusable.remove(release.catalog);
         List<String> keys;
         try (Stream<String> all = storedKeys()) {
             String prefix = ItemKey.catalogPrefix(release.catalog);
@@ -308,7 +316,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      */
     private void reportIfThrough(String catalog) throws Exception {
         OwedReports.Owed owed = reports.get(catalog);
-        if (owed == null || passes.isRunning(catalog)) {
+        // an unusable model's version is never through here: the next version supersedes it
+        if (owed == null || passes.isRunning(catalog) || unusable.contains(catalog)) {
             return;
         }
         flush();
@@ -351,13 +360,25 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 .map(k -> (String) k);
     }
 
-    /** The catalog's model, loaded from broadcast state on first use after a restore. */
+    /**
+     * The catalog's model, loaded from broadcast state on first use after a restore; null when there is
+     * none, or when the restored one cannot be rebuilt here (see {@link #unusable}).
+     */
     private CatalogModels.Loaded loaded(String catalog) throws Exception {
         CatalogModels.Loaded current = models.get(catalog);
-        if (current == null) {
+        if (current == null && !unusable.contains(catalog)) {
             byte[] encoded = newest.get(catalog);
             if (encoded != null) {
-                models.load(catalog, encoded);
+                try {
+                    models.load(catalog, encoded);
+                } catch (IllegalArgumentException e) {
+                    // failing would restart the job into the same failure; its items are stored and
+                    // the next version's pass embeds them
+                    LOG.warn("catalog {}: the restored model cannot be rebuilt ({}); its items wait for its next "
+                            + "version", catalog, e.getMessage());
+                    unusable.add(catalog);
+                    return null;
+                }
                 current = models.get(catalog);
             }
         }
@@ -409,8 +430,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 batch.add(s);
             }
         }
-        if (!batch.isEmpty()) {
-            CatalogModels.Loaded model = loaded(slice.catalog());
+        CatalogModels.Loaded model = batch.isEmpty() ? null : loaded(slice.catalog());
+        if (model != null) {
             emit(CatalogModels.embed(model, batch, settings.batchSize()));
             refreshed.inc(batch.size());
             reports.embedded(slice.catalog(), model.version(), batch.size());
@@ -440,6 +461,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         gauges.lag(waiting.values(), passes, unmodelled);
         for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
             CatalogModels.Loaded model = loaded(e.getKey());
+            if (model == null) {
+                continue; // stored; the pass of the catalog's next version embeds them
+            }
             emit(CatalogModels.embed(model, e.getValue(), settings.batchSize()));
             reports.embedded(e.getKey(), model.version(), e.getValue().size());
         }

@@ -1,0 +1,108 @@
+package io.streamsynth.operators.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.operators.train.Batches;
+import io.streamsynth.operators.train.CatalogTrainer;
+import io.streamsynth.operators.train.IncompatibleStatePolicy;
+import io.streamsynth.operators.train.TorchScriptSettings;
+import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ModelRelease;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A job restored with another TorchScript file under --on-incompatible-state new-lineage: the trainer
+ * starts the catalog anew over the new file, so the embedder must not fail on the restored checkpoint
+ * of the old one (which it cannot rebuild) but wait for the new lineage's first version.
+ */
+@Timeout(120)
+class ItemEmbedderNewBackboneTest {
+    private static final String CATALOG = "shoes";
+    private static final Random RANDOM = new Random(5);
+
+    private static ImageSample item(String id) {
+        ImageSample s = new ImageSample();
+        s.catalog = CATALOG;
+        s.itemId = id;
+        s.label = "class-1";
+        s.channels = 1;
+        s.height = Batches.SIZE;
+        s.width = Batches.SIZE;
+        s.pixels = Batches.image(1, RANDOM);
+        s.train = true;
+        return s;
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ImageSample, ModelRelease, ItemEmbedding> harness(
+            String module) throws Exception {
+        var operator = new ItemEmbedder(new EmbedderSettings(DeviceSpec.parse("cpu"), 4, Duration.ofMillis(50), 1)
+                .withScriptedBackbone(module));
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(operator, ImageSample::itemKey,
+                (ModelRelease r) -> "release", Types.STRING, 128, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.setup();
+        return h;
+    }
+
+    private static List<ItemEmbedding> embeddings(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ItemEmbedding> h) {
+        return h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>)
+                .map(o -> (ItemEmbedding) ((StreamRecord<?>) o).getValue()).toList();
+    }
+
+    @Test
+    void aRestoreOverAnotherModuleWaitsForTheNewLineageInsteadOfFailing() throws Exception {
+        ModelRelease old;
+        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
+                TorchScriptSettings.grey(IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+            trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+            old = trainer.publish(1);
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(TorchScriptSettings.GREY)) {
+            h.open();
+            h.processElement1(item("a"), 0);
+            h.processElement1(item("b"), 0);
+            h.processElement2(old, 0); // its pass over a and b has not run when the snapshot is taken
+            snapshot = h.snapshot(1, 1);
+        }
+        ModelRelease anew;
+        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
+                TorchScriptSettings.of(TorchScriptSettings.OTHER, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+            trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+            trainer.publish(1);
+            trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+            anew = trainer.publish(2); // the job's new lineage keeps counting versions: newer than the old one
+        }
+        assertThat(anew.version).isGreaterThan(old.version);
+        try (var h = harness(TorchScriptSettings.OTHER)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(1_000); // the waiting batch's flush is due
+            h.processElement1(item("c"), 0);
+            assertThat(embeddings(h)).as("nothing can be embedded at the old module's version").isEmpty();
+
+            h.processElement2(anew, 0);
+            for (int t = 1_001; t < 1_100; t++) {
+                h.setProcessingTime(t);
+            }
+            String v = " v" + anew.version;
+            assertThat(embeddings(h)).extracting(e -> e.itemId + " v" + e.modelVersion)
+                    .containsExactlyInAnyOrder("a" + v, "b" + v, "c" + v);
+            var reports = h.getSideOutput(ItemEmbedder.VERSION_PROGRESS).stream().map(StreamRecord::getValue)
+                    .map(r -> "v" + r.version + (r.superseded ? " superseded" : " complete")).toList();
+            assertThat(reports).as("the old version, never through here, is superseded by the new one")
+                    .containsExactly("v" + old.version + " superseded", "v" + anew.version + " complete");
+        }
+    }
+}
