@@ -83,6 +83,7 @@ public final class CatalogIndexes implements AutoCloseable {
                 served.put(catalog, index);
             }
         });
+        superseded.addAll(state.superseded());
         for (PendingMarker m : state.pending()) {
             pending.put(new CatalogVersion(m.catalog(), m.version()), new Pending(m));
         }
@@ -244,9 +245,13 @@ public final class CatalogIndexes implements AutoCloseable {
     public void commit(Map<Integer, Long> embeddings, Map<Integer, Long> markers) throws IOException {
         Map<String, Long> servedVersions = new TreeMap<>();
         served.forEach((c, index) -> servedVersions.put(c, index.version()));
+        // a superseded version at or below its catalog's served one is skipped as older anyway
+        superseded.removeIf(cv -> cv.version() <= servedVersions.getOrDefault(cv.catalog(), -1L));
         IndexState state = new IndexState(embeddings, markers, servedVersions,
                 pending.values().stream().map(p -> p.marker).sorted(Comparator.comparing(PendingMarker::catalog)
-                        .thenComparingLong(PendingMarker::version)).toList());
+                        .thenComparingLong(PendingMarker::version)).toList(),
+                superseded.stream().sorted(Comparator.comparing(CatalogVersion::catalog)
+                        .thenComparingLong(CatalogVersion::version)).toList());
         if (state.equals(saved) && retired.isEmpty()) {
             return; // nothing read or decided since: no need to touch the disk
         }

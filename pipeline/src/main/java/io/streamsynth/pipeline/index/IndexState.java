@@ -15,16 +15,19 @@ import java.util.TreeMap;
  * What the index command has consumed and decided, saved as {@code state.json} after every index
  * has committed (so a state never claims more than the indexes hold): the positions (next offset per
  * partition) of the embeddings and markers topics, the version each catalog serves, and the complete
- * markers still waiting for their records. Written to a temporary file, forced to disk and moved
+ * markers still waiting for their records, and the versions newer than the served ones whose marker
+ * said superseded (their records, which may still come, are skipped). Written to a temporary file, forced to disk and moved
  * into place atomically: a crash leaves the old state or the new one, never a mix.
  *
  * @param embeddings position in the embeddings topic
  * @param markers    position in the markers topic
  * @param served     per catalog, the model version queries are answered from
  * @param pending    complete markers not yet served
+ * @param superseded versions with a superseded marker, newer than their catalog's served one (absent
+ *                   from a state written before it was kept: none)
  */
 public record IndexState(Map<Integer, Long> embeddings, Map<Integer, Long> markers, Map<String, Long> served,
-        List<PendingMarker> pending) {
+        List<PendingMarker> pending, List<IndexLayout.CatalogVersion> superseded) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public IndexState {
@@ -32,11 +35,12 @@ public record IndexState(Map<Integer, Long> embeddings, Map<Integer, Long> marke
         markers = new TreeMap<>(markers);
         served = new TreeMap<>(served);
         pending = List.copyOf(pending);
+        superseded = superseded == null ? List.of() : List.copyOf(superseded);
     }
 
     /** The state of a new index directory: nothing consumed, nothing served. */
     public static IndexState empty() {
-        return new IndexState(Map.of(), Map.of(), Map.of(), List.of());
+        return new IndexState(Map.of(), Map.of(), Map.of(), List.of(), List.of());
     }
 
     /** The saved state, or {@link #empty} when there is none. */

@@ -95,6 +95,24 @@ class CatalogIndexesTest {
         }
     }
 
+    @Test
+    void aSupersededVersionStaysSkippedAfterARestart() throws Exception {
+        IndexLayout layout = new IndexLayout(dir);
+        try (CatalogIndexes indexes = new CatalogIndexes(layout, IndexState.empty(), Duration.ZERO, QUIET)) {
+            indexes.embedding(0, 0, key("a"), value("a", 3, 1, 0));
+            indexes.marker(marker(3, "superseded", 1), () -> Map.of(0, 1L), 0);
+            indexes.commit(Map.of(0, 1L), Map.of(0, 1L));
+        }
+        // a subtask the newer version had not reached yet publishes v3 after the marker
+        try (CatalogIndexes indexes = new CatalogIndexes(layout, IndexState.read(layout.stateFile()), Duration.ZERO,
+                QUIET)) {
+            indexes.embedding(0, 1, key("b"), value("b", 3, 0, 1));
+            assertThat(indexes.building()).isEqualTo("{}");
+            indexes.commit(Map.of(0, 2L), Map.of(0, 1L));
+            assertThat(layout.present()).isEmpty();
+        }
+    }
+
     private static byte[] key(String item) {
         return ItemKey.encode("shop", item);
     }
