@@ -142,7 +142,7 @@ class ItemEmbedderVersionReportsTest {
             assertThat(out).hasSize(1);
             VersionProgress r = out.get(0);
             assertThat(r.catalog).isEqualTo(CATALOG);
-            assertThat(r.version).isEqualTo(1);
+            assertThat(r.version).isEqualTo(v1.version);
             assertThat(r.superseded).isFalse();
             assertThat(r.maxParallelism).isEqualTo(MAX_PARALLELISM);
             assertThat(r.keyGroups).containsExactly(IntStream.range(64, 128).toArray());
@@ -225,7 +225,7 @@ class ItemEmbedderVersionReportsTest {
             h.processElement1(ImageSample.deletion(CATALOG, "a1", 0, 0), 0);
             h.processElement2(v2, 0);
             List<VersionProgress> out = reports(h);
-            assertThat(out).extracting(r -> r.version).containsExactly(1L, 2L);
+            assertThat(out).extracting(r -> r.version).containsExactly(v1.version, v2.version);
             assertThat(sum(out.get(0).liveItems)).isEqualTo(2);
             assertThat(out.get(1).superseded).isFalse();
             assertThat(sum(out.get(1).liveItems)).isZero();
@@ -245,11 +245,11 @@ class ItemEmbedderVersionReportsTest {
             finishPasses(h);
             List<VersionProgress> out = reports(h);
             assertThat(out).hasSize(2);
-            assertThat(out.get(0).version).isEqualTo(1);
+            assertThat(out.get(0).version).isEqualTo(v1.version);
             assertThat(out.get(0).superseded).isTrue();
             assertThat(out.get(0).embedded).as("one slice of two at v1").isEqualTo(2);
             assertThat(out.get(0).keyGroups).hasSize(MAX_PARALLELISM);
-            assertThat(out.get(1).version).isEqualTo(2);
+            assertThat(out.get(1).version).isEqualTo(v2.version);
             assertThat(out.get(1).superseded).isFalse();
             assertThat(sum(out.get(1).liveItems)).isEqualTo(6);
             assertThat(out.get(1).checkpointSha256).isEqualTo(Sha256.hex(v2.checkpoint));
@@ -265,7 +265,7 @@ class ItemEmbedderVersionReportsTest {
             h.processElement2(v2, 0);
             finishPasses(h);
             assertThat(reports(h)).extracting(r -> r.version + (r.superseded ? " superseded" : " complete"))
-                    .containsExactly("1 complete", "2 complete");
+                    .containsExactly(v1.version + " complete", v2.version + " complete");
         }
     }
 
@@ -287,7 +287,7 @@ class ItemEmbedderVersionReportsTest {
             finishPasses(restored);
             List<VersionProgress> out = reports(restored);
             assertThat(out).hasSize(1);
-            assertThat(out.get(0).version).isEqualTo(1);
+            assertThat(out.get(0).version).isEqualTo(v1.version);
             assertThat(sum(out.get(0).liveItems)).isEqualTo(8);
             assertThat(cover(out).isComplete()).isTrue();
         }
