@@ -295,7 +295,8 @@ public final class CatalogTrainer implements AutoCloseable {
     /** Keeps a copy of the current weights as the promoted model, with the figures just computed for them. */
     private void adoptAsPromoted() {
         if (promotedModel == null) {
-            promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed());
+            promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed(),
+                    settings.readScriptedBackbone());
         }
         promotedModel.importWeights(model.exportWeights());
         promotedFigures = lastEvaluation;
@@ -391,7 +392,8 @@ public final class CatalogTrainer implements AutoCloseable {
             heldOut.read(in);
             byte[] promoted = readGate(in, format);
             if (promoted != null) {
-                promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed());
+                promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed(),
+                        settings.readScriptedBackbone());
                 promotedModel.importWeights(SafeTensors.read(promoted).tensors());
             }
             resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
