@@ -65,8 +65,25 @@ class StopOnSignalTest {
         }
     }
 
+    /**
+     * Whether this JVM (and so the probe it starts, which inherits the disposition) ignores SIGINT:
+     * a job started in the background by a non-interactive shell does, and a JVM that starts with
+     * SIGINT ignored installs no handler for it, so no Ctrl-C can reach it there.
+     */
+    private static boolean sigintIgnored() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                return (mask & (1L << (2 - 1))) != 0;
+            }
+        }
+        return false;
+    }
+
     @Test
     void ctrlCPrintsTheSummaryAndRemovesTheRunsFiles() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(),
+                "SIGINT is ignored by this process (started in the background), so the probe cannot receive it");
         Process probe = start();
         List<String> lines = signalAndCollect(probe, kill("INT"));
 
@@ -80,13 +97,14 @@ class StopOnSignalTest {
      * the run's folder, removed after the broker stopped.
      */
     @Test
-    void theBrokerOutlivesCtrlCUntilTheRunHasStoppedIt() throws Exception {
+    void theBrokerOutlivesASignalUntilTheRunHasStoppedIt() throws Exception {
+        // SIGTERM runs the same shutdown hooks as Ctrl-C and reaches a background process too
         Process probe = start("kafka");
-        List<String> lines = signalAndCollect(probe, kill("INT"));
+        List<String> lines = signalAndCollect(probe, kill("TERM"));
 
         assertThat(lines).contains("broker still up after the signal");
         assertSummarizedAndCleaned(lines);
-        assertThat(probe.exitValue()).as("killed by SIGINT").isEqualTo(128 + 2);
+        assertThat(probe.exitValue()).as("killed by SIGTERM").isEqualTo(128 + 15);
     }
 
     @Test
