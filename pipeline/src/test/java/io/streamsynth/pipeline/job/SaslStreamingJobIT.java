@@ -68,7 +68,10 @@ class SaslStreamingJobIT {
 
                 long newest = Waiting.untilQuietAndEmbedded(watcher, ITEMS, Duration.ofSeconds(240));
 
-                assertThat(newest).as("model versions published through the checkpoints sink").isPositive();
+                // the gate may keep serving version 0 (its held-out figures are on few items here)
+                assertThat(newest).as("the served version").isNotNegative();
+                assertThat(watcher.newestCheckpoint().orElseThrow().metadata().modelVersion())
+                        .as("model versions trained and published through the checkpoints sink").isPositive();
                 assertThat(watcher.newestEmbeddings()).as("items embedded through the embeddings sink")
                         .hasSize(ITEMS);
                 assertThat(watcher.deadLetters()).as("the broken event, through the dead-letter sink").isEqualTo(1);
