@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import kafka.server.BrokerServer;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Timeout;
@@ -50,10 +49,7 @@ class BrokerRestartIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JobConfig config = GeneratedCatalog.config(kafka.bootstrapServers(), "broker-restart");
             kafka.createTopics(TopicSetup.topics(config.topics(), 2));
-            Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1000);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            Configuration conf = FaultWaits.restartingStateConfig(dir.resolve("checkpoints"), 1000);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
             env.setParallelism(1);
             StreamsynthJob.build(env, config);

@@ -1,11 +1,26 @@
 package io.streamsynth.pipeline.job;
 
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 
 /** Waits the fault tests need on top of {@link Waiting}. */
 final class FaultWaits {
     private FaultWaits() {}
+
+    /**
+     * The job's state configuration (checkpoints under {@code checkpoints}) with a fixed-delay restart
+     * strategy of {@code attempts} tries one second apart, as the fault tests recover with.
+     */
+    static Configuration restartingStateConfig(Path checkpoints, int attempts) {
+        Configuration conf = FlinkEnvironments.stateConfig(checkpoints);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        return conf;
+    }
 
     /**
      * Polls until a read_committed consumer sees a model version above {@code version}; returns it.

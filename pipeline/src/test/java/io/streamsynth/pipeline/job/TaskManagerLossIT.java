@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
@@ -47,10 +46,7 @@ class TaskManagerLossIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JobConfig config = GeneratedCatalog.config(kafka.bootstrapServers(), "tm-loss");
             kafka.createTopics(TopicSetup.topics(config.topics(), 2));
-            Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            Configuration conf = FaultWaits.restartingStateConfig(dir.resolve("checkpoints"), 20);
             try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                     .setNumTaskManagers(2).setNumSlotsPerTaskManager(1).withRandomPorts().build())) {
                 cluster.start();

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -101,10 +100,7 @@ class VersionMarkersIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JobConfig config = config(kafka.bootstrapServers(), "markers-tm");
             kafka.createTopics(TopicSetup.topics(config.topics(), 2));
-            Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            Configuration conf = FaultWaits.restartingStateConfig(dir.resolve("checkpoints"), 5);
             try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                     .setNumTaskManagers(2).setNumSlotsPerTaskManager(1).withRandomPorts().build())) {
                 cluster.start();
