@@ -126,6 +126,38 @@ class CheckpointCodecTest {
                 .hasMessageContaining("Checkpoint.of");
     }
 
+    @Test
+    void aWeightsOnlyCopyKeepsMetadataAndWeightsByteForByteAndRefusesToResumeTraining() {
+        Checkpoint checkpoint = TestCheckpoints.checkpoint();
+        byte[] blob = CheckpointCodec.encode(checkpoint);
+
+        byte[] lean = CheckpointCodec.withoutOptimizerState(blob);
+
+        assertThat(lean).hasSize(blob.length - checkpoint.optimizerState().length);
+        assertThat(Arrays.copyOf(lean, lean.length - 8)).isEqualTo(Arrays.copyOf(blob, lean.length - 8));
+        Checkpoint copy = CheckpointCodec.decode(lean);
+        assertThat(copy.metadata()).isEqualTo(checkpoint.metadata());
+        assertThat(copy.weights()).isEqualTo(checkpoint.weights());
+        assertThat(copy.optimizerState()).isEmpty();
+        assertThatThrownBy(copy::readOptimizerState)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("weights-only copy");
+        assertThatThrownBy(() -> CheckpointCodec.withoutOptimizerState(Arrays.copyOf(blob, 30)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void decodeChecksTheWeightsDigestAndDecodeTrustedLeavesThatToTheEncoder() {
+        Checkpoint checkpoint = TestCheckpoints.checkpoint();
+        byte[] blob = CheckpointCodec.encode(checkpoint);
+        blob[weightsSectionStart(checkpoint)] ^= 1;
+
+        assertThatThrownBy(() -> CheckpointCodec.decode(blob)).isInstanceOf(CheckpointIntegrityException.class);
+        // trusted bytes are not hashed, so the flip goes unseen: only for bytes the job itself encoded
+        assertThat(CheckpointCodec.decodeTrusted(blob).weights()).isNotEqualTo(checkpoint.weights());
+    }
+
     private static int weightsSectionStart(Checkpoint checkpoint) {
         return 4 + 4 + 8 + checkpoint.metadata().toJson().length + 8;
     }

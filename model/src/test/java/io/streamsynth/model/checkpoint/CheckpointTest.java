@@ -50,9 +50,11 @@ class CheckpointTest {
 
     @Test
     void verifyWeightsNamesBothDigestsWhenTheyDiffer() {
-        Checkpoint checkpoint = TestCheckpoints.checkpoint();
-        String recorded = checkpoint.metadata().weightsSha256();
-        checkpoint.weights()[checkpoint.weights().length - 1] ^= 1;
+        Checkpoint original = TestCheckpoints.checkpoint();
+        String recorded = original.metadata().weightsSha256();
+        byte[] weights = original.weights().clone();
+        weights[weights.length - 1] ^= 1;
+        Checkpoint checkpoint = new Checkpoint(original.metadata(), weights, original.optimizerState());
 
         assertThatThrownBy(checkpoint::verifyWeights)
                 .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> {

@@ -22,9 +22,17 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Keyed by item ({@link ImageSample#itemKey()}, catalog/item). A retry repeats the whole event,
  * so its copies share catalog and item; keying by item lets this run on the partitioning the
- * embedder needs anyway (the job reinterprets the output as keyed for it), so checking for
- * duplicates ships no image over the network a second time. The price: one event id reused for two
- * different items of a catalog is not caught (that is a producer bug, not a retry). State per item is
+ * embedder needs anyway (the job reinterprets the output as keyed for it), so the decoded sample
+ * crosses the network once on its way to the embedder. The price: one event id reused for two
+ * different items of a catalog is not caught (that is a producer bug, not a retry).
+ *
+ * <p><b>What crosses the shuffle into this function.</b> Every sample, and with each sample that has an
+ * {@code event_id} also its {@link ImageSample#origin}: the Kafka record as read (key and value, the
+ * JSON event with its base64 image, plus topic, partition, offset and timestamp). Whether an event is
+ * a repeat is known only here, after the shuffle, and a repeat's dead letter must carry its original
+ * bytes, so the record travels with every event that could be one: an event with an id costs about
+ * its Kafka record's size again on this edge; one without an id (or a delete without one) carries no
+ * record. Nothing after this function carries it. State per item is
  * at most {@link DuplicateSettings#idsPerItem()} ids, each forgotten after the retention, and state
  * TTL removes the record of an item that has been quiet for the retention, so state stays bounded by
  * the items active within one retention period.

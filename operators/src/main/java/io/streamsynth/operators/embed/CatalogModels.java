@@ -3,7 +3,6 @@ package io.streamsynth.operators.embed;
 import ai.djl.Device;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
-import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
@@ -15,6 +14,7 @@ import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.operators.backbone.BackboneFiles;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ModelRelease;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,9 +64,29 @@ final class CatalogModels implements AutoCloseable {
         return models.get(catalog);
     }
 
-    /** Loads an encoded checkpoint unless this or a newer version is already loaded; returns whether it did. */
-    boolean load(String catalog, byte[] encoded) {
-        Checkpoint checkpoint = CheckpointCodec.decode(encoded);
+    /**
+     * Loads a release's checkpoint unless this or a newer version is already loaded; returns whether it did.
+     *
+     * @throws IllegalStateException when the checkpoint's metadata names another version or catalog than the release
+     */
+    boolean load(ModelRelease release) {
+        Checkpoint checkpoint = CheckpointCodec.decodeTrusted(release.checkpoint);
+        release.requireMatches(checkpoint.metadata());
+        return load(release.catalog, checkpoint, release.checkpointDigest());
+    }
+
+    /**
+     * Loads an encoded checkpoint kept in this job's state unless this or a newer version is already
+     * loaded; returns whether it did. The weights are not hashed again: the trainer hashed them once,
+     * and the bytes never left Flink since.
+     *
+     * @param checkpointSha256 digest of the whole checkpoint as the checkpoints topic carries it
+     */
+    boolean load(String catalog, byte[] encoded, String checkpointSha256) {
+        return load(catalog, CheckpointCodec.decodeTrusted(encoded), checkpointSha256);
+    }
+
+    private boolean load(String catalog, Checkpoint checkpoint, String checkpointSha256) {
         long version = checkpoint.metadata().modelVersion();
         Loaded current = models.get(catalog);
         if (current != null && current.version() >= version) {
@@ -74,7 +94,7 @@ final class CatalogModels implements AutoCloseable {
         }
         Preprocessing preprocessing = new Preprocessing(specOf(checkpoint));
         EmbeddingModel model = ModelCheckpoints.loadModel(checkpoint, device, scripted(checkpoint));
-        models.put(catalog, new Loaded(version, model, preprocessing, Sha256.hex(encoded),
+        models.put(catalog, new Loaded(version, model, preprocessing, checkpointSha256,
                 checkpoint.metadata().weightsSha256()));
         if (current != null) {
             current.model().close();

@@ -1,5 +1,6 @@
 package io.streamsynth.operators.embed;
 
+import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
@@ -90,9 +91,19 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(ItemEmbedder.class);
 
-    /** Newest encoded checkpoint per catalog; broadcast state, so every subtask holds and restores it. */
+    /**
+     * Newest encoded checkpoint per catalog, weights only ({@link ModelRelease#weightsOnly}) since the
+     * job sends no optimizer state here; broadcast state, so every subtask holds and restores it.
+     */
     public static final MapStateDescriptor<String, byte[]> MODELS = new MapStateDescriptor<>("models",
             BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /**
+     * Per catalog, {@link ModelRelease#checkpointSha256} of the model in {@link #MODELS}: the stored
+     * copy may lack the optimizer section, so its own digest would not name the topic's checkpoint.
+     * State from before this entry has none; its {@link #MODELS} bytes are then the whole checkpoint.
+     */
+    static final MapStateDescriptor<String, String> MODEL_DIGESTS = new MapStateDescriptor<>("model-digests",
+            BasicTypeInfo.STRING_TYPE_INFO, BasicTypeInfo.STRING_TYPE_INFO);
     static final ValueStateDescriptor<ImageSample> ITEM = new ValueStateDescriptor<>("item",
             TypeInformation.of(ImageSample.class));
     /** Per catalog and version, what this subtask's key groups have done: see "Version reports" above. */
@@ -105,6 +116,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     private transient ValueState<ImageSample> item;
     private transient BroadcastState<String, byte[]> newest;
+    private transient BroadcastState<String, String> newestDigests;
     private transient ListState<ImageSample> waitingState;
     private transient ListState<Tuple2<String, String>> pendingState;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
@@ -144,6 +156,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         super.initializeState(context);
         var operatorState = context.getOperatorStateStore();
         newest = operatorState.getBroadcastState(MODELS);
+        newestDigests = operatorState.getBroadcastState(MODEL_DIGESTS);
         // A union list, like the pending keys, so that after a rescale a waiting image is embedded
         // on the subtask of its key: a newer image or a delete of the item arrives there and must
         // find it, or the older image could be published after the newer one.
@@ -291,9 +304,10 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (cut != null) {
             report(release.catalog, cut, true, new int[cut.keyGroups.cardinality()]);
         }
+        models.load(release);
         newest.put(release.catalog, release.checkpoint);
+        newestDigests.put(release.catalog, release.checkpointDigest());
         unmodelled.remove(release.catalog); // the pass below counts them now
-        models.load(release.catalog, release.checkpoint);
         unusable.remove(release.catalog);
         List<String> keys;
         try (Stream<String> all = storedKeys()) {
@@ -369,8 +383,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (current == null && !unusable.contains(catalog)) {
             byte[] encoded = newest.get(catalog);
             if (encoded != null) {
+                String digest = newestDigests.get(catalog);
                 try {
-                    models.load(catalog, encoded);
+                    models.load(catalog, encoded, digest != null ? digest : Sha256.hex(encoded));
                 } catch (IllegalArgumentException e) {
                     // failing would restart the job into the same failure; its items are stored and
                     // the next version's pass embeds them

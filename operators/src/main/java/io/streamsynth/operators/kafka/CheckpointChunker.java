@@ -1,6 +1,5 @@
 package io.streamsynth.operators.kafka;
 
-import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.operators.types.CheckpointChunk;
 import io.streamsynth.operators.types.ModelRelease;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ public final class CheckpointChunker {
             throw new IllegalArgumentException("release " + release.catalog + " v" + release.version
                     + " has no checkpoint bytes");
         }
-        String sha256 = Sha256.hex(bytes);
+        String sha256 = release.checkpointDigest();
         // An empty checkpoint still travels as one (empty) chunk, so consumers see the version.
         int count = Math.max(1, (int) ((bytes.length + (long) maxChunkBytes - 1) / maxChunkBytes));
         List<CheckpointChunk> chunks = new ArrayList<>(count);

@@ -3,6 +3,7 @@ package io.streamsynth.operators.train;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.checkpoint.SafeTensors;
+import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
@@ -70,6 +71,14 @@ public final class CatalogTrainer implements AutoCloseable {
     private long version = -1;
     /** Weights of the promoted version, to evaluate it on the current held-out items; null when none is comparable. */
     private EmbeddingModel promotedModel;
+    /** {@link #promotedModel}'s weights as safetensors bytes, as published or restored: what a snapshot stores. */
+    private byte[] promotedWeights;
+    /**
+     * The current model and optimizer state encoded (the last release's checkpoint, or the last
+     * snapshot's), or null when it no longer matches: a step changes them. A snapshot reuses it rather
+     * than encoding (and hashing) the same weights again.
+     */
+    private byte[] encodedModel;
     /** The promoted model's figures on the held-out items of {@link #promotedFiguresGeneration}. */
     private Map<String, Double> promotedFigures;
     private long promotedFiguresGeneration = -1;
@@ -152,6 +161,7 @@ public final class CatalogTrainer implements AutoCloseable {
             labels[i] = ids.computeIfAbsent(batch.labels[i], l -> ids.size());
         }
         lastStep = step.run(inputs(batch), labels);
+        encodedModel = null;
         stepsSincePublish++;
         if (batch.freshCount > 0 && batch.oldestFreshIngestTime > 0) {
             oldestUnpublishedFresh = oldestUnpublishedFresh == 0 ? batch.oldestFreshIngestTime
@@ -292,13 +302,17 @@ public final class CatalogTrainer implements AutoCloseable {
         return promotedFigures;
     }
 
-    /** Keeps a copy of the current weights as the promoted model, with the figures just computed for them. */
-    private void adoptAsPromoted() {
+    /**
+     * Keeps a copy of the current weights as the promoted model, with the figures just computed for
+     * them; {@code weights} are the same weights as published (safetensors).
+     */
+    private void adoptAsPromoted(byte[] weights) {
         if (promotedModel == null) {
             promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed(),
                     settings.readScriptedBackbone());
         }
         promotedModel.importWeights(model.exportWeights());
+        promotedWeights = weights;
         promotedFigures = lastEvaluation;
         promotedFiguresGeneration = heldOut.generation();
     }
@@ -306,9 +320,6 @@ public final class CatalogTrainer implements AutoCloseable {
     private ModelRelease release(PromotionGate.Decision decision, long now) {
         version = decision.version();
         lastDecision = decision;
-        if (decision.promoted()) {
-            adoptAsPromoted();
-        }
         LOG.info("catalog {}: version {} {} ({}){}", catalog, version, decision.promoted() ? "promoted"
                 : "not promoted, serving version " + decision.servingVersion(), decision.reason(),
                 decision.figures().isEmpty() ? "" : " " + decision.figures());
@@ -320,8 +331,14 @@ public final class CatalogTrainer implements AutoCloseable {
         lineage.put(FRESHNESS_KEY, lastFreshness.toMap());
         checkpoint = checkpoint.withLineage(lineage);
         resumedFrom = Map.of();
+        if (decision.promoted()) {
+            adoptAsPromoted(checkpoint.weights());
+        }
+        encodedModel = CheckpointCodec.encode(checkpoint);
         ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
-                oldestUnpublishedFresh, CheckpointCodec.encode(checkpoint), decision.promoted());
+                oldestUnpublishedFresh, encodedModel, decision.promoted());
+        // the one digest of the whole blob: the chunks' header and the version marker name it
+        release.checkpointSha256 = Sha256.hex(encodedModel);
         stepsSincePublish = 0;
         lastPublishMillis = now;
         oldestUnpublishedFresh = 0;
@@ -345,24 +362,35 @@ public final class CatalogTrainer implements AutoCloseable {
                 out.writeUTF(e.getKey());
                 out.writeDouble(e.getValue());
             }
-            // the metadata's version cannot be -1; read() takes the version from the field above
-            byte[] checkpoint = CheckpointCodec.encode(ModelCheckpoints.snapshot(step, settings.training(), catalog,
-                    Math.max(0, version), lastEvaluation));
+            byte[] checkpoint = encodedModel();
             out.writeInt(checkpoint.length);
             out.write(checkpoint);
             heldOut.write(out);
             gate.write(out);
             out.writeBoolean(promotedModel != null);
             if (promotedModel != null) {
-                byte[] promoted = SafeTensors.write(new LinkedHashMap<>(promotedModel.exportWeights()), Map.of());
-                out.writeInt(promoted.length);
-                out.write(promoted);
+                out.writeInt(promotedWeights.length);
+                out.write(promotedWeights);
             }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The model and optimizer state encoded: the bytes of the last release or snapshot while no step
+     * changed them (their metadata may carry more, e.g. lineage and the gate's decision, which a
+     * restore ignores), else encoded anew.
+     */
+    private byte[] encodedModel() {
+        if (encodedModel == null) {
+            // the metadata's version cannot be -1; read() takes the version from the snapshot's own field
+            encodedModel = CheckpointCodec.encode(ModelCheckpoints.snapshot(step, settings.training(), catalog,
+                    Math.max(0, version), lastEvaluation));
+        }
+        return encodedModel;
     }
 
     private void read(DataInputStream in) throws IOException {
@@ -389,12 +417,14 @@ public final class CatalogTrainer implements AutoCloseable {
         Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings);
         if (problem.isEmpty()) {
             ModelCheckpoints.restore(restored, step);
+            encodedModel = checkpoint;
             heldOut.read(in);
             byte[] promoted = readGate(in, format);
             if (promoted != null) {
                 promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed(),
                         settings.readScriptedBackbone());
                 promotedModel.importWeights(SafeTensors.read(promoted).tensors());
+                promotedWeights = promoted;
             }
             resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
                     "resumed_at_step", restored.metadata().step());

@@ -10,6 +10,7 @@ import io.streamsynth.operators.train.IncompatibleStatePolicy;
 import io.streamsynth.operators.train.TorchScriptSettings;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ModelRelease;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,9 @@ class CatalogModelsTorchScriptTest {
                 CatalogModels models = new CatalogModels(Device.cpu(), settings.backboneWeights())) {
             Random random = new Random(3);
             trainer.train(Batches.batch("shoes", 2, 2, random));
-            byte[] checkpoint = trainer.publish(1).checkpoint;
+            ModelRelease release = trainer.publish(1);
 
-            assertThat(models.load("shoes", checkpoint)).isTrue();
+            assertThat(models.load(release)).isTrue();
             byte[] pixels = Batches.image(1, random);
             ImageSample item = new ImageSample();
             item.catalog = "shoes";
@@ -52,9 +53,9 @@ class CatalogModelsTorchScriptTest {
         try (CatalogTrainer trainer = CatalogTrainer.create("shoes", settings, 0);
                 CatalogModels models = new CatalogModels(Device.cpu())) {
             trainer.train(Batches.batch("shoes", 2, 2, new Random(3)));
-            byte[] checkpoint = trainer.publish(1).checkpoint;
+            ModelRelease release = trainer.publish(1);
 
-            assertThatThrownBy(() -> models.load("shoes", checkpoint))
+            assertThatThrownBy(() -> models.load(release))
                     .hasMessageContaining("reached an embedder without --backbone-torchscript");
         }
     }

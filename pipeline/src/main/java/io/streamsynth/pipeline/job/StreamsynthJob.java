@@ -70,8 +70,8 @@ public final class StreamsynthJob {
         SingleOutputStreamOperator<ImageSample> decoded = raw
                 .process(new DecodeEvents(c.limits(), c.trainer().image(), new HeldOutSelector(c.heldOutShare())))
                 .name("decode+validate").uid("decode");
-        // Keyed by item, the partitioning the embedder needs anyway: checking for duplicates here
-        // ships no image a second time (see DropDuplicateEvents).
+        // Keyed by item, the partitioning the embedder needs anyway: the sample crosses the network
+        // once on its way there (with its raw record when it has an event_id, see DropDuplicateEvents).
         SingleOutputStreamOperator<ImageSample> samples = decoded
                 .keyBy(ImageSample::itemKey, Types.STRING)
                 .process(new DropDuplicateEvents(c.duplicates()))
@@ -85,8 +85,11 @@ public final class StreamsynthJob {
                         new ClassBalancedBatchBuilder(c.batches()))
                 .uid("batch-builder");
 
-        SingleOutputStreamOperator<ModelRelease> releases = batches
-                .keyBy(b -> b.catalog, Types.STRING)
+        // the batch builder emits each input under the catalog it is keyed by, on the trainer's
+        // parallelism: the stream is still partitioned by catalog, so a second keyBy would only
+        // hash and ship every batch again (the two now chain into one task)
+        SingleOutputStreamOperator<ModelRelease> releases = DataStreamUtils
+                .reinterpretAsKeyedStream(batches, b -> b.catalog, Types.STRING)
                 .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(c.trainer()))
                 .uid("trainer");
 
@@ -97,9 +100,12 @@ public final class StreamsynthJob {
             SingleOutputStreamOperator<ItemEmbedding> embeddings = DataStreamUtils
                     .reinterpretAsKeyedStream(samples, ImageSample::itemKey, Types.STRING)
                     // only promoted versions are served: a candidate the gate held back is on the
-                    // checkpoints topic but never re-embeds the catalog
+                    // checkpoints topic but never re-embeds the catalog; the embedder only runs the
+                    // model, so its copy leaves out the optimizer state (two thirds of the bytes under Adam)
                     .connect(releases.filter(ModelRelease::isPromoted).name("promoted versions")
-                            .uid("promoted-releases").broadcast())
+                            .uid("promoted-releases")
+                            .map(ModelRelease::weightsOnly).name("weights only").uid("weights-only-releases")
+                            .broadcast())
                     .transform("embedder", TypeInformation.of(ItemEmbedding.class), new ItemEmbedder(c.embedder()))
                     .uid("embedder");
             embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
