@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.data.ImageSet;
+import io.streamsynth.model.data.PixelValues;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
@@ -97,10 +98,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             labels[i] = i < fromTrain ? train.label(i) : test.label(i - fromTrain);
         }
-        byte[] bytes = new byte[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            bytes[i] = (byte) Math.round(pixels[i] * 255f);
-        }
+        byte[] bytes = PixelValues.toBytes(pixels, 0, pixels.length);
 
         List<ModelRelease> releases = new ArrayList<>();
         try (CatalogTrainer publisher = CatalogTrainer.create("bench", trainer, 0)) {

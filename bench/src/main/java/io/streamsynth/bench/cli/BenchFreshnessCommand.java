@@ -148,12 +148,8 @@ public final class BenchFreshnessCommand implements Callable<Integer> {
     }
 
     private static byte[] encode(String itemId, ImageSet images, int index) {
-        int per = images.imageLength();
-        byte[] pixels = new byte[per];
-        for (int i = 0; i < per; i++) {
-            pixels[i] = (byte) Math.round(images.pixels()[index * per + i] * 255f);
-        }
-        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(), pixels);
+        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(),
+                images.imageBytes(index));
         return ImageEventJson.encode(itemId, CATALOG, itemId, Integer.toString(images.labels()[index]), png,
                 System.currentTimeMillis(), true);
     }

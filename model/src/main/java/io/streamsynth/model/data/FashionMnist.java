@@ -52,12 +52,7 @@ public final class FashionMnist {
                         + ", but Fashion-MNIST has only " + CLASS_NAMES.size() + " classes");
             }
         }
-        byte[] bytes = images.pixels();
-        float[] pixels = new float[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            pixels[i] = Byte.toUnsignedInt(bytes[i]) / 255f;
-        }
-        return new ImageSet(1, images.rows(), images.columns(), pixels, labels);
+        return new ImageSet(1, images.rows(), images.columns(), PixelValues.unit(images.pixels()), labels);
     }
 
     /** The plain file if present, else its gzipped twin; distributions ship either. */

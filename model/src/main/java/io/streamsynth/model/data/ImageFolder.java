@@ -105,15 +105,15 @@ public final class ImageFolder {
             for (int x = 0; x < width; x++) {
                 int at = y * width + x;
                 if (grey) {
-                    float value = raster.getSample(x, y, 0) / 255f;
+                    float value = PixelValues.unit(raster.getSample(x, y, 0));
                     for (int c = 0; c < channels; c++) {
                         pixels[c * plane + at] = value;
                     }
                 } else {
                     int rgb = scaled.getRGB(x, y);
-                    float r = ((rgb >> 16) & 0xff) / 255f;
-                    float g = ((rgb >> 8) & 0xff) / 255f;
-                    float b = (rgb & 0xff) / 255f;
+                    float r = PixelValues.unit((rgb >> 16) & 0xff);
+                    float g = PixelValues.unit((rgb >> 8) & 0xff);
+                    float b = PixelValues.unit(rgb & 0xff);
                     if (channels == 1) {
                         // ITU-R BT.601 luma, the weighting most greyscale datasets were made with.
                         pixels[at] = Math.min(1f, 0.299f * r + 0.587f * g + 0.114f * b);

@@ -50,6 +50,12 @@ public record ImageSet(int channels, int height, int width, float[] pixels, int[
         return Arrays.copyOfRange(pixels, i * length, (i + 1) * length);
     }
 
+    /** Image i as unsigned bytes (C x H x W), the form it is stored and sent in ({@link PixelValues#toByte}). */
+    public byte[] imageBytes(int i) {
+        checkIndex(i);
+        return PixelValues.toBytes(pixels, i * imageLength(), imageLength());
+    }
+
     public int label(int i) {
         checkIndex(i);
         return labels[i];

@@ -1,6 +1,7 @@
 package io.streamsynth.model.image;
 
 import io.streamsynth.model.data.DecodedImage;
+import io.streamsynth.model.data.PixelValues;
 import java.util.Random;
 
 /**
@@ -81,7 +82,7 @@ public final class Preprocessing {
             float s = scale[c];
             int base = c * plane;
             for (int i = 0; i < plane; i++) {
-                out[offset + base + i] = ((pixels[base + i] & 0xff) / 255f - m) / s;
+                out[offset + base + i] = (PixelValues.unit(pixels[base + i]) - m) / s;
             }
         }
     }

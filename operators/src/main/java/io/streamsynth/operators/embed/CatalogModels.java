@@ -3,8 +3,8 @@ package io.streamsynth.operators.embed;
 import ai.djl.Device;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
-import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.InputBatch;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.image.StoredImage;
 import io.streamsynth.model.net.Architecture;
@@ -114,15 +114,11 @@ final class CatalogModels implements AutoCloseable {
 
     /** Embeds items of one catalog in one pass per batch: center crop of each stored square, normalised. */
     static List<ItemEmbedding> embed(Loaded loaded, List<ImageSample> items, int batchSize) {
-        int per = loaded.model().architecture().pixelsPerImage();
-        Preprocessing preprocessing = loaded.preprocessing();
-        float[] pixels = new float[items.size() * per];
-        for (int n = 0; n < items.size(); n++) {
-            ImageSample s = items.get(n);
-            DecodedImage square = StoredImage.decode(s.pixels, s.channels, s.height, s.width);
-            preprocessing.normalize(preprocessing.forEmbedding(square), pixels, n * per);
+        InputBatch.Builder inputs = InputBatch.builder(loaded.preprocessing(), items.size());
+        for (ImageSample s : items) {
+            inputs.addForEmbedding(StoredImage.decode(s.pixels, s.channels, s.height, s.width), null);
         }
-        float[][] vectors = loaded.model().embed(pixels, batchSize);
+        float[][] vectors = loaded.model().embed(inputs.build().pixels(), batchSize);
         List<ItemEmbedding> out = new ArrayList<>(items.size());
         for (int n = 0; n < items.size(); n++) {
             ImageSample s = items.get(n);

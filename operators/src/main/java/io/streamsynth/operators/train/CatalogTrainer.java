@@ -6,6 +6,7 @@ import io.streamsynth.model.checkpoint.SafeTensors;
 import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.InputBatch;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.BackboneFile;
@@ -25,7 +26,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -155,12 +155,8 @@ public final class CatalogTrainer implements AutoCloseable {
 
     public StepResult train(TrainerInput batch) {
         requireShape(batch);
-        Map<String, Integer> ids = new HashMap<>();
-        int[] labels = new int[batch.count()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = ids.computeIfAbsent(batch.labels[i], l -> ids.size());
-        }
-        lastStep = step.run(inputs(batch), labels);
+        InputBatch inputs = inputs(batch);
+        lastStep = step.run(inputs.pixels(), inputs.labels());
         encodedModel = null;
         stepsSincePublish++;
         if (batch.freshCount > 0 && batch.oldestFreshIngestTime > 0) {
@@ -178,18 +174,17 @@ public final class CatalogTrainer implements AutoCloseable {
      * when the spec says so, with random choices from (seed, catalog, batch number) so a restored job
      * trains on the same crops; then normalised.
      */
-    private float[] inputs(TrainerInput batch) {
+    private InputBatch inputs(TrainerInput batch) {
         ImageSpec spec = settings.image();
         int stored = spec.storedPixels();
-        int per = spec.inputPixels();
         Random random = BatchComposer.randomFor(settings.seed() ^ AUGMENTATION_SALT, catalog, batch.batchNumber);
-        float[] out = new float[batch.count() * per];
+        InputBatch.Builder inputs = InputBatch.builder(preprocessing, batch.count());
         for (int n = 0; n < batch.count(); n++) {
             DecodedImage square = new DecodedImage(spec.channels(), spec.resize(), spec.resize(),
                     Arrays.copyOfRange(batch.pixels, n * stored, (n + 1) * stored));
-            preprocessing.normalize(preprocessing.forTraining(square, random), out, n * per);
+            inputs.addForTraining(square, random, batch.labels[n]);
         }
-        return out;
+        return inputs.build();
     }
 
     private void rememberFresh(long[] times) {

@@ -1,5 +1,6 @@
 package io.streamsynth.operators.train;
 
+import io.streamsynth.model.image.InputBatch;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.metrics.NonFiniteEmbeddingException;
 import io.streamsynth.model.metrics.RetrievalReport;
@@ -7,7 +8,6 @@ import io.streamsynth.model.train.EmbeddingModel;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,21 +67,18 @@ final class HeldOutSet {
      * {@code held_out_items} when the model embeds some item to NaN or an infinity.
      */
     Map<String, Double> evaluate(EmbeddingModel model, Preprocessing preprocessing, int minItems, long seed) {
-        Map<String, Integer> labelIds = new HashMap<>();
-        int per = model.architecture().pixelsPerImage();
-        float[] pixels = new float[items.size() * per];
-        int[] labels = new int[items.size()];
-        int n = 0;
+        int n = items.size();
+        InputBatch.Builder builder = InputBatch.builder(preprocessing, n);
         for (Item item : items.values()) {
-            preprocessing.normalize(preprocessing.forEmbedding(preprocessing.restore(item.pixels())), pixels, n * per);
-            labels[n++] = labelIds.computeIfAbsent(item.label(), l -> labelIds.size());
+            builder.addForEmbedding(preprocessing.restore(item.pixels()), item.label());
         }
-        if (n < minItems || labelIds.size() < 2) {
+        InputBatch inputs = builder.build();
+        if (n < minItems || inputs.classes() < 2) {
             return Map.of();
         }
         Map<String, Double> figures = new LinkedHashMap<>();
         try {
-            figures.putAll(RetrievalReport.evaluate(model.embed(pixels, 256), labels, seed).toMap());
+            figures.putAll(RetrievalReport.evaluate(model.embed(inputs.pixels(), 256), inputs.labels(), seed).toMap());
         } catch (NonFiniteEmbeddingException e) {
             // a model that embeds to NaN has no figures to publish; say how many items it broke on
             // instead of failing the job

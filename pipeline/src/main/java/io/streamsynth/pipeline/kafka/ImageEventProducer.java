@@ -33,12 +33,8 @@ public final class ImageEventProducer implements AutoCloseable {
 
     /** Sends image {@code index} of the set as item {@code itemId} with its label as the class. */
     public void send(String catalog, String itemId, ImageSet images, int index, boolean train) {
-        int per = images.channels() * images.height() * images.width();
-        byte[] pixels = new byte[per];
-        for (int i = 0; i < per; i++) {
-            pixels[i] = (byte) Math.round(images.pixels()[index * per + i] * 255f);
-        }
-        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(), pixels);
+        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(),
+                images.imageBytes(index));
         String label = Integer.toString(images.labels()[index]);
         long now = System.currentTimeMillis();
         sendEvent(catalog, itemId, ImageEventJson.encode(LabelledImageEvents.eventId(itemId, now), catalog, itemId,

@@ -21,12 +21,8 @@ public final class LabelledImageEvents {
      */
     public static byte[] encode(String catalog, String itemId, String label, ImageSet images, int index,
             boolean train, long eventTime) {
-        float[] values = images.image(index);
-        byte[] pixels = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            pixels[i] = (byte) Math.round(values[i] * 255f);
-        }
-        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(), pixels);
+        byte[] png = ImageDecoder.encodePng(images.channels(), images.height(), images.width(),
+                images.imageBytes(index));
         return ImageEventJson.encode(eventId(itemId, eventTime), catalog, itemId, label, png, eventTime, train);
     }
 
