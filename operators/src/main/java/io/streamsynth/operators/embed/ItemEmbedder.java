@@ -1,6 +1,5 @@
 package io.streamsynth.operators.embed;
 
-import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
@@ -13,22 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.KeyGroupRange;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -81,6 +74,11 @@ import org.slf4j.LoggerFactory;
  * ({@link OwedReports}), so after a restore or a rescale the new owner of a key group reports it.
  * {@link io.streamsynth.operators.versions.VersionMarkers} joins the reports into one marker per version.
  *
+ * <p>Its parts: {@link ServedModels} (which model serves each catalog, restored from broadcast
+ * state), {@link EmbedderOperatorState} (the union-list state above, restored per {@link SubtaskKeys}),
+ * {@link RefreshPasses}, {@link OwedReports} and {@link EmbedderGauges}; the batched inference itself
+ * is {@link CatalogModels#embed}.
+ *
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
  * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
  * {@code itemsStored} and {@code embeddingLag} per catalog and summed ({@link EmbedderGauges}),
@@ -109,16 +107,15 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     /** Per catalog and version, what this subtask's key groups have done: see "Version reports" above. */
     public static final OutputTag<VersionProgress> VERSION_PROGRESS = new OutputTag<>("version-progress",
             TypeInformation.of(VersionProgress.class));
-    private static final ListStateDescriptor<Tuple2<String, String>> PENDING = new ListStateDescriptor<>(
-            "refresh-pending", Types.TUPLE(Types.STRING, Types.STRING));
 
     private final EmbedderSettings settings;
 
     private transient ValueState<ImageSample> item;
+    private transient SubtaskKeys subtask;
     private transient BroadcastState<String, byte[]> newest;
     private transient BroadcastState<String, String> newestDigests;
-    private transient ListState<ImageSample> waitingState;
-    private transient ListState<Tuple2<String, String>> pendingState;
+    private transient EmbedderOperatorState operatorState;
+    private transient ServedModels served;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
     private transient Map<String, ImageSample> waiting;
     /**
@@ -127,15 +124,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      */
     private transient Map<String, Integer> unmodelled;
     private transient RefreshPasses passes;
-    private transient ListState<OwedReports.Entry> owedState;
     private transient OwedReports reports;
-    private transient CatalogModels models;
-    /**
-     * Catalogs whose restored model this embedder cannot rebuild (a TorchScript checkpoint over another
-     * module than --backbone-torchscript now names): they wait for their next version, which the
-     * trainer starts anew over the new module (--on-incompatible-state new-lineage).
-     */
-    private transient java.util.Set<String> unusable;
     private transient boolean flushScheduled;
     private transient boolean sliceScheduled;
     private transient long passStartNanos;
@@ -154,52 +143,14 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        var operatorState = context.getOperatorStateStore();
-        newest = operatorState.getBroadcastState(MODELS);
-        newestDigests = operatorState.getBroadcastState(MODEL_DIGESTS);
-        // A union list, like the pending keys, so that after a rescale a waiting image is embedded
-        // on the subtask of its key: a newer image or a delete of the item arrives there and must
-        // find it, or the older image could be published after the newer one.
-        waitingState = operatorState.getUnionListState(new ListStateDescriptor<>("waiting-by-item",
-                TypeInformation.of(ImageSample.class)));
-        pendingState = operatorState.getUnionListState(PENDING);
-        waiting = new LinkedHashMap<>();
-        // a savepoint from before the waiting batch was a union list (issue 12) holds it split
-        // across subtasks; read it once, then it stays empty
-        ListState<ImageSample> splitWaiting = operatorState.getListState(new ListStateDescriptor<>("waiting-items",
-                TypeInformation.of(ImageSample.class)));
-        for (ImageSample s : splitWaiting.get()) {
-            waiting.put(s.itemKey(), s);
-        }
-        splitWaiting.clear();
-        for (ImageSample s : waitingState.get()) {
-            if (isStoredHere(s.itemKey())) {
-                waiting.put(s.itemKey(), s);
-            }
-        }
-        passes = new RefreshPasses();
-        for (Tuple2<String, String> p : pendingState.get()) {
-            if (isStoredHere(p.f1)) {
-                passes.add(new RefreshPasses.Pending(p.f0, p.f1));
-            }
-        }
-        owedState = operatorState.getUnionListState(new ListStateDescriptor<>("version-reports-owed",
-                TypeInformation.of(OwedReports.Entry.class)));
-        reports = new OwedReports();
-        reports.restore(owedState.get(), ownKeyGroups());
-    }
-
-    private KeyGroupRange ownKeyGroups() {
-        var task = getRuntimeContext().getTaskInfo();
-        return KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(task.getMaxNumberOfParallelSubtasks(),
-                task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
-    }
-
-    /** A union list gives every subtask every subtask's entries: each keeps only its own keys'. */
-    private boolean isStoredHere(String key) {
-        var task = getRuntimeContext().getTaskInfo();
-        return KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
-                task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask();
+        var store = context.getOperatorStateStore();
+        subtask = SubtaskKeys.of(getRuntimeContext().getTaskInfo());
+        newest = store.getBroadcastState(MODELS);
+        newestDigests = store.getBroadcastState(MODEL_DIGESTS);
+        operatorState = new EmbedderOperatorState(store);
+        waiting = operatorState.restoreWaiting(subtask);
+        passes = operatorState.restorePasses(subtask);
+        reports = operatorState.restoreReports(subtask);
     }
 
     @Override
@@ -208,8 +159,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         item = getPartitionedState(ITEM);
         ai.djl.Device device = settings.device().resolve();
         LOG.info("embedding on {} (requested {})", device, settings.device());
-        models = new CatalogModels(device, settings.scriptedBackbone());
-        unusable = new java.util.HashSet<>();
+        served = new ServedModels(new CatalogModels(device, settings.scriptedBackbone()), newest, newestDigests);
         MetricGroup g = getMetricGroup();
         itemsReceived = g.counter("itemsReceived");
         embeddings = g.counter("embeddingsOut");
@@ -249,7 +199,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (stored == null) {
             gauges.itemAdded(sample.catalog);
         }
-        if (newest.get(sample.catalog) == null) {
+        if (!served.has(sample.catalog)) {
             if (stored == null) {
                 unmodelled.merge(sample.catalog, 1, Integer::sum);
                 gauges.lag(waiting.values(), passes, unmodelled);
@@ -276,7 +226,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             return;
         }
         item.clear();
-        if (newest.get(stored.catalog) == null) {
+        if (!served.has(stored.catalog)) {
             unmodelled.computeIfPresent(stored.catalog, (c, n) -> n > 1 ? n - 1 : null);
         }
         waiting.remove(key);
@@ -293,7 +243,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void processElement2(StreamRecord<ModelRelease> element) throws Exception {
         ModelRelease release = element.getValue();
-        CatalogModels.Loaded current = loaded(release.catalog);
+        CatalogModels.Loaded current = served.loaded(release.catalog);
         if (current != null && current.version() >= release.version) {
             return;
         }
@@ -304,20 +254,17 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (cut != null) {
             report(release.catalog, cut, true, new int[cut.keyGroups.cardinality()]);
         }
-        models.load(release);
-        newest.put(release.catalog, release.checkpoint);
-        newestDigests.put(release.catalog, release.checkpointDigest());
+        served.serve(release);
         unmodelled.remove(release.catalog); // the pass below counts them now
-        unusable.remove(release.catalog);
-        List<String> keys;
+        List<String> items;
         try (Stream<String> all = storedKeys()) {
             String prefix = ItemKey.catalogPrefix(release.catalog);
-            keys = all.filter(k -> k.startsWith(prefix)).toList();
+            items = all.filter(k -> k.startsWith(prefix)).toList();
         }
-        gauges.stored(release.catalog, keys.size());
-        passes.start(release.catalog, keys);
-        CatalogModels.Loaded now = models.get(release.catalog);
-        reports.owe(release.catalog, now.version(), ownKeyGroups(), now.checkpointSha256(), now.weightsSha256());
+        gauges.stored(release.catalog, items.size());
+        passes.start(release.catalog, items);
+        CatalogModels.Loaded now = served.current(release.catalog);
+        reports.owe(release.catalog, now.version(), subtask.keyGroups(), now.checkpointSha256(), now.weightsSha256());
         reportIfThrough(release.catalog);
         gauges.lag(waiting.values(), passes, unmodelled);
         passStartNanos = System.nanoTime();
@@ -331,7 +278,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private void reportIfThrough(String catalog) throws Exception {
         OwedReports.Owed owed = reports.get(catalog);
         // an unusable model's version is never through here: the next version supersedes it
-        if (owed == null || passes.isRunning(catalog) || unusable.contains(catalog)) {
+        if (owed == null || passes.isRunning(catalog) || served.isUnusable(catalog)) {
             return;
         }
         flush();
@@ -347,13 +294,10 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     /** The catalog's stored items per owed key group, in the order of {@link OwedReports.Owed#keyGroupArray}. */
     private int[] liveItems(String catalog, OwedReports.Owed owed) throws Exception {
-        int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
-        int[] perGroup = new int[maxParallelism];
+        int[] perGroup = new int[subtask.maxParallelism()];
         String prefix = ItemKey.catalogPrefix(catalog);
-        try (Stream<String> all = getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(),
-                VoidNamespace.INSTANCE).map(k -> (String) k)) {
-            all.filter(k -> k.startsWith(prefix))
-                    .forEach(k -> perGroup[KeyGroupRangeAssignment.assignToKeyGroup(k, maxParallelism)]++);
+        try (Stream<String> all = storedKeys()) {
+            all.filter(k -> k.startsWith(prefix)).forEach(k -> perGroup[subtask.keyGroupOf(k)]++);
         }
         int[] groups = owed.keyGroupArray();
         int[] out = new int[groups.length];
@@ -365,39 +309,13 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     private void report(String catalog, OwedReports.Owed owed, boolean superseded, int[] liveItems) {
         output.collect(VERSION_PROGRESS, new StreamRecord<>(new VersionProgress(catalog, owed.version, superseded,
-                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(), owed.keyGroupArray(), liveItems,
+                subtask.maxParallelism(), owed.keyGroupArray(), liveItems,
                 owed.embedded, owed.checkpointSha256, owed.weightsSha256)));
     }
 
     private Stream<String> storedKeys() {
         return getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(), VoidNamespace.INSTANCE)
                 .map(k -> (String) k);
-    }
-
-    /**
-     * The catalog's model, loaded from broadcast state on first use after a restore; null when there is
-     * none, or when the restored one cannot be rebuilt here (see {@link #unusable}).
-     */
-    private CatalogModels.Loaded loaded(String catalog) throws Exception {
-        CatalogModels.Loaded current = models.get(catalog);
-        if (current == null && !unusable.contains(catalog)) {
-            byte[] encoded = newest.get(catalog);
-            if (encoded != null) {
-                String digest = newestDigests.get(catalog);
-                try {
-                    models.load(catalog, encoded, digest != null ? digest : Sha256.hex(encoded));
-                } catch (IllegalArgumentException e) {
-                    // failing would restart the job into the same failure; its items are stored and
-                    // the next version's pass embeds them
-                    LOG.warn("catalog {}: the restored model cannot be rebuilt ({}); its items wait for its next "
-                            + "version", catalog, e.getMessage());
-                    unusable.add(catalog);
-                    return null;
-                }
-                current = models.get(catalog);
-            }
-        }
-        return current;
     }
 
     private void scheduleFlush() {
@@ -445,7 +363,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 batch.add(s);
             }
         }
-        CatalogModels.Loaded model = batch.isEmpty() ? null : loaded(slice.catalog());
+        CatalogModels.Loaded model = batch.isEmpty() ? null : served.loaded(slice.catalog());
         if (model != null) {
             emit(CatalogModels.embed(model, batch, settings.batchSize()));
             refreshed.inc(batch.size());
@@ -475,7 +393,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         waiting.clear();
         gauges.lag(waiting.values(), passes, unmodelled);
         for (Map.Entry<String, List<ImageSample>> e : byCatalog.entrySet()) {
-            CatalogModels.Loaded model = loaded(e.getKey());
+            CatalogModels.Loaded model = served.loaded(e.getKey());
             if (model == null) {
                 continue; // stored; the pass of the catalog's next version embeds them
             }
@@ -494,13 +412,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        waitingState.update(new ArrayList<>(waiting.values()));
-        List<Tuple2<String, String>> pending = new ArrayList<>();
-        for (RefreshPasses.Pending p : passes.snapshot()) {
-            pending.add(Tuple2.of(p.catalog(), p.key()));
-        }
-        pendingState.update(pending);
-        owedState.update(reports.snapshot());
+        operatorState.snapshot(waiting.values(), passes, reports);
     }
 
     /** Bounded input has ended: finish the running passes and the waiting batch before the operator closes. */
@@ -516,8 +428,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     @Override
     public void close() throws Exception {
-        if (models != null) {
-            models.close();
+        if (served != null) {
+            served.close();
         }
         super.close();
     }

@@ -2,20 +2,16 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
-import io.streamsynth.model.checkpoint.SafeTensors;
 import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.InputBatch;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.model.net.Architecture;
-import io.streamsynth.model.train.BackboneFile;
-import io.streamsynth.model.train.BackboneWeights;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.StepResult;
 import io.streamsynth.model.train.TrainingStep;
-import io.streamsynth.operators.backbone.BackboneFiles;
 import io.streamsynth.operators.batch.BatchComposer;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
@@ -33,8 +29,11 @@ import java.util.Random;
 
 /**
  * Everything one catalog's training needs between events: the model and optimizer, the version
- * and publish counters, the held-out set, and the promotion gate with the promoted version's
- * weights. Plain Java: the Flink operator only decides when to call it and where its snapshot is kept.
+ * counter, the held-out set, and the promotion gate with the promoted version's weights. Plain Java:
+ * the Flink operator only decides when to call it and where its snapshot is kept. Its parts: the
+ * publish cadence ({@link PublishCadence}), freshness ({@link UnpublishedFreshness}), the promoted
+ * model ({@link PromotedModel}), the snapshot's layout ({@link TrainerSnapshotFormat}) and the
+ * network's inputs ({@link InputBatch}).
  *
  * <p><b>Versions.</b> Version 0 is the initial model ({@link #publishColdStart}), published and
  * promoted when the catalog's first event arrives; every later version is a candidate judged by the
@@ -44,9 +43,6 @@ import java.util.Random;
  */
 public final class CatalogTrainer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogTrainer.class);
-    private static final int SNAPSHOT_MAGIC = 0x53535452; // "SSTR"
-    /** 2 added the promotion gate and the promoted weights; 1 is still read (no promoted version known). */
-    private static final int SNAPSHOT_FORMAT = 2;
     /** Keeps the augmentation's random numbers apart from the batch builder's, drawn from the same seed. */
     private static final long AUGMENTATION_SALT = 0x6175676d656e74L; // "augment"
     /**
@@ -67,31 +63,18 @@ public final class CatalogTrainer implements AutoCloseable {
     private final HeldOutSet heldOut;
     private final Preprocessing preprocessing;
     private final PromotionGate gate;
+    private final PromotedModel promoted;
+    private final PublishCadence cadence;
+    private final UnpublishedFreshness fresh = new UnpublishedFreshness();
     /** The last version published, -1 before the first. */
     private long version = -1;
-    /** Weights of the promoted version, to evaluate it on the current held-out items; null when none is comparable. */
-    private EmbeddingModel promotedModel;
-    /** {@link #promotedModel}'s weights as safetensors bytes, as published or restored: what a snapshot stores. */
-    private byte[] promotedWeights;
     /**
      * The current model and optimizer state encoded (the last release's checkpoint, or the last
      * snapshot's), or null when it no longer matches: a step changes them. A snapshot reuses it rather
      * than encoding (and hashing) the same weights again.
      */
     private byte[] encodedModel;
-    /** The promoted model's figures on the held-out items of {@link #promotedFiguresGeneration}. */
-    private Map<String, Double> promotedFigures;
-    private long promotedFiguresGeneration = -1;
     private PromotionGate.Decision lastDecision;
-    private long stepsSincePublish;
-    private long lastPublishMillis;
-    private long oldestUnpublishedFresh;
-    /**
-     * Ingest times of the samples first trained since the last version. Not part of the snapshot:
-     * after a restore, samples trained before the failure but not yet published go uncounted.
-     */
-    private long[] unpublishedFreshTimes = new long[64];
-    private int unpublishedFreshCount;
     private FreshnessHistogram lastFreshness = new FreshnessHistogram();
     private Map<String, Double> lastEvaluation = Map.of();
     private StepResult lastStep;
@@ -110,7 +93,8 @@ public final class CatalogTrainer implements AutoCloseable {
         this.heldOut = new HeldOutSet(settings.heldOutCapacity());
         this.preprocessing = new Preprocessing(settings.image());
         this.gate = new PromotionGate(settings.promotion());
-        this.lastPublishMillis = now;
+        this.promoted = new PromotedModel(settings, model.device());
+        this.cadence = new PublishCadence(settings.publishEverySteps(), settings.publishInterval(), now);
     }
 
     /**
@@ -120,19 +104,11 @@ public final class CatalogTrainer implements AutoCloseable {
      */
     public static CatalogTrainer create(String catalog, TrainerSettings settings, long now) {
         CatalogTrainer t = new CatalogTrainer(catalog, settings, now);
-        if (settings.backboneWeights() != null && settings.architecture().isTorchvision()) {
-            try {
-                BackboneFile file = BackboneFiles.read(settings.backboneWeights());
-                if (settings.architecture().backboneSha256() != null) {
-                    file.requireSha256(settings.architecture().backboneSha256());
-                }
-                BackboneWeights weights = BackboneWeights.of(file);
-                weights.applyTo(t.model).forEach(note -> LOG.info("catalog {}: {}", catalog, note));
-                LOG.info("catalog {}: backbone from {} (sha256 {})", catalog, weights.source(), weights.sha256());
-            } catch (RuntimeException e) {
-                t.close();
-                throw e;
-            }
+        try {
+            StartingBackbone.applyTo(t.model, settings, catalog);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
         }
         return t;
     }
@@ -158,14 +134,8 @@ public final class CatalogTrainer implements AutoCloseable {
         InputBatch inputs = inputs(batch);
         lastStep = step.run(inputs.pixels(), inputs.labels());
         encodedModel = null;
-        stepsSincePublish++;
-        if (batch.freshCount > 0 && batch.oldestFreshIngestTime > 0) {
-            oldestUnpublishedFresh = oldestUnpublishedFresh == 0 ? batch.oldestFreshIngestTime
-                    : Math.min(oldestUnpublishedFresh, batch.oldestFreshIngestTime);
-        }
-        if (batch.freshIngestTimes != null) {
-            rememberFresh(batch.freshIngestTimes);
-        }
+        cadence.stepped();
+        fresh.trained(batch);
         return lastStep;
     }
 
@@ -185,26 +155,6 @@ public final class CatalogTrainer implements AutoCloseable {
             inputs.addForTraining(square, random, batch.labels[n]);
         }
         return inputs.build();
-    }
-
-    private void rememberFresh(long[] times) {
-        if (unpublishedFreshCount + times.length > unpublishedFreshTimes.length) {
-            unpublishedFreshTimes = Arrays.copyOf(unpublishedFreshTimes,
-                    Math.max(2 * unpublishedFreshTimes.length, unpublishedFreshCount + times.length));
-        }
-        System.arraycopy(times, 0, unpublishedFreshTimes, unpublishedFreshCount, times.length);
-        unpublishedFreshCount += times.length;
-    }
-
-    /** From ingest to {@code now} for every sample first trained since the last version. */
-    private FreshnessHistogram freshnessAt(long now) {
-        FreshnessHistogram h = new FreshnessHistogram();
-        for (int i = 0; i < unpublishedFreshCount; i++) {
-            if (unpublishedFreshTimes[i] > 0) {
-                h.record(now - unpublishedFreshTimes[i]);
-            }
-        }
-        return h;
     }
 
     /** Drops a deleted item from the evaluation set; returns whether it was there. */
@@ -233,17 +183,16 @@ public final class CatalogTrainer implements AutoCloseable {
 
     /** True when enough steps have passed, or some steps and enough time. */
     public boolean publishDue(long now) {
-        return stepsSincePublish >= settings.publishEverySteps()
-                || (stepsSincePublish > 0 && now - lastPublishMillis >= settings.publishInterval().toMillis());
+        return cadence.due(now);
     }
 
     /** When unpublished steps become due by time alone. */
     public long publishDeadline() {
-        return lastPublishMillis + settings.publishInterval().toMillis();
+        return cadence.deadline();
     }
 
     public boolean hasUnpublishedSteps() {
-        return stepsSincePublish > 0;
+        return cadence.hasUnpublishedSteps();
     }
 
     /**
@@ -278,38 +227,7 @@ public final class CatalogTrainer implements AutoCloseable {
     /** Evaluates on the held-out set and releases the next version as a candidate for the promotion gate. */
     public ModelRelease publish(long now) {
         lastEvaluation = heldOut.evaluate(model, preprocessing, settings.evaluationMinItems(), settings.seed());
-        return release(gate.judge(version + 1, lastEvaluation, promotedFigures(), now), now);
-    }
-
-    /**
-     * The promoted model's figures on the current held-out items (evaluated again only when they
-     * changed), or null when no promoted model can be compared.
-     */
-    private Map<String, Double> promotedFigures() {
-        if (promotedModel == null) {
-            return null;
-        }
-        if (promotedFigures == null || promotedFiguresGeneration != heldOut.generation()) {
-            promotedFigures = heldOut.evaluate(promotedModel, preprocessing, settings.evaluationMinItems(),
-                    settings.seed());
-            promotedFiguresGeneration = heldOut.generation();
-        }
-        return promotedFigures;
-    }
-
-    /**
-     * Keeps a copy of the current weights as the promoted model, with the figures just computed for
-     * them; {@code weights} are the same weights as published (safetensors).
-     */
-    private void adoptAsPromoted(byte[] weights) {
-        if (promotedModel == null) {
-            promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed(),
-                    settings.readScriptedBackbone());
-        }
-        promotedModel.importWeights(model.exportWeights());
-        promotedWeights = weights;
-        promotedFigures = lastEvaluation;
-        promotedFiguresGeneration = heldOut.generation();
+        return release(gate.judge(version + 1, lastEvaluation, promoted.figures(heldOut, preprocessing), now), now);
     }
 
     private ModelRelease release(PromotionGate.Decision decision, long now) {
@@ -320,53 +238,36 @@ public final class CatalogTrainer implements AutoCloseable {
                 decision.figures().isEmpty() ? "" : " " + decision.figures());
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
                 lastEvaluation).withPreprocessing(settings.image().toMap()).withPromotion(decision.toMap());
-        lastFreshness = freshnessAt(now);
+        lastFreshness = fresh.at(now);
         // an optional lineage entry: readers that do not know it ignore it, as with resumed_from_*
         Map<String, Object> lineage = new LinkedHashMap<>(resumedFrom);
         lineage.put(FRESHNESS_KEY, lastFreshness.toMap());
         checkpoint = checkpoint.withLineage(lineage);
         resumedFrom = Map.of();
         if (decision.promoted()) {
-            adoptAsPromoted(checkpoint.weights());
+            promoted.adopt(model, checkpoint.weights(), lastEvaluation, heldOut.generation());
         }
         encodedModel = CheckpointCodec.encode(checkpoint);
-        ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now,
-                oldestUnpublishedFresh, encodedModel, decision.promoted());
+        ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now, fresh.oldest(),
+                encodedModel, decision.promoted());
         // the one digest of the whole blob: the chunks' header and the version marker name it
         release.checkpointSha256 = Sha256.hex(encodedModel);
-        stepsSincePublish = 0;
-        lastPublishMillis = now;
-        oldestUnpublishedFresh = 0;
-        unpublishedFreshCount = 0;
+        cadence.published(now);
+        fresh.reset();
         return release;
     }
 
-    /** Bytes that {@link #restore} turns back into this exact trainer. */
+    /** Bytes that {@link #restore} turns back into this exact trainer ({@link TrainerSnapshotFormat}). */
     public byte[] snapshot() {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(SNAPSHOT_MAGIC);
-            out.writeInt(SNAPSHOT_FORMAT);
-            out.writeLong(version);
-            out.writeLong(stepsSincePublish);
-            out.writeLong(lastPublishMillis);
-            out.writeLong(oldestUnpublishedFresh);
-            out.writeInt(lastEvaluation.size());
-            for (Map.Entry<String, Double> e : lastEvaluation.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeDouble(e.getValue());
-            }
-            byte[] checkpoint = encodedModel();
-            out.writeInt(checkpoint.length);
-            out.write(checkpoint);
+            TrainerSnapshotFormat.writeHead(out, new TrainerSnapshotFormat.Head(TrainerSnapshotFormat.FORMAT, version,
+                    cadence.stepsSincePublish(), cadence.lastPublishMillis(), fresh.oldest(), lastEvaluation,
+                    encodedModel()));
             heldOut.write(out);
             gate.write(out);
-            out.writeBoolean(promotedModel != null);
-            if (promotedModel != null) {
-                out.writeInt(promotedWeights.length);
-                out.write(promotedWeights);
-            }
+            TrainerSnapshotFormat.writePromoted(out, promoted.weights());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -389,37 +290,20 @@ public final class CatalogTrainer implements AutoCloseable {
     }
 
     private void read(DataInputStream in) throws IOException {
-        if (in.readInt() != SNAPSHOT_MAGIC) {
-            throw new IOException("not a trainer snapshot");
-        }
-        int format = in.readInt();
-        if (format != 1 && format != SNAPSHOT_FORMAT) {
-            throw new IOException("trainer snapshot format " + format + " is not supported");
-        }
-        version = in.readLong();
-        stepsSincePublish = in.readLong();
-        lastPublishMillis = in.readLong();
-        oldestUnpublishedFresh = in.readLong();
-        int figures = in.readInt();
-        Map<String, Double> evaluation = new LinkedHashMap<>();
-        for (int i = 0; i < figures; i++) {
-            evaluation.put(in.readUTF(), in.readDouble());
-        }
-        lastEvaluation = evaluation;
-        byte[] checkpoint = new byte[in.readInt()];
-        in.readFully(checkpoint);
-        Checkpoint restored = CheckpointCodec.decode(checkpoint);
+        TrainerSnapshotFormat.Head head = TrainerSnapshotFormat.readHead(in);
+        version = head.version();
+        cadence.restore(head.stepsSincePublish(), head.lastPublishMillis());
+        fresh.restoreOldest(head.oldestUnpublishedFresh());
+        lastEvaluation = head.evaluation();
+        Checkpoint restored = CheckpointCodec.decode(head.checkpoint());
         Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings);
         if (problem.isEmpty()) {
             ModelCheckpoints.restore(restored, step);
-            encodedModel = checkpoint;
+            encodedModel = head.checkpoint();
             heldOut.read(in);
-            byte[] promoted = readGate(in, format);
-            if (promoted != null) {
-                promotedModel = new EmbeddingModel(settings.architecture(), model.device(), settings.seed(),
-                        settings.readScriptedBackbone());
-                promotedModel.importWeights(SafeTensors.read(promoted).tensors());
-                promotedWeights = promoted;
+            byte[] weights = TrainerSnapshotFormat.readGateAndPromoted(in, head.format(), gate);
+            if (weights != null) {
+                promoted.restore(weights);
             }
             resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
                     "resumed_at_step", restored.metadata().step());
@@ -430,24 +314,7 @@ public final class CatalogTrainer implements AutoCloseable {
                     + "the settings the state was saved with, or pass --on-incompatible-state new-lineage to start "
                     + "this catalog's model anew");
         }
-        startNewLineage(restored, problem.get(), in, format);
-    }
-
-    /**
-     * Reads the gate's state and returns the promoted weights (safetensors), or null when there are
-     * none; a format-1 snapshot has neither, so its next candidate is promoted as the first version.
-     */
-    private byte[] readGate(DataInputStream in, int format) throws IOException {
-        if (format < 2) {
-            return null;
-        }
-        gate.read(in);
-        if (!in.readBoolean()) {
-            return null;
-        }
-        byte[] promoted = new byte[in.readInt()];
-        in.readFully(promoted);
-        return promoted;
+        startNewLineage(restored, problem.get(), in, head.format());
     }
 
     /**
@@ -460,7 +327,7 @@ public final class CatalogTrainer implements AutoCloseable {
         heldOut.read(in);
         // the promoted model was built for the old network: the first version of the new one is
         // promoted without comparison, and until then the embedder serves the old promoted version
-        readGate(in, format);
+        TrainerSnapshotFormat.readGateAndPromoted(in, format, gate);
         gate.forgetBaseline(PromotionGate.NEW_LINEAGE);
         Architecture saved = Architecture.fromMap(restored.metadata().architecture());
         Architecture now = settings.architecture();
@@ -542,9 +409,7 @@ public final class CatalogTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (promotedModel != null) {
-            promotedModel.close();
-        }
+        promoted.close();
         step.close();
         model.close();
     }
