@@ -85,9 +85,11 @@ public final class QuickstartCommand implements Callable<Integer> {
             try (QuickstartDirs dirs = QuickstartDirs.create(workDir);
                     QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
                 run(stop, dirs, split, budget);
+            } finally {
+                // a run that failed shows too where its time went
+                budget.mark(QuickstartTimeBudget.Mark.ENDED);
+                out.println(budget.line());
             }
-            budget.mark(QuickstartTimeBudget.Mark.ENDED);
-            out.println(budget.line());
         }
         return 0;
     }

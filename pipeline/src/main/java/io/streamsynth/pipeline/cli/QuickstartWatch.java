@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Follows a quickstart run on the output topics: prints a {@linkplain QuickstartProgress progress
@@ -105,9 +106,17 @@ final class QuickstartWatch {
     }
 
     private void printStatus(long sent, long planned) {
+        long inTopic;
+        try {
+            inTopic = watcher.recordsIn(config.topics().images());
+        } catch (TimeoutException slowBroker) {
+            // a broker starved of CPU can take longer than the lookup may; the next line asks again,
+            // and a progress line is no reason to end the run
+            return;
+        }
         SortedMap<String, CheckpointMetadata> newest = new TreeMap<>();
         watcher.newestCheckpointByCatalog().forEach((c, checkpoint) -> newest.put(c, checkpoint.metadata()));
-        out.println(QuickstartProgress.line(watcher.recordsIn(config.topics().images()), sent, planned, newest,
-                watcher.embeddings(), watcher.deadLetters()));
+        out.println(QuickstartProgress.line(inTopic, sent, planned, newest, watcher.embeddings(),
+                watcher.deadLetters()));
     }
 }
