@@ -60,33 +60,17 @@ record QuickstartData(ImageItems training, ImageItems queries) {
     }
 
     /**
-     * The {@code --train-classes} values: class numbers 0..9, at least two, or {@code all}.
+     * The {@code --train-classes} values: class numbers 0..9 ({@link FashionMnistItems#parseClasses}),
+     * at least two, or {@code all}.
      *
      * @throws IllegalArgumentException naming the flag and the value it cannot take
      */
     static Set<Integer> parseClasses(List<String> values) {
-        Set<Integer> out = new HashSet<>();
-        if (values.size() == 1 && values.get(0).equalsIgnoreCase("all")) {
-            for (int c = 0; c < CLASSES; c++) {
-                out.add(c);
-            }
-            return out;
-        }
-        for (String v : values) {
-            try {
-                int c = Integer.parseInt(v.trim());
-                if (c < 0 || c >= CLASSES) {
-                    throw new NumberFormatException();
-                }
-                out.add(c);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--train-classes takes class numbers 0..9 or 'all', got '" + v + "'");
-            }
-        }
-        if (out.size() < 2) {
+        Set<Integer> classes = FashionMnistItems.parseClasses(values, "--train-classes");
+        if (classes.size() < 2) {
             throw new IllegalArgumentException("--train-classes needs at least two classes");
         }
-        return out;
+        return classes;
     }
 
     /** {@code count} items of {@code pool} chosen and ordered by a seeded shuffle ({@link #sample}). */

@@ -47,8 +47,8 @@ class QuickstartDataTest {
     @Test
     void refusesClassListsItCannotTrainOnNamingTheFlag() {
         assertThatThrownBy(() -> QuickstartData.parseClasses(List.of("0", "10")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("--train-classes takes class numbers 0..9 or "
-                        + "'all', got '10'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--train-classes takes Fashion-MNIST class numbers 0..9 or 'all', got '10'");
         assertThatThrownBy(() -> QuickstartData.parseClasses(List.of("3")))
                 .hasMessage("--train-classes needs at least two classes");
         assertThat(QuickstartData.parseClasses(List.of(" 2", "4 "))).containsExactlyInAnyOrder(2, 4);
