@@ -7,6 +7,7 @@ import io.streamsynth.operators.kafka.CheckpointAssembler;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.LocalJobRunner;
 import io.streamsynth.pipeline.job.StreamsynthJob;
 import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,23 +78,18 @@ final class StreamingRig implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
                 FlinkEnvironments.stateConfig(workDir.resolve("run-" + run)));
         StreamsynthJob.build(env, config, withEmbedder);
-        JobClient client = env.executeAsync("streamsynth bench run " + run);
-        return new Run(client, new CheckpointFeed(kafka.bootstrapServers(), config.kafkaProperties(),
+        LocalJobRunner job = LocalJobRunner.start(env, "streamsynth bench run " + run);
+        return new Run(job, new CheckpointFeed(kafka.bootstrapServers(), config.kafkaProperties(),
                 topics.checkpoints()), System.currentTimeMillis());
     }
 
     /** A running job and the checkpoints it published so far. */
-    record Run(JobClient client, CheckpointFeed feed, long startedAtMillis) implements AutoCloseable {
+    record Run(LocalJobRunner job, CheckpointFeed feed, long startedAtMillis) implements AutoCloseable {
         /** Cancels the job and waits until it is gone, so its Kafka clients stop before the broker. */
         @Override
         public void close() {
             feed.close();
-            try {
-                client.cancel().get(60, TimeUnit.SECONDS);
-                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-            } catch (Exception expected) {
-                // a cancelled job ends its result future exceptionally
-            }
+            job.close();
         }
     }
 

@@ -6,6 +6,7 @@ import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
+import io.streamsynth.pipeline.job.LocalJobRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -13,7 +14,6 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -33,10 +33,10 @@ public final class RefreshBenchmark implements AutoCloseable {
     public record Result(double seconds, double cpuSeconds, int checkpointsDuringRefresh) {}
 
     private final RefreshProbe probe;
-    private final JobClient job;
+    private final LocalJobRunner job;
     private final Duration timeout;
 
-    private RefreshBenchmark(RefreshProbe probe, JobClient job, Duration timeout) {
+    private RefreshBenchmark(RefreshProbe probe, LocalJobRunner job, Duration timeout) {
         this.probe = probe;
         this.job = job;
         this.timeout = timeout;
@@ -66,8 +66,13 @@ public final class RefreshBenchmark implements AutoCloseable {
                 .sinkTo(new DiscardingSink<>());
 
         probe.release(first);
-        RefreshBenchmark bench = new RefreshBenchmark(probe, env.executeAsync("bench embed"), timeout);
-        bench.await(first.version);
+        RefreshBenchmark bench = new RefreshBenchmark(probe, LocalJobRunner.start(env, "bench embed"), timeout);
+        try {
+            bench.await(first.version);
+        } catch (RuntimeException e) {
+            bench.close();
+            throw e;
+        }
         return bench;
     }
 
@@ -90,8 +95,8 @@ public final class RefreshBenchmark implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        job.cancel().get();
+    public void close() {
+        job.close();
     }
 
     /**

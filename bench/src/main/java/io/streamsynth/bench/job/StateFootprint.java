@@ -6,6 +6,7 @@ import io.streamsynth.operators.batch.ClassBalancedBatchBuilder;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
+import io.streamsynth.pipeline.job.LocalJobRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -16,14 +17,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -116,15 +114,17 @@ public final class StateFootprint {
                         .sinkTo(new DiscardingSink<>());
             }
             long start = System.nanoTime();
-            JobClient job = env.executeAsync("bench growth: " + workload + " " + records);
-            try {
+            // closing the runner waits until the cancelled job has ended: RocksDB has closed its files
+            // before deleteTree runs
+            try (LocalJobRunner job = LocalJobRunner.start(env, "bench growth: " + workload + " " + records)) {
                 long deadline = start + timeout.toNanos();
                 while (FootprintProbe.completedCheckpoint(run) < 0) {
                     if (System.nanoTime() > deadline) {
                         throw new TimeoutException("no checkpoint held all " + records + " samples within " + timeout);
                     }
-                    if (job.getJobStatus().get().isGloballyTerminalState()) {
-                        throw new IllegalStateException("the footprint job ended early: " + job.getJobStatus().get());
+                    if (job.ended()) {
+                        job.awaitTermination(Duration.ZERO); // throws the failure that ended it
+                        throw new IllegalStateException("the footprint job ended before its checkpoint");
                     }
                     Thread.sleep(200);
                 }
@@ -132,22 +132,10 @@ public final class StateFootprint {
                 return new Measurement(workload, records, classes, seconds, ProcessMemory.heapUsedAfterGc(),
                         ProcessMemory.residentBytes(), ProcessMemory.directoryBytes(rocksDb),
                         ProcessMemory.directoryBytes(checkpoints));
-            } finally {
-                job.cancel().get(60, TimeUnit.SECONDS);
-                waitForEnd(job);
             }
         } finally {
             FootprintProbe.close(run);
             deleteTree(root);
-        }
-    }
-
-    /** Waits until the cancelled job has ended, so RocksDB has closed its files before they are deleted. */
-    private static void waitForEnd(JobClient job) throws Exception {
-        try {
-            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException cancelled) {
-            // a cancelled job reports its end as a failure: that is the end we wait for
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamsynth.pipeline.cli;
 
 import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.LocalJobRunner;
 import io.streamsynth.pipeline.job.StreamsynthJob;
 import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.JobKafkaSettings;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
@@ -117,7 +119,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
         env.configure(conf);
         StreamsynthJob.build(env, config);
-        env.execute(jobName);
+        if (env instanceof LocalStreamEnvironment) {
+            // started outside `flink run`: the job runs on a MiniCluster in this JVM until it ends
+            try (LocalJobRunner local = LocalJobRunner.start(env, jobName)) {
+                local.awaitTermination();
+            }
+        } else {
+            // under `flink run` the client's environment knows attached, detached and application mode
+            env.execute(jobName);
+        }
         return 0;
     }
 

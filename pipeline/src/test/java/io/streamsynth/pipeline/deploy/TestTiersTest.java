@@ -24,8 +24,8 @@ import org.w3c.dom.Node;
 class TestTiersTest {
     private static final Path ROOT = DeploymentFilesTest.repositoryRoot();
     /** What a test's own source names when it starts the whole job, a MiniCluster or a secured run of both. */
-    private static final Pattern WHOLE_JOB = Pattern.compile(
-            "StreamsynthJob\\.build\\(|\\.executeAsync\\(|\\bMiniCluster(Configuration)?\\b|\\bSecuredPipelineRun\\b");
+    private static final Pattern WHOLE_JOB = Pattern.compile("StreamsynthJob\\.build\\(|\\.executeAsync\\("
+            + "|\\bLocalJobRunner\\.(start|submit)\\(|\\bMiniCluster(Configuration)?\\b|\\bSecuredPipelineRun\\b");
 
     @Test
     void failsafeRunsIntegrationTestsWithSurefiresSettingsAndFailsTheBuild() throws Exception {

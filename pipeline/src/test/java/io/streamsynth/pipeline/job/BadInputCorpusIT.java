@@ -23,7 +23,6 @@ import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,8 +65,8 @@ class BadInputCorpusIT {
                     metrics.addTo(FlinkEnvironments.stateConfig(dir.resolve("checkpoints"))));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("bad-input");
-            JobID id = job.getJobID();
+            LocalJobRunner job = LocalJobRunner.start(env, "bad-input");
+            JobID id = job.jobId();
             Properties large = new Properties();
             large.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(LARGE_MESSAGES));
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), large,
@@ -141,7 +140,7 @@ class BadInputCorpusIT {
 
                 // the job never restarted
                 assertThat(metrics.job(id, "numRestarts")).isZero();
-                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                assertThat(job.client().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
                 // counts add up: in = valid + dead-lettered; every valid item stored, every trainable one embedded
                 assertThat(metrics.operator(id, "decode+validate", "eventsIn")).isEqualTo(eventsIn + unknownDeletes);
@@ -198,7 +197,7 @@ class BadInputCorpusIT {
                                 .map(r -> r.value() == null ? 0 : r.value().length).sorted(Comparator.reverseOrder())
                                 .limit(3).toList());
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

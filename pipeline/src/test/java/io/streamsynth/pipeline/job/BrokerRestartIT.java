@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import kafka.server.BrokerServer;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +52,7 @@ class BrokerRestartIT {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("broker-restart");
+            LocalJobRunner job = LocalJobRunner.start(env, "broker-restart");
             BrokerServer broker = kafka.cluster().brokers().values().iterator().next();
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
@@ -101,7 +100,7 @@ class BrokerRestartIT {
                         + " the producer during the outage), %s, wall %.0f s%n", downSeconds, ITEMS,
                         sentWhileDown, audit.figures(), (System.currentTimeMillis() - started) / 1000.0);
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

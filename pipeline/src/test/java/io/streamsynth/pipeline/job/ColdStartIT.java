@@ -13,7 +13,6 @@ import io.streamsynth.pipeline.kafka.TopicSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +42,7 @@ class ColdStartIT {
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("cold-start");
+            LocalJobRunner job = LocalJobRunner.start(env, "cold-start");
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -89,7 +88,7 @@ class ColdStartIT {
                         .containsEntry("reason", "cold_start").containsEntry("serving_version", 0);
                 assertThat(watcher.deadLetters()).isZero();
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

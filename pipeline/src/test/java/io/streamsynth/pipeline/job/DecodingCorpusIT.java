@@ -32,7 +32,6 @@ import java.util.Properties;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -70,8 +69,8 @@ class DecodingCorpusIT {
                     metrics.addTo(FlinkEnvironments.stateConfig(dir.resolve("checkpoints"))));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("decoding-corpus");
-            JobID id = job.getJobID();
+            LocalJobRunner job = LocalJobRunner.start(env, "decoding-corpus");
+            JobID id = job.jobId();
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -133,7 +132,7 @@ class DecodingCorpusIT {
                 // grey16 and grey_alpha are grey files in an RGB catalog
                 assertThat(metrics.operator(id, "decode+validate", "channelsConverted")).isEqualTo(2);
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -59,8 +58,8 @@ class DeletesAndUpdatesEndToEndIT {
                     metrics.addTo(FlinkEnvironments.stateConfig(dir.resolve("checkpoints"))));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("deletes-and-updates");
-            JobID id = job.getJobID();
+            LocalJobRunner job = LocalJobRunner.start(env, "deletes-and-updates");
+            JobID id = job.jobId();
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -158,9 +157,9 @@ class DeletesAndUpdatesEndToEndIT {
                         .isEqualTo(DELETED + RECREATED + UNKNOWN_DELETES + 1);
                 assertThat(metrics.operator(id, "decode+validate", "eventsIn")).isEqualTo(producer.sent());
                 assertThat(metrics.job(id, "numRestarts")).isZero();
-                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                assertThat(job.client().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

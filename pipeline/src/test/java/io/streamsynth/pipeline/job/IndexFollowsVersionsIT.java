@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
@@ -80,7 +79,7 @@ class IndexFollowsVersionsIT {
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("index-follows-versions");
+            LocalJobRunner job = LocalJobRunner.start(env, "index-follows-versions");
 
             Properties client = new Properties();
             client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -115,7 +114,7 @@ class IndexFollowsVersionsIT {
                     }
                 } finally {
                     // a cancel ends any pass still running: the newest complete marker is then the last
-                    Waiting.stop(job);
+                    job.close();
                 }
                 List<VersionMarker> markers = readMarkers(kafka, topics);
                 long last = complete(markers).last();

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Properties;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,7 +85,7 @@ class PromotionGateIT {
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("gate");
+            LocalJobRunner job = LocalJobRunner.start(env, "gate");
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -159,7 +158,7 @@ class PromotionGateIT {
                         .contains(0L, serving);
                 audit.assertEveryItemAtTheNewestVersionInOrderOnce(ITEMS + MISLABELLED);
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

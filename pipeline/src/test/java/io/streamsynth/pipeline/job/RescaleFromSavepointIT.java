@@ -15,11 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,23 +48,22 @@ class RescaleFromSavepointIT {
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
                             config.topics())) {
-                JobClient first = start(config, before, null);
+                LocalJobRunner first = start(config, before, null);
                 String savepoint;
                 try {
                     GeneratedCatalog.send(producer, 0, FIRST, CLASSES);
                     // quiet: every step trained so far is published, so no publication is pending in the savepoint
                     Waiting.untilQuietAndEmbedded(watcher, FIRST, Duration.ofSeconds(180));
-                    savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-                            SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    savepoint = first.stopWithSavepoint(dir.resolve("savepoints"), Duration.ofSeconds(120));
                 } catch (Exception | AssertionError e) {
-                    Waiting.stop(first);
+                    first.close();
                     throw e;
                 }
                 watcher.poll(Duration.ofSeconds(2));
                 Checkpoint beforeStop = watcher.newestCheckpoint().orElseThrow();
                 int publishedBeforeStop = watcher.checkpoints().size();
 
-                JobClient second = start(config, after, savepoint);
+                LocalJobRunner second = start(config, after, savepoint);
                 try {
                     List<Integer> fresh = trainingItemsAfter(FIRST, config.heldOutShare());
                     for (int item : fresh) {
@@ -122,7 +117,7 @@ class RescaleFromSavepointIT {
                             afterRestart.metadata().modelVersion(), afterRestart.metadata().step(), fresh.size(),
                             audit.figures(), (System.currentTimeMillis() - started) / 1000.0);
                 } finally {
-                    Waiting.stop(second);
+                    second.close();
                 }
             }
         }
@@ -154,14 +149,14 @@ class RescaleFromSavepointIT {
         return items;
     }
 
-    private JobClient start(JobConfig config, int parallelism, String savepoint) throws Exception {
+    private LocalJobRunner start(JobConfig config, int parallelism, String savepoint) throws Exception {
         Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
         if (savepoint != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            LocalJobRunner.restoringFrom(conf, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(parallelism);
         StreamsynthJob.build(env, config);
-        return env.executeAsync("rescale-" + parallelism);
+        return LocalJobRunner.start(env, "rescale-" + parallelism);
     }
 }

@@ -11,11 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,22 +36,21 @@ class RestoreFromSavepointIT {
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
                             config.topics())) {
-                JobClient first = start(config, null);
+                LocalJobRunner first = start(config, null);
                 String savepoint;
                 try {
                     GeneratedCatalog.send(producer, 0, FIRST, CLASSES);
                     Waiting.untilQuietAndEmbedded(watcher, FIRST, Duration.ofSeconds(180));
-                    savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-                            SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    savepoint = first.stopWithSavepoint(dir.resolve("savepoints"), Duration.ofSeconds(120));
                 } catch (Exception | AssertionError e) {
-                    Waiting.stop(first);
+                    first.close();
                     throw e;
                 }
                 watcher.poll(Duration.ofSeconds(2));
                 Checkpoint beforeStop = watcher.newestCheckpoint().orElseThrow();
                 int publishedBeforeStop = watcher.checkpoints().size();
 
-                JobClient second = start(config, savepoint);
+                LocalJobRunner second = start(config, savepoint);
                 try {
                     GeneratedCatalog.send(producer, FIRST, ALL, CLASSES);
                     long newest = Waiting.untilQuietAndEmbedded(watcher, ALL, Duration.ofSeconds(180));
@@ -76,20 +71,20 @@ class RestoreFromSavepointIT {
                             assertThat(e.modelVersion).isEqualTo(newest));
                     assertThat(watcher.outOfOrderEmbeddings()).isZero();
                 } finally {
-                    Waiting.stop(second);
+                    second.close();
                 }
             }
         }
     }
 
-    private JobClient start(JobConfig config, String savepoint) throws Exception {
+    private LocalJobRunner start(JobConfig config, String savepoint) throws Exception {
         Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
         if (savepoint != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            LocalJobRunner.restoringFrom(conf, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(1);
         StreamsynthJob.build(env, config);
-        return env.executeAsync(savepoint == null ? "before" : "after");
+        return LocalJobRunner.start(env, savepoint == null ? "before" : "after");
     }
 }

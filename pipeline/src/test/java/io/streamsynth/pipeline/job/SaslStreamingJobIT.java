@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,7 +56,7 @@ class SaslStreamingJobIT {
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("sasl");
+            LocalJobRunner job = LocalJobRunner.start(env, "sasl");
             long versions;
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), client,
                     config.topics().images());
@@ -83,7 +82,7 @@ class SaslStreamingJobIT {
                             .doesNotContain(password);
                 }
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
 
             assertThat(config.toString()).contains("sasl.jaas.config=****").doesNotContain(password);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 
@@ -61,7 +60,7 @@ final class SecuredPipelineRun {
                 FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
         env.setParallelism(1);
         StreamsynthJob.build(env, config);
-        JobClient job = env.executeAsync(prefix);
+        LocalJobRunner job = LocalJobRunner.start(env, prefix);
         long newest;
         long versions;
         try (PipelineWatcher watcher = new PipelineWatcher(bootstrapServers, client, config.topics())) {
@@ -79,7 +78,7 @@ final class SecuredPipelineRun {
             assertThat(versions).as("versions published through the checkpoints sink").isPositive();
         } finally {
             // nothing may change while the commands read, so that they must report the watcher's version
-            Waiting.stop(job);
+            job.close();
         }
 
         CommandRun evaluate = succeeds(secret, "evaluate", "--bootstrap-servers", bootstrapServers,

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,7 +39,7 @@ class StreamingJobEndToEndIT {
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("e2e");
+            LocalJobRunner job = LocalJobRunner.start(env, "e2e");
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -77,7 +76,7 @@ class StreamingJobEndToEndIT {
                 assertThat(trained).as("held-out Recall@1 of the last model vs the untrained one (%.3f)", untrained)
                         .isGreaterThan(untrained + 0.05);
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

@@ -53,7 +53,8 @@ class TaskManagerLossIT {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
                 env.setParallelism(2);
                 StreamsynthJob.build(env, config);
-                JobID job = cluster.submitJob(env.getStreamGraph()).get(60, TimeUnit.SECONDS).getJobID();
+                LocalJobRunner runner = LocalJobRunner.submit(cluster, env, "tm-loss", Duration.ofSeconds(60));
+                JobID job = runner.jobId();
                 try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                         config.topics().images());
                         PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -89,7 +90,7 @@ class TaskManagerLossIT {
                             LOSSES, restarts, audit.figures(), watcher.deadLetters(),
                             (System.currentTimeMillis() - started) / 1000.0);
                 } finally {
-                    cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
+                    runner.close();
                 }
             }
         }

@@ -20,7 +20,6 @@ import io.streamsynth.pipeline.kafka.TopicSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,7 +62,7 @@ class TorchScriptJobIT {
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));
             env.setParallelism(1);
             StreamsynthJob.build(env, config);
-            JobClient job = env.executeAsync("torchscript");
+            LocalJobRunner job = LocalJobRunner.start(env, "torchscript");
             try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -82,7 +81,7 @@ class TorchScriptJobIT {
                     assertThat(e.vector).hasSize(16);
                 });
             } finally {
-                Waiting.stop(job);
+                job.close();
             }
         }
     }

@@ -17,9 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
@@ -107,7 +104,8 @@ class VersionMarkersIT {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
                 env.setParallelism(2);
                 StreamsynthJob.build(env, config);
-                JobID job = cluster.submitJob(env.getStreamGraph()).get(60, TimeUnit.SECONDS).getJobID();
+                LocalJobRunner runner = LocalJobRunner.submit(cluster, env, "markers-tm", Duration.ofSeconds(60));
+                JobID job = runner.jobId();
                 try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrapServers(), new Properties(),
                         config.topics().images());
                         PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
@@ -133,7 +131,7 @@ class VersionMarkersIT {
                                     .orElseThrow(), published.figures(), markers.figures(),
                             (System.currentTimeMillis() - started) / 1000.0);
                 } finally {
-                    cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
+                    runner.close();
                 }
             }
         }
@@ -150,7 +148,7 @@ class VersionMarkersIT {
                     config.topics().images());
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), new Properties(),
                             config.topics())) {
-                JobClient first = start(config, 2, null);
+                LocalJobRunner first = start(config, 2, null);
                 String savepoint;
                 long atStop;
                 try {
@@ -159,10 +157,9 @@ class VersionMarkersIT {
                     // a new version starts a pass over every stored item: stop while it is unmarked
                     GeneratedCatalog.send(producer, TRAINED / 2, TRAINED, CLASSES);
                     atStop = untilUnmarkedVersionAbove(watcher, kafka, config.topics(), committed);
-                    savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-                            SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    savepoint = first.stopWithSavepoint(dir.resolve("savepoints"), Duration.ofSeconds(120));
                 } catch (Exception | AssertionError e) {
-                    Waiting.stop(first);
+                    first.close();
                     throw e;
                 }
                 // everything the first job committed, the savepoint's transactions included
@@ -170,7 +167,7 @@ class VersionMarkersIT {
                 long newestBeforeRestart = beforeRestart.newestPublished();
                 boolean midPass = beforeRestart.marker(newestBeforeRestart).isEmpty();
 
-                JobClient second = start(config, 1, savepoint);
+                LocalJobRunner second = start(config, 1, savepoint);
                 try {
                     long newest = Waiting.untilQuietAndEmbedded(watcher, allItems(), Duration.ofSeconds(180));
                     MarkerAudit markers = MarkerAudit.untilComplete(kafka.bootstrapServers(), config.topics(),
@@ -189,7 +186,7 @@ class VersionMarkersIT {
                             newestBeforeRestart, midPass ? "unmarked (its pass spanned the rescale)" : "marked",
                             published.figures(), markers.figures(), (System.currentTimeMillis() - started) / 1000.0);
                 } finally {
-                    Waiting.stop(second);
+                    second.close();
                 }
             }
         }
@@ -216,15 +213,15 @@ class VersionMarkersIT {
                 + FaultWaits.newestVersion(watcher));
     }
 
-    private JobClient start(JobConfig config, int parallelism, String savepoint) throws Exception {
+    private LocalJobRunner start(JobConfig config, int parallelism, String savepoint) throws Exception {
         Configuration conf = FlinkEnvironments.stateConfig(dir.resolve("checkpoints"));
         if (savepoint != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            LocalJobRunner.restoringFrom(conf, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(parallelism);
         StreamsynthJob.build(env, config);
-        return env.executeAsync("markers-" + parallelism);
+        return LocalJobRunner.start(env, "markers-" + parallelism);
     }
 
     /** Waits until the job runs again with every task past its first attempt. */

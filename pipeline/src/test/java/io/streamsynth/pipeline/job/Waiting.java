@@ -3,8 +3,6 @@ package io.streamsynth.pipeline.job;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 
 /** Polling helpers for tests that run the job. */
 final class Waiting {
@@ -35,14 +33,5 @@ final class Waiting {
         throw new AssertionError("timed out: newest version " + lastVersion + ", checkpoints "
                 + w.checkpoints().stream().map(Checkpoint::metadata).map(m -> m.modelVersion() + "@" + m.step()
                         + (m.promoted() ? "" : " (not promoted: " + m.promotion().get("reason") + ")")).toList() + ", embeddings " + w.embeddings());
-    }
-
-    static void stop(JobClient job) {
-        try {
-            job.cancel().get(60, TimeUnit.SECONDS);
-            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        } catch (Exception expected) {
-            // cancellation completes the result exceptionally
-        }
     }
 }

@@ -1,0 +1,122 @@
+package io.streamsynth.pipeline.cli;
+
+import io.streamsynth.model.checkpoint.Checkpoint;
+import io.streamsynth.model.checkpoint.CheckpointMetadata;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.kafka.PipelineWatcher;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * Follows a quickstart run on the output topics: prints a {@linkplain QuickstartProgress progress
+ * line} every few seconds, and decides when the run is done: all events sent, the served model
+ * quiet for a while, and every query item embedded at it.
+ */
+final class QuickstartWatch {
+    private static final long PRINT_EVERY_MILLIS = 3000;
+
+    private final PipelineWatcher watcher;
+    private final JobConfig config;
+    private final String catalog;
+    private final String queryPrefix;
+    private final PrintStream out;
+    private final QuickstartTimeBudget budget;
+
+    QuickstartWatch(PipelineWatcher watcher, JobConfig config, String catalog, String queryPrefix, PrintStream out,
+            QuickstartTimeBudget budget) {
+        this.watcher = watcher;
+        this.config = config;
+        this.catalog = catalog;
+        this.queryPrefix = queryPrefix;
+        this.out = out;
+        this.budget = budget;
+    }
+
+    /**
+     * Prints progress until the events are in and the final version's embeddings are all out, until
+     * {@code timeout} has passed after the last event, or until a signal asks the run to stop; with
+     * {@code follow}, only the signal ends it.
+     *
+     * @param queries query items the feed sends, all of which must reach the final version
+     */
+    void untilDone(QuickstartFeed feed, long planned, int queries, StopOnSignal stop, boolean follow,
+            Duration timeout) {
+        long lastPrint = 0;
+        long lastVersion = -1;
+        long versionSince = System.currentTimeMillis();
+        // a version is final when no newer one can still be on its way: a publish interval and a
+        // few checkpoints (the sink commits on checkpoints) without one
+        long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
+                + 2000;
+        long deadline = Long.MAX_VALUE;
+        try {
+            while (true) {
+                watcher.poll(Duration.ofMillis(500));
+                if (stop.requested()) {
+                    out.println("stopping: printing the summary, stopping the job and removing its files ...");
+                    return;
+                }
+                long now = System.currentTimeMillis();
+                Checkpoint trained = watcher.newestCheckpointByCatalog().get(catalog);
+                if (trained != null && trained.metadata().modelVersion() > 0) {
+                    budget.mark(QuickstartTimeBudget.Mark.FIRST_MODEL);
+                }
+                // the served version: a candidate the promotion gate held back is never embedded
+                Checkpoint newest = watcher.newestPromotedCheckpointByCatalog().get(catalog);
+                long version = newest == null ? 0 : newest.metadata().modelVersion();
+                if (version != lastVersion) {
+                    lastVersion = version;
+                    versionSince = now;
+                    if (version > 0) {
+                        budget.markAgain(QuickstartTimeBudget.Mark.FINAL_MODEL);
+                    }
+                }
+                if (now - lastPrint >= PRINT_EVERY_MILLIS) {
+                    lastPrint = now;
+                    printStatus(feed.sent(), planned);
+                }
+                if (feed.sending() || follow) {
+                    continue;
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    deadline = now + timeout.toMillis();
+                    out.println("all events sent; waiting for the final model and its embeddings ...");
+                }
+                boolean quiet = now - versionSince >= quietNeeded;
+                if (quiet && version > 0 && queriesAt(version) >= queries) {
+                    printStatus(feed.sent(), planned);
+                    return;
+                }
+                if (now > deadline) {
+                    out.println("timed out waiting for the final model; reporting what arrived");
+                    return;
+                }
+            }
+        } finally {
+            budget.mark(QuickstartTimeBudget.Mark.WAITED);
+        }
+    }
+
+    private long queriesAt(long version) {
+        return watcher.newestEmbeddings().values().stream()
+                .filter(e -> e.itemId.startsWith(queryPrefix) && e.modelVersion == version).count();
+    }
+
+    private void printStatus(long sent, long planned) {
+        long inTopic;
+        try {
+            inTopic = watcher.recordsIn(config.topics().images());
+        } catch (TimeoutException slowBroker) {
+            // a broker starved of CPU can take longer than the lookup may; the next line asks again,
+            // and a progress line is no reason to end the run
+            return;
+        }
+        SortedMap<String, CheckpointMetadata> newest = new TreeMap<>();
+        watcher.newestCheckpointByCatalog().forEach((c, checkpoint) -> newest.put(c, checkpoint.metadata()));
+        out.println(QuickstartProgress.line(inTopic, sent, planned, newest, watcher.embeddings(),
+                watcher.deadLetters()));
+    }
+}
