@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -185,9 +186,29 @@ public final class BenchStreamingCommand implements Callable<Integer> {
         return setups;
     }
 
+    /**
+     * This command's options as given, bar {@code --variant}: the command's own parse result, since
+     * the original arguments of a subcommand are the whole command line's.
+     */
     private List<String> originalArgs() {
-        return spec == null || spec.commandLine().getParseResult() == null ? List.of()
-                : spec.commandLine().getParseResult().originalArgs();
+        if (spec == null || spec.commandLine().getParseResult() == null) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (o.longestName().equals("--variant")) {
+                continue;
+            }
+            if (o.arity().max() == 0) {
+                args.add(o.longestName());
+                continue;
+            }
+            for (String value : o.originalStringValues()) {
+                args.add(o.longestName());
+                args.add(value);
+            }
+        }
+        return args;
     }
 
     /**

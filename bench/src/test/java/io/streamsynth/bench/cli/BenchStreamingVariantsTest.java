@@ -11,15 +11,23 @@ import picocli.CommandLine;
 
 class BenchStreamingVariantsTest {
 
+    /** A parent command stands for `streamsynth bench`: the variant must see the subcommand's flags only. */
+    @CommandLine.Command(name = "bench")
+    static final class Parent {}
+
     private static List<BenchStreamingCommand.Setup> setups(List<Boolean> modes, String... args) throws Exception {
         BenchStreamingCommand bench = new BenchStreamingCommand();
-        new CommandLine(bench).parseArgs(args);
+        CommandLine parent = new CommandLine(new Parent()).addSubcommand("streaming", bench);
+        String[] all = new String[args.length + 1];
+        all[0] = "streaming";
+        System.arraycopy(args, 0, all, 1, args.length);
+        parent.parseArgs(all);
         return bench.setups(modes);
     }
 
     @Test
     void aVariantKeepsTheCommandLinesJobFlagsAndOverridesOnlyItsOwn() throws Exception {
-        List<BenchStreamingCommand.Setup> s = setups(List.of(true), "--embed-batch-size", "128",
+        List<BenchStreamingCommand.Setup> s = setups(List.of(true), "--embed-batch-size", "128", "--freeze-batchnorm",
                 "--publish-every-steps", "50", "--variant", "all-promoted=--promotion-tolerance 1 --min-refresh-interval 0",
                 "--variant", "batch32=--embed-batch-size 32");
         assertThat(s).extracting(BenchStreamingCommand.Setup::label)
@@ -33,9 +41,11 @@ class BenchStreamingVariantsTest {
         assertThat(allPromoted.trainer().promotion().minRefreshInterval()).isEqualTo(Duration.ZERO);
         assertThat(allPromoted.trainer().publishEverySteps()).isEqualTo(50);
         assertThat(allPromoted.embedder().batchSize()).isEqualTo(128);
+        assertThat(allPromoted.trainer().training().fineTuning().freezeBatchNorm()).isTrue();
         assertThat(batch32.embedder().batchSize()).isEqualTo(32);
         assertThat(batch32.trainer().promotion().tolerance()).isZero();
         assertThat(s).allMatch(BenchStreamingCommand.Setup::withEmbedder);
+        assertThat(s).allMatch(setup -> setup.options() != s.get(0).options() || setup == s.get(0));
     }
 
     @Test
