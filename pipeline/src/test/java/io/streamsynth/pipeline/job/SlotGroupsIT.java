@@ -14,8 +14,11 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
-/** The job graph the scheduler gets: which operators may share a slot. */
-class SlotGroupsTest {
+/**
+ * The job graph the scheduler gets: which operators may share a slot. It builds the whole job
+ * graph (nothing runs), hence the integration tier (TestTiersTest).
+ */
+class SlotGroupsIT {
 
     private static StreamGraph graph(SlotGroups groups) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
