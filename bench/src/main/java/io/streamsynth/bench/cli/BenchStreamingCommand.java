@@ -21,9 +21,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Images per second the streaming trainer trains when its batches come through Kafka and Flink,
@@ -69,9 +73,18 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             + "0 = one per core (default: ${DEFAULT-VALUE}).")
     int threads = 1;
 
+    @Option(names = "--variant", paramLabel = "NAME=FLAGS", description = {"A further streaming setup run in every "
+            + "round after the command's own, with FLAGS (job flags, space-separated) added to the command line's: "
+            + "for example 'all-promoted=--promotion-tolerance 1 --min-refresh-interval 0' or "
+            + "'batch64=--embed-batch-size 64'. Repeatable; setups take turns within each round."})
+    List<String> variants = new ArrayList<>();
+
     /** The job's own defaults: the streaming side is measured as shipped. */
     @Mixin
     JobOptions job = new JobOptions();
+
+    @Spec
+    CommandSpec spec;
 
     /** ImageSet supplier for tests, which have no Fashion-MNIST. */
     ImageSet images;
@@ -91,6 +104,7 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --events >= 100, --rounds >= 1, --offline-steps >= 10, "
                     + "--warmup-seconds >= 0, --window-seconds >= 2");
         }
+        List<Setup> setups = setups(modes);
         TorchRuntime.engine(threads);
         ImageSet train = images != null ? images : FashionMnist.load(data, FashionMnist.Split.TRAIN);
         JobConfig config = job.toConfig("unused:9092");
@@ -101,7 +115,7 @@ public final class BenchStreamingCommand implements Callable<Integer> {
                 config.trainer().training().loss(), config.trainer().training().synthesis(), threads, events,
                 config.trainer().publishEverySteps(), TorchRuntime.engine().getVersion());
 
-        // columns: offline wall, offline cpu, then per mode: streaming wall, streaming cpu
+        // columns: offline wall, offline cpu, then per setup: streaming wall, streaming cpu
         List<double[]> rows = new ArrayList<>();
         try (StreamingRig rig = StreamingRig.start(1)) {
             long t = System.nanoTime();
@@ -111,19 +125,21 @@ public final class BenchStreamingCommand implements Callable<Integer> {
                 // the first round also warms the JIT for the Java half of the step (synthesis, mining,
                 // Adam), which the streaming runs then find compiled: without it round 1 favours streaming
                 Rate offline = offline(config, train, batch, round == 1 ? FIRST_WARMUP_STEPS : WARMUP_STEPS);
-                double[] row = new double[2 + 2 * modes.size()];
+                double[] row = new double[2 + 2 * setups.size()];
                 row[0] = offline.perSecond();
                 row[1] = offline.perCpuSecond();
                 out.printf(Locale.ROOT, "round %d  offline                 %8.1f images/s  %8.1f images/CPU-s%n",
                         round, offline.perSecond(), offline.perCpuSecond());
-                for (int m = 0; m < modes.size(); m++) {
-                    Rate streaming = streaming(rig, modes.get(m), batch, config);
+                for (int m = 0; m < setups.size(); m++) {
+                    Setup setup = setups.get(m);
+                    Rate streaming = streaming(rig, setup);
                     row[2 + 2 * m] = streaming.perSecond();
                     row[3 + 2 * m] = streaming.perCpuSecond();
-                    out.printf(Locale.ROOT, "round %d  streaming, embedder %-3s %8.1f images/s  %8.1f images/CPU-s  "
-                            + "ratio %.3f (wall)  %.3f (CPU)%n", round, modes.get(m) ? "on" : "off",
+                    out.printf(Locale.ROOT, "round %d  streaming, %s %8.1f images/s  %8.1f images/CPU-s  "
+                            + "ratio %.3f (wall)  %.3f (CPU)%n", round, setup.label(),
                             streaming.perSecond(), streaming.perCpuSecond(), streaming.perSecond() / offline.perSecond(),
                             streaming.perCpuSecond() / offline.perCpuSecond());
+                    out.printf(Locale.ROOT, "         over the window: %s%n", streaming.refresh());
                     out.printf(Locale.ROOT, "         CPU s by thread over the window: %s%n", streaming.threads());
                 }
                 rows.add(row);
@@ -131,18 +147,75 @@ public final class BenchStreamingCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "median of %d round(s): offline %.1f images/s, %.1f images/CPU-s%n", rounds,
                 median(rows, r -> r[0]), median(rows, r -> r[1]));
-        for (int m = 0; m < modes.size(); m++) {
+        for (int m = 0; m < setups.size(); m++) {
             int c = 2 + 2 * m;
-            out.printf(Locale.ROOT, "median of %d round(s): streaming, embedder %s: %.1f images/s, %.1f images/CPU-s; "
-                    + "ratio to offline %.3f (wall), %.3f (CPU)%n", rounds, modes.get(m) ? "on" : "off",
+            out.printf(Locale.ROOT, "median of %d round(s): streaming, %s: %.1f images/s, %.1f images/CPU-s; "
+                    + "ratio to offline %.3f (wall), %.3f (CPU)%n", rounds, setups.get(m).label(),
                     median(rows, r -> r[c]), median(rows, r -> r[c + 1]), median(rows, r -> r[c] / r[0]),
                     median(rows, r -> r[c + 1] / r[1]));
         }
         return 0;
     }
 
-    /** Images trained per wall-clock second and per CPU second of the whole process. */
-    record Rate(double perSecond, double perCpuSecond, Map<String, String> threads) {}
+    /** One streaming configuration measured in every round: the job's options and whether the embedder runs. */
+    record Setup(String label, JobOptions options, boolean withEmbedder) {}
+
+    /**
+     * The command's own job options, then one set per {@code --variant}: the command line as given with
+     * the variant's flags added after it (a flag given twice takes the later value), so a variant
+     * differs from the base setup in its own flags only.
+     */
+    List<Setup> setups(List<Boolean> modes) throws java.io.IOException {
+        List<Setup> setups = new ArrayList<>();
+        for (boolean withEmbedder : modes) {
+            String mode = "embedder " + (withEmbedder ? "on" : "off");
+            setups.add(new Setup(variants.isEmpty() ? mode : mode + ", as given", job, withEmbedder));
+            for (String variant : variants) {
+                int eq = variant.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--variant must be NAME=FLAGS, got '" + variant + "'");
+                }
+                List<String> args = new ArrayList<>(originalArgs());
+                args.addAll(List.of(variant.substring(eq + 1).trim().split("\\s+")));
+                BenchStreamingCommand copy = new BenchStreamingCommand();
+                new CommandLine(copy).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+                copy.job.toConfig("unused:9092"); // rejects bad variant flags before any round starts
+                setups.add(new Setup(mode + ", " + variant.substring(0, eq), copy.job, withEmbedder));
+            }
+        }
+        return setups;
+    }
+
+    /**
+     * This command's options as given, bar {@code --variant}: the command's own parse result, since
+     * the original arguments of a subcommand are the whole command line's.
+     */
+    private List<String> originalArgs() {
+        if (spec == null || spec.commandLine().getParseResult() == null) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (o.longestName().equals("--variant")) {
+                continue;
+            }
+            if (o.arity().max() == 0) {
+                args.add(o.longestName());
+                continue;
+            }
+            for (String value : o.originalStringValues()) {
+                args.add(o.longestName());
+                args.add(value);
+            }
+        }
+        return args;
+    }
+
+    /**
+     * Images trained per wall-clock second and per CPU second of the whole process; what the refresh did
+     * over the same window; the CPU seconds of the busiest threads.
+     */
+    record Rate(double perSecond, double perCpuSecond, String refresh, Map<String, String> threads) {}
 
     private void produce(StreamingRig rig, ImageSet train) {
         int[] order = QuickstartCommand.sample(train.size(), train.size(), job.seed);
@@ -175,7 +248,7 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             }
             double images = (double) offlineSteps * batch;
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Rate(images / seconds, images / CpuLedger.read().processSecondsSince(cpu), Map.of());
+            return new Rate(images / seconds, images / CpuLedger.read().processSecondsSince(cpu), "", Map.of());
         }
     }
 
@@ -183,8 +256,10 @@ public final class BenchStreamingCommand implements Callable<Integer> {
      * Images/s between the first version published after the warm-up and the first one published a
      * window later, from the versions' steps and creation times.
      */
-    private Rate streaming(StreamingRig rig, boolean withEmbedder, int batch, JobConfig config) throws Exception {
-        try (StreamingRig.Run run = rig.startJob(job, withEmbedder)) {
+    private Rate streaming(StreamingRig rig, Setup setup) throws Exception {
+        JobConfig config = setup.options().toConfig("unused:9092");
+        int batch = config.batches().classesPerBatch() * config.batches().samplesPerClass();
+        try (StreamingRig.Run run = rig.startJob(setup.options(), setup.withEmbedder())) {
             long warmEnd = run.startedAtMillis() + warmupSeconds * 1000L;
             long giveUp = warmEnd + windowSeconds * 1000L + 120_000L;
             // CPU readings taken as time goes by, to look up the ones at the versions' publication times,
@@ -208,13 +283,33 @@ public final class BenchStreamingCommand implements Callable<Integer> {
                         to.threadSecondsSince(from).entrySet().stream().limit(8)
                                 .forEach(e -> threads.put(e.getKey(), String.format(Locale.ROOT, "%.1f", e.getValue())));
                         threads.put("(process)", String.format(Locale.ROOT, "%.1f", to.processSecondsSince(from)));
-                        return new Rate(images / seconds, images / to.processSecondsSince(from), threads);
+                        return new Rate(images / seconds, images / to.processSecondsSince(from),
+                                refresh(run.feed(), first, m), threads);
                     }
                 }
             }
             out.println("  no two versions a window apart were published in time");
-            return new Rate(Double.NaN, Double.NaN, Map.of());
+            return new Rate(Double.NaN, Double.NaN, "", Map.of());
         }
+    }
+
+    /**
+     * Versions trained and promoted (each promotion starts a re-embedding pass when the embedder runs)
+     * between two published versions, and the version markers made in the same span: complete passes
+     * and passes superseded before they completed.
+     */
+    private static String refresh(StreamingRig.CheckpointFeed feed, CheckpointMetadata from, CheckpointMetadata to) {
+        long start = from.createdAtMillis();
+        long end = to.createdAtMillis();
+        List<CheckpointMetadata> span = feed.published().stream()
+                .filter(m -> m.createdAtMillis() > start && m.createdAtMillis() <= end).toList();
+        long promoted = span.stream().filter(CheckpointMetadata::promoted).count();
+        long complete = feed.markers().stream()
+                .filter(v -> v.timeMillis > start && v.timeMillis <= end && v.isComplete()).count();
+        long superseded = feed.markers().stream()
+                .filter(v -> v.timeMillis > start && v.timeMillis <= end && v.isSuperseded()).count();
+        return String.format(Locale.ROOT, "%d versions trained, %d promoted (re-embedding passes started); "
+                + "markers: %d complete, %d superseded", span.size(), promoted, complete, superseded);
     }
 
     private static CpuLedger nearest(TreeMap<Long, CpuLedger> readings, long millis) {

@@ -4,6 +4,8 @@ import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.checkpoint.CheckpointMetadata;
 import io.streamsynth.operators.kafka.AssembledCheckpoint;
 import io.streamsynth.operators.kafka.CheckpointAssembler;
+import io.streamsynth.operators.kafka.VersionMarkerJson;
+import io.streamsynth.operators.types.VersionMarker;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
@@ -80,7 +82,7 @@ final class StreamingRig implements AutoCloseable {
         StreamsynthJob.build(env, config, withEmbedder);
         LocalJobRunner job = LocalJobRunner.start(env, "streamsynth bench run " + run);
         return new Run(job, new CheckpointFeed(kafka.bootstrapServers(), config.kafkaProperties(),
-                topics.checkpoints()), System.currentTimeMillis());
+                topics.checkpoints(), topics.versions()), System.currentTimeMillis());
     }
 
     /** A running job and the checkpoints it published so far. */
@@ -94,16 +96,19 @@ final class StreamingRig implements AutoCloseable {
     }
 
     /**
-     * The metadata of every checkpoint on one topic, as a read_committed consumer sees them: only
-     * the metadata is kept, and the embeddings topic is never read, so watching costs the job
-     * next to nothing of the CPU it is measured on.
+     * The metadata of every checkpoint on one topic and the version markers on another, as a
+     * read_committed consumer sees them: only the metadata is kept, and the embeddings topic is never
+     * read, so watching costs the job next to nothing of the CPU it is measured on.
      */
     static final class CheckpointFeed implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final CheckpointAssembler assembler = new CheckpointAssembler(4);
         private final List<CheckpointMetadata> published = new ArrayList<>();
+        private final List<VersionMarker> markers = new ArrayList<>();
+        private final String versionsTopic;
 
-        CheckpointFeed(String bootstrapServers, Properties clientProperties, String topic) {
+        CheckpointFeed(String bootstrapServers, Properties clientProperties, String topic, String versionsTopic) {
+            this.versionsTopic = versionsTopic;
             Properties p = new Properties();
             p.putAll(clientProperties);
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -114,13 +119,17 @@ final class StreamingRig implements AutoCloseable {
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             consumer = new KafkaConsumer<>(p);
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic, versionsTopic));
         }
 
         /** Reads what arrived within {@code timeout}; returns how many new checkpoints that was. */
         int poll(Duration timeout) {
             int before = published.size();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+                if (r.topic().equals(versionsTopic)) {
+                    markers.add(VersionMarkerJson.decode(r.value()));
+                    continue;
+                }
                 Optional<AssembledCheckpoint> done = assembler.accept(r);
                 done.ifPresent(a -> published.add(CheckpointCodec.decode(a.bytes()).metadata()));
             }
@@ -129,6 +138,11 @@ final class StreamingRig implements AutoCloseable {
 
         List<CheckpointMetadata> published() {
             return published;
+        }
+
+        /** The version markers read so far, in topic order. */
+        List<VersionMarker> markers() {
+            return markers;
         }
 
         @Override

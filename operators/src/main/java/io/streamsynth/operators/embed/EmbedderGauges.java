@@ -28,13 +28,14 @@ final class EmbedderGauges {
     /**
      * Counts the stored items of each catalog from the keys of the item state (item keys,
      * {@link ItemKey}): once when the operator opens, since a restored subtask holds items the
-     * counters never saw arrive.
+     * counters never saw arrive. Returns the counts, per catalog.
      */
-    void countStored(Stream<String> itemKeys) {
+    Map<String, Long> countStored(Stream<String> itemKeys) {
         Map<String, Long> counts = new HashMap<>();
         itemKeys.forEach(k -> ItemKey.decode(k.getBytes(StandardCharsets.UTF_8))
                 .ifPresent(key -> counts.merge(key.catalog(), 1L, Long::sum)));
         counts.forEach(this::stored);
+        return counts;
     }
 
     /** A catalog's item count as a re-embedding pass found it. */

@@ -119,8 +119,10 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
     private transient Map<String, ImageSample> waiting;
     /**
-     * Per catalog without a model yet, the items stored since this subtask started that wait for one
-     * (the first version's pass embeds them); part of {@code embeddingLag}, not of the state.
+     * Per catalog without a model yet, the stored items that wait for one (the first version's pass
+     * embeds them); part of {@code embeddingLag}. Not state of its own: counted from the item state
+     * when the operator opens (so a restored or rescaled subtask counts the items it holds), then kept
+     * up to date as items arrive and go.
      */
     private transient Map<String, Integer> unmodelled;
     private transient RefreshPasses passes;
@@ -171,7 +173,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
         gauges = new EmbedderGauges(g);
         try (Stream<String> keys = storedKeys()) {
-            gauges.countStored(keys);
+            for (Map.Entry<String, Long> stored : gauges.countStored(keys).entrySet()) {
+                if (newest.get(stored.getKey()) == null) {
+                    unmodelled.put(stored.getKey(), Math.toIntExact(stored.getValue()));
+                }
+            }
         }
         gauges.lag(waiting.values(), passes, unmodelled);
         if (!waiting.isEmpty()) {

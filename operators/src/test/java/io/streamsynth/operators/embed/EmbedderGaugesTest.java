@@ -155,4 +155,45 @@ class EmbedderGaugesTest {
             assertThat(restoredMetrics.gauge("embeddingLag")).isEqualTo(4);
         }
     }
+
+    @Test
+    void itemsWaitingForTheirCatalogsFirstModelStillCountAsLagAfterARestore() throws Exception {
+        RecordedMetrics metrics = new RecordedMetrics();
+        OperatorSubtaskState snapshot;
+        try (Harness h = new Harness(metrics)) {
+            h.setup();
+            h.open();
+            for (int i = 0; i < 4; i++) {
+                h.image(item("hats", "h" + i));
+            }
+            h.image(item("shoes", "s0"));
+            h.image(item("shoes", "s1"));
+            h.release(shoes);
+            h.finishPasses();
+            assertThat(metrics.gauge("hats", "embeddingLag")).isEqualTo(4);
+            assertThat(metrics.gauge("shoes", "embeddingLag")).isZero();
+            snapshot = h.snapshot(1L, 1L);
+        }
+
+        RecordedMetrics restoredMetrics = new RecordedMetrics();
+        try (Harness restored = new Harness(restoredMetrics)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            assertThat(restoredMetrics.gauge("hats", "embeddingLag"))
+                    .as("hats has no model: its 4 stored items still wait for the first one").isEqualTo(4);
+            assertThat(restoredMetrics.gauge("shoes", "embeddingLag")).as("shoes has its model").isZero();
+            assertThat(restoredMetrics.gauge("embeddingLag")).isEqualTo(4);
+
+            // the counts go on from there: one more hat, one deleted, then hats' first model takes them all
+            restored.image(item("hats", "h4"));
+            restored.image(ImageSample.deletion("hats", "h0", 0, 0));
+            assertThat(restoredMetrics.gauge("hats", "embeddingLag")).isEqualTo(4);
+            restored.release(hats);
+            assertThat(restoredMetrics.gauge("hats", "embeddingLag")).as("the first pass has yet to run").isEqualTo(4);
+            restored.finishPasses();
+            assertThat(restoredMetrics.gauge("hats", "embeddingLag")).isZero();
+            assertThat(restoredMetrics.gauge("embeddingLag")).isZero();
+        }
+    }
 }

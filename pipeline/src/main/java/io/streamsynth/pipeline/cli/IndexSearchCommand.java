@@ -1,21 +1,16 @@
 package io.streamsynth.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsynth.pipeline.index.CommittedSearch;
 import io.streamsynth.pipeline.index.IndexLayout;
-import io.streamsynth.pipeline.index.IndexState;
 import io.streamsynth.pipeline.index.Neighbour;
-import io.streamsynth.pipeline.index.NeighbourSearch;
 import io.streamsynth.pipeline.index.Neighbours;
 import io.streamsynth.pipeline.index.NeighboursHttp;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.store.FSDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,18 +54,9 @@ public final class IndexSearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no index at " + indexDir + " (no " + layout.stateFile().getFileName()
                     + "): run `index serve --index-dir " + indexDir + "` first");
         }
-        Long version = IndexState.read(layout.stateFile()).served().get(catalog);
-        if (version == null) {
-            throw new IllegalArgumentException("catalog '" + catalog + "' has no complete version in " + indexDir);
-        }
-        Neighbours answer;
-        try (FSDirectory dir = FSDirectory.open(layout.versionDir(catalog, version));
-                DirectoryReader reader = DirectoryReader.open(dir)) {
-            List<Neighbour> found = NeighbourSearch.of(new IndexSearcher(reader), item, k).orElseThrow(
-                    () -> new IllegalArgumentException("item '" + item + "' is not in catalog '" + catalog
-                            + "' at version " + version));
-            answer = new Neighbours(catalog, version, item, found);
-        }
+        // a switch to a newer version by a running `index serve` is followed, not reported
+        Neighbours answer = new CommittedSearch(layout).neighbours(catalog, item, k);
+        long version = answer.modelVersion();
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(new ObjectMapper().writeValueAsString(NeighboursHttp.toJson(answer, k)));

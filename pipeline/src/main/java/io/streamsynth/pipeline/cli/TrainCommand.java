@@ -3,6 +3,7 @@ package io.streamsynth.pipeline.cli;
 import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.LocalJobRunner;
+import io.streamsynth.pipeline.job.SlotGroups;
 import io.streamsynth.pipeline.job.StreamsynthJob;
 import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.JobKafkaSettings;
@@ -65,6 +66,17 @@ public final class TrainCommand implements Callable<Integer> {
             + "else the cluster's parallelism.default).")
     Integer parallelism;
 
+    @Option(names = "--trainer-slot-group", paramLabel = "NAME", description = "Flink slot-sharing group of the "
+            + "batch builder and trainer (default: ${DEFAULT-VALUE}, Flink's own); name it apart from "
+            + "--embedder-slot-group to run trainer and embedder in different slots, and so, with one slot per "
+            + "TaskManager, on different TaskManagers and GPUs (README, \"Trainer and embedder on their own "
+            + "TaskManagers\").")
+    String trainerSlotGroup = SlotGroups.DEFAULT;
+
+    @Option(names = "--embedder-slot-group", paramLabel = "NAME", description = "Flink slot-sharing group of the "
+            + "embedder and the version markers (default: ${DEFAULT-VALUE}).")
+    String embedderSlotGroup = SlotGroups.DEFAULT;
+
     @Mixin
     JobOptions job = new JobOptions();
 
@@ -75,6 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // everything is validated before anything is created or submitted
         JobConfig config = job.toConfig(bootstrapServers, jobName);
+        SlotGroups slotGroups = new SlotGroups(trainerSlotGroup, embedderSlotGroup);
         String checkpoints = checkpointDir == null ? null : checkpointUri(checkpointDir);
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
@@ -118,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
         }
         env.configure(conf);
-        StreamsynthJob.build(env, config);
+        StreamsynthJob.build(env, config, true, slotGroups);
         if (env instanceof LocalStreamEnvironment) {
             // started outside `flink run`: the job runs on a MiniCluster in this JVM until it ends
             try (LocalJobRunner local = LocalJobRunner.start(env, jobName)) {

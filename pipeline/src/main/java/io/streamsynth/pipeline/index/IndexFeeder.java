@@ -28,10 +28,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * backlog streams in, at once when it has caught up) and switches the catalogs whose next complete
  * version is in; it commits every {@code commitInterval}, right after
  * a switch, and when stopped.
+ *
+ * <p>Partitions added to either topic while it runs (an operator scaling the embeddings topic with
+ * {@code kafka-topics.sh --alter --partitions}) are found within two {@code partitionCheck}
+ * intervals: the consumer's metadata is refreshed that often, the feeder compares the partition lists
+ * just as often, and reads a new partition from its beginning.
  */
 public final class IndexFeeder implements Runnable {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REFRESH_INTERVAL = Duration.ofMillis(250);
+    /** How often new partitions are looked for, unless the constructor is given another interval. */
+    public static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String embeddingsTopic;
@@ -41,6 +48,9 @@ public final class IndexFeeder implements Runnable {
     private final Duration commitInterval;
     private final Duration progressInterval;
     private final PrintStream log;
+    private final Duration partitionCheck;
+    private List<TopicPartition> embeddings = List.of();
+    private List<TopicPartition> markers = List.of();
     private final AtomicLong embeddingsRead = new AtomicLong();
     private volatile Map<Integer, Long> embeddingsPosition = Map.of();
     private volatile Map<Integer, Long> markersPosition = Map.of();
@@ -54,7 +64,19 @@ public final class IndexFeeder implements Runnable {
     public IndexFeeder(Properties clientProperties, String embeddingsTopic, String markersTopic,
             CatalogIndexes indexes, IndexState start, Duration commitInterval, Duration progressInterval,
             PrintStream log) {
+        this(clientProperties, embeddingsTopic, markersTopic, indexes, start, commitInterval, progressInterval, log,
+                PARTITION_CHECK);
+    }
+
+    /**
+     * @param partitionCheck how often to look for partitions added to the topics; the consumer's
+     *                       {@code metadata.max.age.ms} is set to it unless the client properties set it
+     */
+    public IndexFeeder(Properties clientProperties, String embeddingsTopic, String markersTopic,
+            CatalogIndexes indexes, IndexState start, Duration commitInterval, Duration progressInterval,
+            PrintStream log, Duration partitionCheck) {
         Properties p = new Properties();
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(partitionCheck.toMillis()));
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -70,20 +92,21 @@ public final class IndexFeeder implements Runnable {
         this.commitInterval = commitInterval;
         this.progressInterval = progressInterval;
         this.log = log;
+        this.partitionCheck = partitionCheck;
     }
 
     /** Runs until {@link #stop}; commits before it returns. */
     @Override
     public void run() {
         try {
-            List<TopicPartition> embeddings = partitions(embeddingsTopic);
-            List<TopicPartition> markers = partitions(markersTopic);
+            embeddings = partitions(embeddingsTopic);
+            markers = partitions(markersTopic);
             List<TopicPartition> all = new ArrayList<>(embeddings);
             all.addAll(markers);
             consumer.assign(all);
             seek(embeddings, start.embeddings());
             seek(markers, start.markers());
-            loop(embeddings, markers);
+            loop();
         } catch (WakeupException e) {
             if (!stopping) {
                 throw e;
@@ -95,7 +118,8 @@ public final class IndexFeeder implements Runnable {
         }
     }
 
-    private void loop(List<TopicPartition> embeddings, List<TopicPartition> markers) throws IOException {
+    private void loop() throws IOException {
+        long lastPartitionCheck = System.nanoTime();
         long lastCommit = System.nanoTime();
         long lastRefresh = System.nanoTime();
         long lastProgress = System.nanoTime();
@@ -103,6 +127,10 @@ public final class IndexFeeder implements Runnable {
         boolean midBatch = false;
         try {
             while (!stopping) {
+                if (System.nanoTime() - lastPartitionCheck >= partitionCheck.toNanos()) {
+                    addNewPartitions();
+                    lastPartitionCheck = System.nanoTime();
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 midBatch = true;
                 Supplier<Map<Integer, Long>> endOffsets = memo(() -> endOffsets(embeddings));
@@ -153,6 +181,29 @@ public final class IndexFeeder implements Runnable {
         if (!midBatch) {
             indexes.commit(positions(embeddings), positions(markers));
         }
+    }
+
+    /**
+     * Assigns the partitions the topics gained since the last look, read from their beginning (no
+     * state can hold a position in them); the assigned ones keep their positions.
+     */
+    private void addNewPartitions() {
+        List<TopicPartition> nowEmbeddings = partitions(embeddingsTopic);
+        List<TopicPartition> nowMarkers = partitions(markersTopic);
+        List<TopicPartition> added = new ArrayList<>();
+        nowEmbeddings.stream().filter(tp -> !embeddings.contains(tp)).forEach(added::add);
+        nowMarkers.stream().filter(tp -> !markers.contains(tp)).forEach(added::add);
+        if (added.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+        all.addAll(added);
+        consumer.assign(all);
+        consumer.seekToBeginning(added);
+        // a partition is never removed from a topic, so the new lists hold the old ones
+        embeddings = nowEmbeddings;
+        markers = nowMarkers;
+        log.println("index: reading new partitions " + added);
     }
 
     private String describeServed() {

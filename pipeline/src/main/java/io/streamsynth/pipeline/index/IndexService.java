@@ -22,10 +22,23 @@ public final class IndexService implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param partitionCheck how often the feeder looks for partitions added to the topics
+     */
     public record Settings(IndexLayout layout, Properties clientProperties, String embeddingsTopic,
             String markersTopic, Duration commitInterval, Duration grace, Duration progressInterval,
-            InetSocketAddress httpAddress, int maxK) {}
+            InetSocketAddress httpAddress, int maxK, Duration partitionCheck) {
+
+        /** Looking for new partitions every {@link IndexFeeder#PARTITION_CHECK}. */
+        public Settings(IndexLayout layout, Properties clientProperties, String embeddingsTopic,
+                String markersTopic, Duration commitInterval, Duration grace, Duration progressInterval,
+                InetSocketAddress httpAddress, int maxK) {
+            this(layout, clientProperties, embeddingsTopic, markersTopic, commitInterval, grace, progressInterval,
+                    httpAddress, maxK, IndexFeeder.PARTITION_CHECK);
+        }
+    }
 
     private IndexService(Settings s, PrintStream log) throws IOException {
         IndexState state = IndexState.read(s.layout().stateFile());
@@ -47,7 +60,7 @@ public final class IndexService implements AutoCloseable {
         // indexes' write locks, the port) must not outlive a refused Kafka setting
         try {
             this.feeder = new IndexFeeder(s.clientProperties(), s.embeddingsTopic(), s.markersTopic(), indexes, state,
-                    s.commitInterval(), s.progressInterval(), log);
+                    s.commitInterval(), s.progressInterval(), log, s.partitionCheck());
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();

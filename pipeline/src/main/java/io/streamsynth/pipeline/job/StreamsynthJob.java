@@ -53,6 +53,11 @@ public final class StreamsynthJob {
      * throughput from the embedder's competition for the same cores.
      */
     public static void build(StreamExecutionEnvironment env, JobConfig c, boolean withEmbedder) {
+        build(env, c, withEmbedder, SlotGroups.shared());
+    }
+
+    /** The job graph with the trainer and the embedder in the given slot-sharing groups. */
+    public static void build(StreamExecutionEnvironment env, JobConfig c, boolean withEmbedder, SlotGroups groups) {
         env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
         KafkaSource<RawEvent> source = KafkaSource.<RawEvent>builder()
@@ -83,7 +88,7 @@ public final class StreamsynthJob {
                 .keyBy(s -> s.catalog, Types.STRING)
                 .transform("batch builder", TypeInformation.of(TrainerInput.class),
                         new ClassBalancedBatchBuilder(c.batches()))
-                .uid("batch-builder");
+                .uid("batch-builder").slotSharingGroup(groups.trainer());
 
         // the batch builder emits each input under the catalog it is keyed by, on the trainer's
         // parallelism: the stream is still partitioned by catalog, so a second keyBy would only
@@ -91,7 +96,7 @@ public final class StreamsynthJob {
         SingleOutputStreamOperator<ModelRelease> releases = DataStreamUtils
                 .reinterpretAsKeyedStream(batches, b -> b.catalog, Types.STRING)
                 .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(c.trainer()))
-                .uid("trainer");
+                .uid("trainer").slotSharingGroup(groups.trainer());
 
         releases.flatMap(new ChunkCheckpoints(c.maxChunkBytes())).name("checkpoint chunks").uid("chunks")
                 .sinkTo(sink(c, "checkpoints", new CheckpointChunkSerializer(c.topics().checkpoints())))
@@ -107,7 +112,7 @@ public final class StreamsynthJob {
                             .map(ModelRelease::weightsOnly).name("weights only").uid("weights-only-releases")
                             .broadcast())
                     .transform("embedder", TypeInformation.of(ItemEmbedding.class), new ItemEmbedder(c.embedder()))
-                    .uid("embedder");
+                    .uid("embedder").slotSharingGroup(groups.embedder());
             embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
                     .name("embeddings sink").uid("embeddings-sink");
             // one aggregator is plenty (a report per subtask and version); keyed by catalog, so its

@@ -35,7 +35,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
  * {@code transaction.max.timeout.ms}; the checkpoint interval plus {@link #CHECKPOINT_MARGIN}
  * against the transaction timeout; events, chunks and dead letters against the topics'
  * {@code max.message.bytes} and the sinks' {@code max.request.size}; the checkpoints topic's
- * cleanup policy and retention; partitions against the parallelism; replication against
+ * and the version markers topic's cleanup policy and retention; partitions against the parallelism; replication against
  * {@code min.insync.replicas}; the transactional-id prefix against live producers.
  */
 public final class JobSettingsCheck {
@@ -85,6 +85,7 @@ public final class JobSettingsCheck {
                 .ifPresent(out::add);
         recordsFitRequest(imagesMax).ifPresent(out::add);
         checkpointsKeptWhole(configs.get(job.topics().checkpoints())).ifPresent(out::add);
+        markersKeptForever(configs.get(job.topics().versions())).ifPresent(out::add);
         partitionsCoverParallelism(descriptions.get(job.topics().images())).ifPresent(out::add);
         for (String topic : names) {
             replicationCoversMinInsync(topic, descriptions.get(topic), configs.get(topic)).ifPresent(out::add);
@@ -191,6 +192,31 @@ public final class JobSettingsCheck {
             return Optional.of("topic '" + topic + "' has retention.ms=" + retention + ": the newest checkpoint "
                     + "would expire whenever the job publishes less often than that, and consumers need it; set "
                     + "retention.ms=-1 on it (retention.bytes may bound the older versions)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The markers topic must keep every marker: an index that starts from the beginning (a new
+     * replica, a rebuilt disk) learns from them which versions are complete and which superseded.
+     * Markers share their catalog's key, so compaction would keep only a catalog's last marker (often
+     * a superseded one, hiding the complete version before it), and a retention time would drop the
+     * marker of a version that is still served once no newer one completes for that long.
+     */
+    Optional<String> markersKeptForever(Config config) {
+        String topic = job.topics().versions();
+        String policy = value(config, "cleanup.policy");
+        if (policy != null && policy.contains("compact")) {
+            return Optional.of("topic '" + topic + "' has cleanup.policy=" + policy + ": markers share their "
+                    + "catalog's key, so compaction keeps only each catalog's last marker and an index started from "
+                    + "the beginning would not learn which version is complete; set cleanup.policy=delete with "
+                    + "retention.ms=-1 on it");
+        }
+        String retention = value(config, "retention.ms");
+        if (retention != null && Long.parseLong(retention) >= 0) {
+            return Optional.of("topic '" + topic + "' has retention.ms=" + retention + ": the marker of the served "
+                    + "version would expire whenever no newer version completes for that long, and an index started "
+                    + "afterwards would serve nothing; set retention.ms=-1 on it (markers are a few hundred bytes)");
         }
         return Optional.empty();
     }

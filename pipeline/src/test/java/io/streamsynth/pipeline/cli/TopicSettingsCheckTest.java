@@ -141,6 +141,25 @@ class TopicSettingsCheckTest {
     }
 
     @Test
+    void compactedOrExpiringMarkersTopicIsRefused() throws Exception {
+        Topics compacted = JobSettingsFixture.topics(kafka, 1, Map.of("versions", Map.of("cleanup.policy",
+                "compact")));
+        Topics expiring = JobSettingsFixture.topics(kafka, 1, Map.of("versions", Map.of("retention.ms",
+                "86400000")));
+        Topics compactAndDelete = JobSettingsFixture.topics(kafka, 1, Map.of("versions", Map.of("cleanup.policy",
+                "compact,delete")));
+
+        JobSettingsFixture.assertRefusedInOneLine(JobSettingsFixture.train(kafka, compacted), "topic '"
+                + compacted.versions() + "' has cleanup.policy=compact", "set cleanup.policy=delete");
+        JobSettingsFixture.assertRefusedInOneLine(JobSettingsFixture.train(kafka, expiring), "topic '"
+                + expiring.versions() + "' has retention.ms=86400000", "set retention.ms=-1");
+        JobSettingsFixture.assertRefusedInOneLine(JobSettingsFixture.train(kafka, compactAndDelete), "topic '"
+                + compactAndDelete.versions() + "' has cleanup.policy=compact,delete");
+        Topics kept = JobSettingsFixture.topics(kafka, 1, Map.of());
+        assertThatCode(() -> JobSettingsFixture.check(kafka, kept, 1)).doesNotThrowAnyException();
+    }
+
+    @Test
     void fewerImagesPartitionsThanTheParallelismAreRefused() throws Exception {
         Topics t = JobSettingsFixture.topics(kafka, 1, Map.of());
 

@@ -81,11 +81,15 @@ final class IndexRig {
     }
 
     IndexService start(Path dir, Duration grace, boolean http) throws Exception {
+        return start(dir, grace, http, IndexFeeder.PARTITION_CHECK);
+    }
+
+    IndexService start(Path dir, Duration grace, boolean http, Duration partitionCheck) throws Exception {
         Properties client = new Properties();
         client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         return IndexService.start(new IndexService.Settings(new IndexLayout(dir), client, embeddings, markers,
                 Duration.ofMillis(200), grace, null,
-                http ? new java.net.InetSocketAddress("localhost", 0) : null, 100), System.err);
+                http ? new java.net.InetSocketAddress("localhost", 0) : null, 100, partitionCheck), System.err);
     }
 
     /** Waits until the service has applied every committed record of both topics. */

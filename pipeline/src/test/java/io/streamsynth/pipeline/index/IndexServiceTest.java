@@ -164,6 +164,45 @@ class IndexServiceTest {
         }
     }
 
+    @Test
+    void partitionsAddedWhileItRunsAreReadFromTheirBeginning() throws Exception {
+        IndexRig rig = new IndexRig(kafka);
+        rig.commit(rig.embedding("grow", "a", null, 1, 1, 1, 0), rig.embedding("grow", "b", null, 1, 1, 0, 1),
+                rig.marker("grow", 1, "complete", 2));
+        try (IndexService service = rig.start(dir, LONG_GRACE, false, Duration.ofMillis(500))) {
+            IndexRig.await("version 1 served", () -> servedVersion(service, "grow") == 1);
+            rig.awaitCaughtUp(service);
+            assertThat(service.feeder().embeddingsPosition()).containsOnlyKeys(0, 1);
+
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                    "bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createPartitions(Map.of(rig.embeddings, org.apache.kafka.clients.admin.NewPartitions
+                        .increaseTo(4), rig.markers, org.apache.kafka.clients.admin.NewPartitions.increaseTo(2)))
+                        .all().get();
+            }
+            // version 2 lies in the new partitions only: item c in embeddings partition 3, its marker in markers 1
+            rig.commit(new org.apache.kafka.clients.producer.ProducerRecord<>(rig.embeddings, 3,
+                    io.streamsynth.operators.types.ItemKey.encode("grow", "c"),
+                    io.streamsynth.operators.kafka.EmbeddingJson.encode(new io.streamsynth.operators.types.ItemEmbedding(
+                            "grow", "c", null, 2, 1, new float[] {1, 0.1f}))));
+            org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> marker = rig.marker("grow", 2, "complete", 1);
+            rig.commit(new org.apache.kafka.clients.producer.ProducerRecord<>(rig.markers, 1, marker.key(),
+                    marker.value()));
+
+            IndexRig.await("version 2, written to new partitions only, served",
+                    () -> servedVersion(service, "grow") == 2);
+            rig.awaitCaughtUp(service);
+            assertThat(service.feeder().embeddingsPosition()).containsOnlyKeys(0, 1, 2, 3).containsEntry(3, 2L);
+            assertThat(service.feeder().markersPosition()).containsOnlyKeys(0, 1);
+        }
+        // the new partitions' positions are saved: a restart reads nothing again
+        try (IndexService service = rig.start(dir, LONG_GRACE, false)) {
+            assertThat(servedVersion(service, "grow")).isEqualTo(2);
+            rig.awaitCaughtUp(service);
+            assertThat(service.feeder().embeddingsRead()).isZero();
+        }
+    }
+
     private org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> shop(IndexRig rig, long version, String item) {
         return rig.embedding("shop", item, null, version, 1, SHOP.get(version).get(item));
     }
