@@ -13,7 +13,7 @@ import io.streamsynth.operators.train.IncompatibleStatePolicy;
 import io.streamsynth.operators.train.PromotionPolicy;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.job.JobConfig;
-import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

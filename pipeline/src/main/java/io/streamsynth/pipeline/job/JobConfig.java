@@ -6,6 +6,7 @@ import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.kafka.SecretRedaction;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Properties;

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.operators.metrics.CatalogGauge;
 import io.streamsynth.pipeline.Main;
 import io.streamsynth.pipeline.cli.JobOptions;
-import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -45,9 +45,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Static checks of docker/ and k8s/ against the build, for machines without a Docker engine or a

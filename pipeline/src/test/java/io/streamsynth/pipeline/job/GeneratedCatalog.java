@@ -11,6 +11,7 @@ import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.kafka.ImageEventJson;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Random;
