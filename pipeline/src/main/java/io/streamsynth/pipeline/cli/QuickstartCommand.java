@@ -118,16 +118,17 @@ public final class QuickstartCommand implements Callable<Integer> {
         // closed in reverse order: the files go first, then a Ctrl-C waiting for them may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE); QuickstartDirs dirs = QuickstartDirs.create(workDir);
                 QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
-            run(stop, dirs, pick(trainItems, events, job.seed + 1),
-                    queryPool == null ? null : pick(queryPool, queryItems, job.seed));
+            run(stop, dirs, trainItems, queryPool);
         }
         return 0;
     }
 
-    private void run(StopOnSignal stop, QuickstartDirs dirs, ImageItems training, ImageItems queries)
+    private void run(StopOnSignal stop, QuickstartDirs dirs, ImageItems trainItems, ImageItems queryPool)
             throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(Map.of(), dirs.kafka())) {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
+            ImageItems training = pick(trainItems, events, config.seed() + 1);
+            ImageItems queries = queryPool == null ? null : pick(queryPool, queryItems, config.seed());
             kafka.createTopics(TopicSetup.topics(config.topics(), 2, config.limits().maxEventBytes(),
                     config.maxChunkBytes()));
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
@@ -337,7 +338,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "the newest version all of them reached; the final version %d reached "
                         + "only %d", finalVersion, coverage.itemsAt(finalVersion));
         RetrievalReport trained = RetrievalReport.evaluate(vectors.toArray(new float[0][]),
-                labels.stream().mapToInt(Integer::intValue).toArray(), job.seed);
+                labels.stream().mapToInt(Integer::intValue).toArray(), config.seed());
         RetrievalReport untrained = untrained(config, queries);
         out.printf(Locale.ROOT, "zero-shot on %d unseen-class test images (from published embeddings, version %d: "
                 + "%s):%n", vectors.size(), version, why);
@@ -352,7 +353,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         try (EmbeddingModel model = new EmbeddingModel(config.trainer().architecture(),
                 config.trainer().device().resolve(), config.trainer().seed(),
                 config.trainer().readScriptedBackbone())) {
-            return RetrievalReport.evaluate(model.embed(subset.pixels(), 256), subset.labels(), job.seed);
+            return RetrievalReport.evaluate(model.embed(subset.pixels(), 256), subset.labels(), config.seed());
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.operators.metrics.CatalogGauge;
 import io.streamsynth.pipeline.Main;
 import io.streamsynth.pipeline.cli.JobOptions;
+import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.kafka.TopicSetup;
 import io.streamsynth.pipeline.kafka.Topics;
 import java.io.IOException;
@@ -45,9 +46,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine;
 
 /**
  * Static checks of docker/ and k8s/ against the build, for machines without a Docker engine or a
@@ -497,14 +498,13 @@ class DeploymentFilesTest {
         return list(jm.get("command"), "jobmanager.command").stream().map(String::valueOf).toList();
     }
 
+    /** The job's default, held by its settings builder (the flags only map onto it). */
     private static int defaultMaxEventBytes() {
-        CommandSpec train = Main.commandLine().getSubcommands().get("train").getCommandSpec();
-        return ((Number) train.findOption("--max-event-bytes").initialValue()).intValue();
+        return JobConfig.builder("kafka:9092").build().limits().maxEventBytes();
     }
 
     private static int defaultChunkBytes() {
-        CommandSpec train = Main.commandLine().getSubcommands().get("train").getCommandSpec();
-        return ((Number) train.findOption("--checkpoint-chunk-bytes").initialValue()).intValue();
+        return JobConfig.builder("kafka:9092").build().maxChunkBytes();
     }
 
     // ================================================================== helpers: Flink options
