@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline;
 
+import io.streamsynth.model.train.InvalidSettingException;
 import io.streamsynth.pipeline.cli.EvaluateCommand;
 import io.streamsynth.pipeline.cli.ExportCommand;
 import io.streamsynth.pipeline.cli.IndexCommand;
@@ -42,6 +43,10 @@ public final class Main implements Runnable {
         }
         return cli.addSubcommand(new CommandLine.HelpCommand())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof InvalidSettingException s) {
+                        cmd.getErr().println("error: " + s.asFlag());
+                        return 2;
+                    }
                     if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
                         cmd.getErr().println("error: " + e.getMessage());
                         return 2;

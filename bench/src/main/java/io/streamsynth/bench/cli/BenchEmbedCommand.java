@@ -5,6 +5,7 @@ import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.data.PixelValues;
+import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
@@ -14,7 +15,8 @@ import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.bench.job.ProcessCpu;
 import io.streamsynth.bench.job.RefreshBenchmark;
-import io.streamsynth.pipeline.cli.JobOptions;
+import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.job.JobConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +46,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     int items = 0;
 
     @Option(names = "--batch-size", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize = new JobOptions().embedBatchSize;
+    int batchSize = JobConfigBuilder.DEFAULT_EMBED_BATCH_SIZE;
 
     @Option(names = "--batches-per-slice", description = "Batches per slice of the refresh pass "
             + "(default: ${DEFAULT-VALUE}).")
@@ -56,7 +58,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint-interval-ms", description = "Checkpoint interval of (b), the job's by default "
             + "(default: ${DEFAULT-VALUE}).")
-    long checkpointIntervalMillis = Math.round(new JobOptions().checkpointIntervalSeconds * 1000);
+    long checkpointIntervalMillis = Math.round(JobConfigBuilder.DEFAULT_CHECKPOINT_INTERVAL_SECONDS * 1000);
 
     // One thread, as the quickstart runs each operator and as the other benches time: with one intra-op
     // thread per core, PyTorch's two threads wait on each other whenever another thread of the job
@@ -77,13 +79,10 @@ public final class BenchEmbedCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--items must be >= 0, --rounds >= 1, --checkpoint-interval-ms >= 10 and --timeout-s >= 1");
         }
-        JobOptions job = new JobOptions();
-        job.device = device;
-        job.embedBatchSize = batchSize;
-        var config = job.toConfig("unused:9092"); // the job's defaults; no broker is contacted
-        TrainerSettings trainer = config.trainer();
-        EmbedderSettings embedder = new EmbedderSettings(config.embedder().device(), batchSize,
-                config.embedder().maxDelay(), batchesPerSlice);
+        // the job's defaults but for the device
+        TrainerSettings trainer = JobConfig.builder().device(DeviceSpec.parse(device)).trainer();
+        EmbedderSettings embedder = new EmbedderSettings(trainer.device(), batchSize,
+                Duration.ofMillis(JobConfigBuilder.DEFAULT_EMBED_MAX_DELAY_MS), batchesPerSlice);
         TorchRuntime.engine(threads);
 
         ImageSet train = FashionMnist.load(data, FashionMnist.Split.TRAIN);

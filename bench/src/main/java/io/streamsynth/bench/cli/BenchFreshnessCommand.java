@@ -6,6 +6,7 @@ import io.streamsynth.model.data.ImageDecoder;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.operators.kafka.ImageEventJson;
+import io.streamsynth.operators.settings.CatalogSettings;
 import io.streamsynth.operators.train.CatalogTrainer;
 import io.streamsynth.operators.train.FreshnessHistogram;
 import io.streamsynth.pipeline.cli.JobOptions;
@@ -76,7 +77,7 @@ public final class BenchFreshnessCommand implements Callable<Integer> {
     PrintStream out = System.out;
 
     /** What the run measured. */
-    record Result(long events, FreshnessHistogram delays, int versions) {}
+    record Result(long events, FreshnessHistogram delays, int versions, CatalogSettings settings) {}
 
     @Override
     public Integer call() throws Exception {
@@ -93,58 +94,66 @@ public final class BenchFreshnessCommand implements Callable<Integer> {
         FreshnessHistogram h = r.delays();
         out.printf(Locale.ROOT, "freshness at %d events/s for %d s (embedder %s, publish every %d steps or %.0f s): "
                 + "p50 %d ms  p99 %d ms  max %d ms over %d trained events of %d sent (%.1f%%) in %d versions%n",
-                rate, seconds, embedder, job.publishEverySteps, job.publishIntervalSeconds,
+                rate, seconds, embedder, r.settings().publishEverySteps(),
+                r.settings().publishInterval().toMillis() / 1000.0,
                 h.percentileMillis(0.5), h.percentileMillis(0.99), h.maxMillis(), h.count(), r.events(),
                 100.0 * h.count() / Math.max(1, r.events()), r.versions());
         return 0;
     }
 
     Result measure(ImageSet train) throws Exception {
-        JobConfig config = job.toConfig("unused:9092");
         try (StreamingRig rig = StreamingRig.start(1);
                 ImageEventProducer producer = new ImageEventProducer(rig.bootstrapServers(), new Properties(),
-                        StreamingRig.IMAGES_TOPIC);
-                StreamingRig.Run run = rig.startJob(job, embedder.equals("on"))) {
-            int[] order = QuickstartCommand.sample(train.size(), train.size(), job.seed);
-            for (int i = 0; i < warmupEvents; i++) {
-                producer.send(WARMUP_CATALOG, "warmup-" + i, train, order[i % order.length], true);
+                        StreamingRig.IMAGES_TOPIC)) {
+            JobConfig config = rig.configure(job);
+            try (StreamingRig.Run run = rig.startJob(config, embedder.equals("on"))) {
+                return measure(config, run, producer, train);
             }
-            producer.flush();
-            waitForVersion(run, WARMUP_CATALOG, Duration.ofSeconds(timeoutSeconds + 60L));
-
-            // encoded up front: PNG encoding in the paced loop could not keep the rate on a busy machine
-            byte[][] payloads = new byte[rate * seconds][];
-            for (int i = 0; i < payloads.length; i++) {
-                payloads[i] = encode("item-" + i, train, order[(warmupEvents + i) % order.length]);
-            }
-            long sent = 0;
-            long start = System.nanoTime();
-            while (sent < payloads.length) {
-                producer.sendEvent(CATALOG, "item-" + sent, payloads[(int) sent]);
-                sent++;
-                long due = start + sent * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                run.feed().poll(Duration.ZERO);
-            }
-            producer.flush();
-            double achieved = sent / ((System.nanoTime() - start) / 1e9);
-            if (achieved < 0.95 * rate) {
-                out.printf(Locale.ROOT, "warning: sent %.0f events/s, not %d%n", achieved, rate);
-            }
-            waitUntilQuiet(run, config);
-            FreshnessHistogram all = new FreshnessHistogram();
-            int versions = 0;
-            for (CheckpointMetadata m : run.feed().published()) {
-                if (m.catalog().equals(CATALOG) && m.lineage().get(CatalogTrainer.FRESHNESS_KEY) instanceof Map<?, ?> s) {
-                    all.merge(FreshnessHistogram.fromMap(s));
-                    versions++;
-                }
-            }
-            return new Result(sent, all, versions);
         }
+    }
+
+    /** Warm-up catalog first, then paced events; the delays from the published checkpoints' freshness. */
+    private Result measure(JobConfig config, StreamingRig.Run run, ImageEventProducer producer, ImageSet train)
+            throws Exception {
+        int[] order = QuickstartCommand.sample(train.size(), train.size(), config.seed());
+        for (int i = 0; i < warmupEvents; i++) {
+            producer.send(WARMUP_CATALOG, "warmup-" + i, train, order[i % order.length], true);
+        }
+        producer.flush();
+        waitForVersion(run, WARMUP_CATALOG, Duration.ofSeconds(timeoutSeconds + 60L));
+
+        // encoded up front: PNG encoding in the paced loop could not keep the rate on a busy machine
+        byte[][] payloads = new byte[rate * seconds][];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = encode("item-" + i, train, order[(warmupEvents + i) % order.length]);
+        }
+        long sent = 0;
+        long start = System.nanoTime();
+        while (sent < payloads.length) {
+            producer.sendEvent(CATALOG, "item-" + sent, payloads[(int) sent]);
+            sent++;
+            long due = start + sent * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            run.feed().poll(Duration.ZERO);
+        }
+        producer.flush();
+        double achieved = sent / ((System.nanoTime() - start) / 1e9);
+        if (achieved < 0.95 * rate) {
+            out.printf(Locale.ROOT, "warning: sent %.0f events/s, not %d%n", achieved, rate);
+        }
+        waitUntilQuiet(run, config);
+        FreshnessHistogram all = new FreshnessHistogram();
+        int versions = 0;
+        for (CheckpointMetadata m : run.feed().published()) {
+            if (m.catalog().equals(CATALOG) && m.lineage().get(CatalogTrainer.FRESHNESS_KEY) instanceof Map<?, ?> s) {
+                all.merge(FreshnessHistogram.fromMap(s));
+                versions++;
+            }
+        }
+        return new Result(sent, all, versions, config.catalog());
     }
 
     private static byte[] encode(String itemId, ImageSet images, int index) {

@@ -107,19 +107,18 @@ public final class BenchStreamingCommand implements Callable<Integer> {
         List<Setup> setups = setups(modes);
         TorchRuntime.engine(threads);
         ImageSet train = images != null ? images : FashionMnist.load(data, FashionMnist.Split.TRAIN);
-        JobConfig config = job.toConfig("unused:9092");
-        int batch = config.batches().classesPerBatch() * config.batches().samplesPerClass();
-        out.printf(Locale.ROOT, "bench streaming: batch %dx%d, %s %s+%s, %d PyTorch thread(s), %d events, "
-                + "publish every %d steps, PyTorch %s%n", config.batches().classesPerBatch(),
-                config.batches().samplesPerClass(), config.trainer().architecture().kind(),
-                config.trainer().training().loss(), config.trainer().training().synthesis(), threads, events,
-                config.trainer().publishEverySteps(), TorchRuntime.engine().getVersion());
-
         // columns: offline wall, offline cpu, then per setup: streaming wall, streaming cpu
         List<double[]> rows = new ArrayList<>();
         try (StreamingRig rig = StreamingRig.start(1)) {
+            JobConfig config = rig.configure(job);
+            int batch = config.batches().classesPerBatch() * config.batches().samplesPerClass();
+            out.printf(Locale.ROOT, "bench streaming: batch %dx%d, %s %s+%s, %d PyTorch thread(s), %d events, "
+                    + "publish every %d steps, PyTorch %s%n", config.batches().classesPerBatch(),
+                    config.batches().samplesPerClass(), config.trainer().architecture().kind(),
+                    config.trainer().training().loss(), config.trainer().training().synthesis(), threads, events,
+                    config.trainer().publishEverySteps(), TorchRuntime.engine().getVersion());
             long t = System.nanoTime();
-            produce(rig, train);
+            produce(rig, train, config.seed());
             out.printf(Locale.ROOT, "produced %d events in %.1f s%n", events, (System.nanoTime() - t) / 1e9);
             for (int round = 1; round <= rounds; round++) {
                 // the first round also warms the JIT for the Java half of the step (synthesis, mining,
@@ -217,8 +216,8 @@ public final class BenchStreamingCommand implements Callable<Integer> {
      */
     record Rate(double perSecond, double perCpuSecond, String refresh, Map<String, String> threads) {}
 
-    private void produce(StreamingRig rig, ImageSet train) {
-        int[] order = QuickstartCommand.sample(train.size(), train.size(), job.seed);
+    private void produce(StreamingRig rig, ImageSet train, long seed) {
+        int[] order = QuickstartCommand.sample(train.size(), train.size(), seed);
         try (ImageEventProducer p = new ImageEventProducer(rig.bootstrapServers(), new java.util.Properties(),
                 StreamingRig.IMAGES_TOPIC)) {
             for (int i = 0; i < events; i++) {
@@ -257,9 +256,9 @@ public final class BenchStreamingCommand implements Callable<Integer> {
      * window later, from the versions' steps and creation times.
      */
     private Rate streaming(StreamingRig rig, Setup setup) throws Exception {
-        JobConfig config = setup.options().toConfig("unused:9092");
+        JobConfig config = rig.configure(setup.options());
         int batch = config.batches().classesPerBatch() * config.batches().samplesPerClass();
-        try (StreamingRig.Run run = rig.startJob(setup.options(), setup.withEmbedder())) {
+        try (StreamingRig.Run run = rig.startJob(config, setup.withEmbedder())) {
             long warmEnd = run.startedAtMillis() + warmupSeconds * 1000L;
             long giveUp = warmEnd + windowSeconds * 1000L + 120_000L;
             // CPU readings taken as time goes by, to look up the ones at the versions' publication times,

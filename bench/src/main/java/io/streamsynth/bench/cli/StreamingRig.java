@@ -11,9 +11,9 @@ import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.LocalJobRunner;
 import io.streamsynth.pipeline.job.StreamsynthJob;
-import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,18 +65,18 @@ final class StreamingRig implements AutoCloseable {
                 "embedding-versions-" + run);
     }
 
-    /** The job started on its own topics and reading the images topic from its beginning. */
-    Run startJob(JobOptions options, boolean withEmbedder) throws Exception {
+    /** The job's settings against this rig's broker: the flags given over the job's defaults. */
+    JobConfig configure(JobOptions options) throws Exception {
+        return options.toConfig(kafka.bootstrapServers());
+    }
+
+    /** The job {@code settings} describe, started on its own topics and reading the images topic from its beginning. */
+    Run startJob(JobConfig settings, boolean withEmbedder) throws Exception {
         int run = ++runs;
         Topics topics = topicsOf(run);
         kafka.createTopics(TopicSetup.topics(topics, 1).subList(1, 5));
-        options.checkpointsTopic = topics.checkpoints();
-        options.embeddingsTopic = topics.embeddings();
-        options.deadLetterTopic = topics.deadLetters();
-        options.versionsTopic = topics.versions();
-        options.groupId = "bench-" + run;
-        options.transactionalIdPrefix = "bench-" + run + "-" + UUID.randomUUID();
-        JobConfig config = options.toConfig(kafka.bootstrapServers());
+        JobConfig config = settings.toBuilder().topics(topics).groupId("bench-" + run)
+                .transactionalIdPrefix("bench-" + run + "-" + UUID.randomUUID()).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
                 FlinkEnvironments.stateConfig(workDir.resolve("run-" + run)));
         StreamsynthJob.build(env, config, withEmbedder);

@@ -2,6 +2,7 @@ package io.streamsynth.model.offline;
 
 import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.BackboneFile;
+import io.streamsynth.model.train.BatchShapeRules;
 import io.streamsynth.model.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,18 +44,7 @@ public record OfflineConfig(Path data, TrainingConfig training, int embeddingSiz
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         }
-        if (classesPerBatch < 2) {
-            throw new IllegalArgumentException("--classes-per-batch must be at least 2 (negatives need two classes), got "
-                    + classesPerBatch);
-        }
-        if (samplesPerClass < 2) {
-            throw new IllegalArgumentException("--samples-per-class must be at least 2 (positives need two samples), got "
-                    + samplesPerClass);
-        }
-        if (!training.synthesis().equals("none") && samplesPerClass % 2 != 0) {
-            throw new IllegalArgumentException("--samples-per-class must be even with synthesis " + training.synthesis()
-                    + " (it pairs the samples of a class), got " + samplesPerClass);
-        }
+        BatchShapeRules.check(training, classesPerBatch, samplesPerClass);
         for (int c : trainClasses) {
             if (c < 0 || c >= CLASSES) {
                 throw new IllegalArgumentException("--train-classes must be within 0.." + (CLASSES - 1) + ", got " + c);

@@ -14,7 +14,8 @@ import java.time.Duration;
  */
 public record DuplicateSettings(Duration retention, int idsPerItem) implements Serializable {
 
-    public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+    public static final long DEFAULT_RETENTION_SECONDS = 3600;
+    public static final Duration DEFAULT_RETENTION = Duration.ofSeconds(DEFAULT_RETENTION_SECONDS);
     public static final int DEFAULT_IDS_PER_ITEM = 16;
     public static final Duration MAX_RETENTION = Duration.ofDays(30);
 

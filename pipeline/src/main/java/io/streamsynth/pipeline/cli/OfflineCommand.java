@@ -7,6 +7,7 @@ import io.streamsynth.model.offline.OfflineResult;
 import io.streamsynth.model.offline.OfflineTrainer;
 import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.TrainingConfig;
+import io.streamsynth.model.train.TrainingConfigBuilder;
 import io.streamsynth.operators.backbone.BackboneFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,11 +57,14 @@ public final class OfflineCommand implements Callable<Integer> {
     String backboneTorchScript;
 
     @Mixin
-    TrainingOptions trainingOptions = TrainingOptions.withDefaults("triplet", "none");
+    TrainingOptions trainingOptions = new TrainingOptions(TrainingConfigBuilder.DEFAULT_LOSS,
+            TrainingConfigBuilder.DEFAULT_SYNTHESIS);
 
     @Override
     public Integer call() throws Exception {
-        TrainingConfig training = trainingOptions.toConfig();
+        TrainingConfigBuilder builder = new TrainingConfigBuilder();
+        trainingOptions.applyTo(builder);
+        TrainingConfig training = builder.build();
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
                 samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device),
                 backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)));

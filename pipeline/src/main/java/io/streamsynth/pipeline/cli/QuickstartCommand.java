@@ -79,7 +79,9 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
         TorchRuntime.engine(threads);
-        QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, job.seed);
+        // the flags are checked before anything starts; the broker's address is the only setting left open
+        JobConfig settings = job.toConfig("localhost:9092");
+        QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, settings.seed());
         // the files go first, then the time budget is printed, then a Ctrl-C waiting for both may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE)) {
             try (QuickstartDirs dirs = QuickstartDirs.create(workDir);
@@ -114,7 +116,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 feed.start();
                 new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget).untilDone(feed,
                         split.planned(), split.queryCount(), stop, follow, Duration.ofSeconds(timeoutSeconds));
-                new QuickstartReport(watcher, config, CATALOG, job.seed, out).print(split.queries());
+                new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
                 budget.mark(QuickstartTimeBudget.Mark.REPORTED);
             }
         }

@@ -4,13 +4,14 @@ import io.streamsynth.pipeline.job.FlinkEnvironments;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.LocalJobRunner;
 import io.streamsynth.pipeline.job.SlotGroups;
+import io.streamsynth.pipeline.job.SinkProducerSettings;
 import io.streamsynth.pipeline.job.StreamsynthJob;
-import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.JobKafkaSettings;
 import io.streamsynth.pipeline.kafka.JobSettingsCheck;
 import io.streamsynth.pipeline.kafka.KafkaPreflight;
 import io.streamsynth.pipeline.kafka.TopicCreator;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("topics created: %s; already there: %s%n", outcome.created(),
                     outcome.existing());
         }
-        JobKafkaSettings settings = JobKafkaSettings.of(config, env.getParallelism(),
+        JobKafkaSettings settings = SinkProducerSettings.kafkaSettings(config, env.getParallelism(),
                 KafkaClientOptions.source(job.kafkaProperties));
         JobSettingsCheck check = new JobSettingsCheck(settings,
                 JobSettingsCheck.defaultObservation(config.checkpointInterval()));

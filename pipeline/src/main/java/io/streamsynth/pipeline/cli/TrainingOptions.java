@@ -1,13 +1,15 @@
 package io.streamsynth.pipeline.cli;
 
-import io.streamsynth.model.train.FineTuning;
-import io.streamsynth.model.train.TrainingConfig;
+import io.streamsynth.model.train.TrainingConfigBuilder;
 import picocli.CommandLine.Option;
 
-/** Loss, synthesis and optimizer flags, shared by the offline trainer and the streaming job. */
+/**
+ * Loss, synthesis and optimizer flags, shared by the offline trainer and the streaming job. They only map
+ * onto {@link TrainingConfigBuilder}, which holds the defaults; a flag not given is null here.
+ */
 public final class TrainingOptions {
     @Option(names = "--loss", description = "contrastive, triplet, lifted, npair or ms (default: ${DEFAULT-VALUE}).")
-    String loss = "triplet";
+    String loss;
 
     @Option(names = "--margin", description = "Loss margin (n-pair: scale); default: the loss's own.")
     Float margin;
@@ -15,49 +17,85 @@ public final class TrainingOptions {
     @Option(names = "--synthesis", description = "none, ee or symm (default: ${DEFAULT-VALUE}).")
     String synthesis;
 
-    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: ${DEFAULT-VALUE}).")
-    int eePoints = 2;
+    @Option(names = "--ee-points", description = "Synthetic points per pair for ee (default: "
+            + TrainingConfigBuilder.DEFAULT_EE_POINTS + ").")
+    Integer eePoints;
 
     @Option(names = "--mining", description = "Hard negative pair mining with ee or symm: paper (each paper's rule) "
-            + "or official (the authors' released code); see the README (default: ${DEFAULT-VALUE}).")
-    String mining = "paper";
+            + "or official (the authors' released code); see the README (default: "
+            + TrainingConfigBuilder.DEFAULT_MINING + ").")
+    String mining;
 
-    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-    String optimizer = "adam";
+    @Option(names = "--optimizer", description = "adam or sgd (default: " + TrainingConfigBuilder.DEFAULT_OPTIMIZER
+            + ").")
+    String optimizer;
 
-    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = 1e-3f;
+    @Option(names = "--lr", description = "Learning rate (default: " + TrainingConfigBuilder.DEFAULT_LEARNING_RATE
+            + ").")
+    Float learningRate;
 
-    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    float momentum = 0.9f;
+    @Option(names = "--momentum", description = "SGD momentum (default: " + TrainingConfigBuilder.DEFAULT_MOMENTUM
+            + ").")
+    Float momentum;
 
-    // 0 like torch.optim.Adam's default: 5e-4 cost 0.008 zero-shot Recall@1 (docs/RESULTS.md).
-    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay = 0f;
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: "
+            + TrainingConfigBuilder.DEFAULT_WEIGHT_DECAY + ").")
+    Float weightDecay;
 
     @Option(names = "--backbone-lr-factor",
-            description = "Backbone learning rate relative to the head's, in (0, 1] (default: ${DEFAULT-VALUE}).")
-    float backboneLrFactor = 1f;
+            description = "Backbone learning rate relative to the head's, in (0, 1] (default: "
+                    + TrainingConfigBuilder.DEFAULT_BACKBONE_LR_FACTOR + ").")
+    Float backboneLrFactor;
 
     @Option(names = "--freeze-batchnorm",
             description = "Keep the backbone's batch-norm statistics and affine parameters fixed.")
     boolean freezeBatchNorm;
 
     @Option(names = "--freeze-backbone-steps", paramLabel = "N",
-            description = "Train only the head for the first N steps (default: ${DEFAULT-VALUE}).")
-    int freezeBackboneSteps;
+            description = "Train only the head for the first N steps (default: 0).")
+    Integer freezeBackboneSteps;
 
-    /** The options with these defaults for the loss and the synthesis method. */
-    static TrainingOptions withDefaults(String loss, String synthesis) {
-        TrainingOptions o = new TrainingOptions();
-        o.loss = loss;
-        o.synthesis = synthesis;
-        return o;
+    /**
+     * The flags of a command whose builder starts from these loss and synthesis defaults: picocli shows a
+     * field's initial value as its default, so {@code --help} names the builder's.
+     */
+    TrainingOptions(String defaultLoss, String defaultSynthesis) {
+        this.loss = defaultLoss;
+        this.synthesis = defaultSynthesis;
     }
 
-    TrainingConfig toConfig() {
-        return new TrainingConfig(loss, margin == null ? Float.NaN : margin, synthesis, eePoints, mining, optimizer,
-                learningRate, momentum, weightDecay,
-                new FineTuning(backboneLrFactor, freezeBatchNorm, freezeBackboneSteps));
+    /** Sets the flags given on {@code training}. */
+    void applyTo(TrainingConfigBuilder training) {
+        training.loss(loss).synthesis(synthesis);
+        if (margin != null) {
+            training.margin(margin);
+        }
+        if (eePoints != null) {
+            training.eePoints(eePoints);
+        }
+        if (mining != null) {
+            training.mining(mining);
+        }
+        if (optimizer != null) {
+            training.optimizer(optimizer);
+        }
+        if (learningRate != null) {
+            training.learningRate(learningRate);
+        }
+        if (momentum != null) {
+            training.momentum(momentum);
+        }
+        if (weightDecay != null) {
+            training.weightDecay(weightDecay);
+        }
+        if (backboneLrFactor != null) {
+            training.backboneLrFactor(backboneLrFactor);
+        }
+        if (freezeBatchNorm) {
+            training.freezeBatchNorm(true);
+        }
+        if (freezeBackboneSteps != null) {
+            training.freezeBackboneSteps(freezeBackboneSteps);
+        }
     }
 }

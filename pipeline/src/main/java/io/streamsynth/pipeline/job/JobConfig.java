@@ -1,17 +1,24 @@
 package io.streamsynth.pipeline.job;
 
+import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.operators.batch.BatchPolicy;
 import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
+import io.streamsynth.operators.settings.CatalogSettings;
+import io.streamsynth.operators.train.IncompatibleStatePolicy;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.kafka.SecretRedaction;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Everything the streaming job needs, validated once at start-up.
+ * Everything the streaming job needs, validated once at start-up: the job's own settings (Kafka, topics,
+ * buffers, devices, checkpointing) and the {@link CatalogSettings} every catalog trains with. Built by
+ * {@link JobConfigBuilder}, which holds the defaults; the command line, the quickstart, the benchmarks and
+ * the tests all build it there.
  *
  * @param bootstrapServers   Kafka bootstrap servers
  * @param kafkaProperties    client properties passed to every source and sink (TLS, SASL, ...)
@@ -19,30 +26,34 @@ import java.util.Properties;
  * @param groupId            consumer group of the images source
  * @param transactionalIdPrefix prefix of the sinks' transactional ids (unique per job)
  * @param limits             event and image limits of the decoder
- * @param heldOutShare       share of items kept out of training for evaluation
- * @param batches            batch building policy
- * @param trainer            training and publishing, and the image spec every catalog's images go through
- * @param embedder           embedding
+ * @param duplicates         how long and how many event ids are remembered to drop producers' retries
+ * @param catalog            the settings of every catalog
+ * @param seed               initial weights and batch choices
+ * @param device             where the trainer and the embedder run
+ * @param maxSamplesPerClass the batch builder's buffer cap per class
+ * @param maxClasses         buffered classes per catalog
+ * @param freshPerBatch      new samples that trigger a batch; null: half a batch of the catalog
+ * @param heldOutCapacity    held-out items kept per catalog
+ * @param evaluationMinItems fewer held-out items than this: no evaluation figures yet
+ * @param onIncompatibleState what a restore does with a catalog state the settings cannot take
+ * @param embedder           the embedder's batching; its TorchScript module follows the catalog settings
  * @param checkpointInterval Flink checkpoint interval (also how often results become visible to read_committed readers)
  * @param maxChunkBytes      checkpoint chunk size on the checkpoints topic
- * @param duplicates         how long and how many event ids are remembered to drop producers' retries
  */
 public record JobConfig(String bootstrapServers, Properties kafkaProperties, Topics topics, String groupId,
-        String transactionalIdPrefix, EventLimits limits, double heldOutShare, BatchPolicy batches,
-        TrainerSettings trainer, EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes,
-        DuplicateSettings duplicates) implements Serializable {
-
-    /** With the default duplicate settings. */
-    public JobConfig(String bootstrapServers, Properties kafkaProperties, Topics topics, String groupId,
-            String transactionalIdPrefix, EventLimits limits, double heldOutShare, BatchPolicy batches,
-            TrainerSettings trainer, EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes) {
-        this(bootstrapServers, kafkaProperties, topics, groupId, transactionalIdPrefix, limits, heldOutShare, batches,
-                trainer, embedder, checkpointInterval, maxChunkBytes, DuplicateSettings.defaults());
-    }
+        String transactionalIdPrefix, EventLimits limits, DuplicateSettings duplicates, CatalogSettings catalog,
+        long seed, DeviceSpec device, int maxSamplesPerClass, int maxClasses, Integer freshPerBatch,
+        int heldOutCapacity, int evaluationMinItems, IncompatibleStatePolicy onIncompatibleState,
+        EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes) implements Serializable {
 
     public JobConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap-servers is required");
+        }
+        if (topics == null || limits == null || duplicates == null || catalog == null || device == null
+                || onIncompatibleState == null || embedder == null || checkpointInterval == null) {
+            throw new IllegalArgumentException("topics, limits, duplicate settings, catalog settings, device, "
+                    + "incompatible-state policy, embedder settings and checkpoint interval are required");
         }
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException("group-id must not be empty");
@@ -50,19 +61,46 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("transactional-id-prefix must not be empty");
         }
-        if (!(heldOutShare >= 0 && heldOutShare <= 0.5)) {
-            throw new IllegalArgumentException("held-out-share must be within 0..0.5, got " + heldOutShare);
-        }
         if (checkpointInterval.toMillis() < 100) {
             throw new IllegalArgumentException("checkpoint-interval must be at least 100ms, got " + checkpointInterval);
         }
         if (maxChunkBytes < 1024 || maxChunkBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("checkpoint-chunk-bytes must be within 1KiB..64MiB, got " + maxChunkBytes);
         }
-        if (duplicates == null) {
-            throw new IllegalArgumentException("duplicate settings must not be null");
-        }
         kafkaProperties = copy(kafkaProperties);
+        // the buffers and the trainer must take the catalog settings: fail here, not on the cluster
+        catalog.batches(seed, maxSamplesPerClass, maxClasses, freshPerBatch);
+        catalog.trainer(seed, device, heldOutCapacity, evaluationMinItems, onIncompatibleState);
+    }
+
+    /** A builder with every setting at its default; the bootstrap servers must be set. */
+    public static JobConfigBuilder builder() {
+        return new JobConfigBuilder(null);
+    }
+
+    /** A builder of a job against these bootstrap servers, every other setting at its default. */
+    public static JobConfigBuilder builder(String bootstrapServers) {
+        return new JobConfigBuilder(bootstrapServers);
+    }
+
+    /** A builder that starts from this configuration. */
+    public JobConfigBuilder toBuilder() {
+        return JobConfigBuilder.from(this);
+    }
+
+    /** The default catalog's share of items kept out of training for evaluation. */
+    public double heldOutShare() {
+        return catalog.heldOutShare();
+    }
+
+    /** The batch builder's policy for the default catalog. */
+    public BatchPolicy batches() {
+        return catalog.batches(seed, maxSamplesPerClass, maxClasses, freshPerBatch);
+    }
+
+    /** The trainer's settings for the default catalog. */
+    public TrainerSettings trainer() {
+        return catalog.trainer(seed, device, heldOutCapacity, evaluationMinItems, onIncompatibleState);
     }
 
     private static Properties copy(Properties p) {
@@ -83,8 +121,11 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
     public String toString() {
         return "JobConfig[bootstrapServers=" + bootstrapServers + ", kafkaProperties="
                 + SecretRedaction.redacted(kafkaProperties) + ", topics=" + topics + ", groupId=" + groupId
-                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", limits=" + limits + ", heldOutShare="
-                + heldOutShare + ", batches=" + batches + ", trainer=" + trainer + ", embedder=" + embedder
+                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", limits=" + limits + ", duplicates="
+                + duplicates + ", catalog=" + catalog + ", seed=" + seed + ", device=" + device
+                + ", maxSamplesPerClass=" + maxSamplesPerClass + ", maxClasses=" + maxClasses + ", freshPerBatch="
+                + freshPerBatch + ", heldOutCapacity=" + heldOutCapacity + ", evaluationMinItems="
+                + evaluationMinItems + ", onIncompatibleState=" + onIncompatibleState + ", embedder=" + embedder
                 + ", checkpointInterval=" + checkpointInterval + ", maxChunkBytes=" + maxChunkBytes + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline.job;
 
+import io.streamsynth.pipeline.kafka.JobKafkaSettings;
 import io.streamsynth.pipeline.kafka.TopicSetup;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,6 +36,14 @@ public final class SinkProducerSettings {
     public static int largestRecordBytes(JobConfig c) {
         return Math.max(TopicSetup.deadLettersMaxMessageBytes(TopicSetup.imagesMaxMessageBytes(
                 c.limits().maxEventBytes())), c.maxChunkBytes() + TopicSetup.RECORD_OVERHEAD_BYTES);
+    }
+
+    /** The settings of {@code config} as its sinks will see them, for the pre-flight's {@code JobSettingsCheck}. */
+    public static JobKafkaSettings kafkaSettings(JobConfig config, int parallelism, String propertiesSource) {
+        Properties producer = of(config);
+        return new JobKafkaSettings(config.topics(), config.transactionalIdPrefix(), transactionTimeoutMs(producer),
+                maxRequestSize(producer), config.checkpointInterval(), config.maxChunkBytes(),
+                config.limits().maxEventBytes(), parallelism, propertiesSource);
     }
 
     /** The sinks' transaction timeout in milliseconds. */

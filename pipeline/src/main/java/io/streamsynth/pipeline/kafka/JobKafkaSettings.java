@@ -1,10 +1,6 @@
 package io.streamsynth.pipeline.kafka;
 
-import io.streamsynth.pipeline.job.JobConfig;
-import io.streamsynth.pipeline.job.SinkProducerSettings;
-import io.streamsynth.pipeline.job.Topics;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * What the streaming job will ask of Kafka, as the {@link JobSettingsCheck} compares it with the
@@ -23,13 +19,4 @@ import java.util.Properties;
 public record JobKafkaSettings(Topics topics, String transactionalIdPrefix, long transactionTimeoutMs,
         long maxRequestSize, Duration checkpointInterval, int maxChunkBytes, int maxEventBytes, int parallelism,
         String propertiesSource) {
-
-    /** The settings of {@code config} as its sinks will see them. */
-    public static JobKafkaSettings of(JobConfig config, int parallelism, String propertiesSource) {
-        Properties producer = SinkProducerSettings.of(config);
-        return new JobKafkaSettings(config.topics(), config.transactionalIdPrefix(),
-                SinkProducerSettings.transactionTimeoutMs(producer), SinkProducerSettings.maxRequestSize(producer),
-                config.checkpointInterval(), config.maxChunkBytes(), config.limits().maxEventBytes(), parallelism,
-                propertiesSource);
-    }
 }

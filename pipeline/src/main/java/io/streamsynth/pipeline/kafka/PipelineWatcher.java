@@ -7,7 +7,6 @@ import io.streamsynth.operators.kafka.CheckpointAssembler;
 import io.streamsynth.operators.kafka.EmbeddingJson;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
-import io.streamsynth.pipeline.job.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

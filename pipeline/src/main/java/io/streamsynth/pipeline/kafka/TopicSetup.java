@@ -1,7 +1,6 @@
 package io.streamsynth.pipeline.kafka;
 
 import io.streamsynth.operators.decode.EventLimits;
-import io.streamsynth.pipeline.job.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -2,8 +2,8 @@ package io.streamsynth.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

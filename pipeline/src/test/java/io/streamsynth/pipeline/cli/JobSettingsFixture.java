@@ -3,12 +3,12 @@ package io.streamsynth.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.pipeline.job.JobConfig;
-import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.job.SinkProducerSettings;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
-import io.streamsynth.pipeline.kafka.JobKafkaSettings;
 import io.streamsynth.pipeline.kafka.JobSettingsCheck;
 import io.streamsynth.pipeline.kafka.KafkaPreflight;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +70,7 @@ final class JobSettingsFixture {
         new KafkaPreflight(kafka.bootstrapServers(), config.kafkaProperties(), "client.properties",
                 Duration.ofSeconds(20)).check(List.of(t.images(), t.checkpoints(), t.embeddings(), t.deadLetters(),
                 t.versions()),
-                        new JobSettingsCheck(JobKafkaSettings.of(config, parallelism, "client.properties"),
+                        new JobSettingsCheck(SinkProducerSettings.kafkaSettings(config, parallelism, "client.properties"),
                                 Duration.ofSeconds(2)));
     }
 

@@ -3,12 +3,12 @@ package io.streamsynth.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.CapturedLogs;
 import io.streamsynth.pipeline.kafka.KafkaPreflight;
 import io.streamsynth.pipeline.kafka.KafkaPreflightException;
 import io.streamsynth.pipeline.kafka.SaslKafka;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.streamsynth.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.streamsynth.pipeline.job.Topics;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

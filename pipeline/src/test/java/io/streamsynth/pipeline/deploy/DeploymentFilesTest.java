@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.operators.metrics.CatalogGauge;
 import io.streamsynth.pipeline.Main;
 import io.streamsynth.pipeline.cli.JobOptions;
-import io.streamsynth.pipeline.job.Topics;
+import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.kafka.TopicSetup;
+import io.streamsynth.pipeline.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -497,14 +498,13 @@ class DeploymentFilesTest {
         return list(jm.get("command"), "jobmanager.command").stream().map(String::valueOf).toList();
     }
 
+    /** The job's default, held by its settings builder (the flags only map onto it). */
     private static int defaultMaxEventBytes() {
-        CommandSpec train = Main.commandLine().getSubcommands().get("train").getCommandSpec();
-        return ((Number) train.findOption("--max-event-bytes").initialValue()).intValue();
+        return JobConfig.builder("kafka:9092").build().limits().maxEventBytes();
     }
 
     private static int defaultChunkBytes() {
-        CommandSpec train = Main.commandLine().getSubcommands().get("train").getCommandSpec();
-        return ((Number) train.findOption("--checkpoint-chunk-bytes").initialValue()).intValue();
+        return JobConfig.builder("kafka:9092").build().maxChunkBytes();
     }
 
     // ================================================================== helpers: Flink options

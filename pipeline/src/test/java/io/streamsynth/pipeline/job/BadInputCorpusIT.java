@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline.job;
 
+import io.streamsynth.pipeline.kafka.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.model.data.ImageDecoder;
@@ -204,10 +205,7 @@ class BadInputCorpusIT {
 
     private static JobConfig config(String bootstrapServers) {
         JobConfig c = GeneratedCatalog.config(bootstrapServers, "bad-input");
-        return new JobConfig(c.bootstrapServers(), c.kafkaProperties(), c.topics(), c.groupId(),
-                c.transactionalIdPrefix(), c.limits(), c.heldOutShare(),
-                c.batches().withMaxSamplesPerClass(MAX_SAMPLES_PER_CLASS), c.trainer(), c.embedder(),
-                c.checkpointInterval(), c.maxChunkBytes(), c.duplicates());
+        return c.toBuilder().maxSamplesPerClass(MAX_SAMPLES_PER_CLASS).build();
     }
 
     /** The job's topics, with an images topic that takes records over Kafka's default 1 MiB. */

@@ -170,13 +170,10 @@ class DecodingCorpusIT {
 
     private static JobConfig config(String bootstrapServers) {
         JobConfig c = GeneratedCatalog.config(bootstrapServers, "decoding-corpus");
-        TrainerSettings grey = c.trainer();
-        TrainerSettings rgb = new TrainerSettings(new Architecture(Architecture.Kind.CNN, 3, 24, 24, 16, 8),
-                new TrainingConfig("triplet", Float.NaN, "ee", 2, "adam", 3e-3f, 0.9f, 0f), grey.seed(),
-                DeviceSpec.parse("cpu"), grey.publishEverySteps(), grey.publishInterval(), grey.heldOutCapacity(),
-                grey.evaluationMinItems(), SPEC);
-        return new JobConfig(c.bootstrapServers(), c.kafkaProperties(), c.topics(), c.groupId(),
-                c.transactionalIdPrefix(), c.limits(), c.heldOutShare(), c.batches(), rgb, c.embedder(),
-                c.checkpointInterval(), c.maxChunkBytes(), c.duplicates());
+        JobConfigBuilder rgb = c.toBuilder();
+        rgb.catalog().channels(3).resize(SPEC.resize()).crop(SPEC.crop()).mean(SPEC.mean()).std(SPEC.std())
+                .background(SPEC.background()).augment(SPEC.augment()).storeQuality(SPEC.storeQuality())
+                .architecture(Architecture.Kind.CNN).embeddingSize(16).baseFilters(8);
+        return rgb.build();
     }
 }

@@ -1,18 +1,11 @@
 package io.streamsynth.pipeline.job;
 
 import io.streamsynth.model.data.ImageDecoder;
-import io.streamsynth.model.data.ImageLimits;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.DeviceSpec;
-import io.streamsynth.model.train.TrainingConfig;
-import io.streamsynth.operators.batch.BatchPolicy;
-import io.streamsynth.operators.decode.EventLimits;
-import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.kafka.ImageEventJson;
-import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.Random;
 
 /** A catalog of generated 28x28 grey images (a class is a bright bar at its own place) and a small job over it. */
@@ -59,14 +52,13 @@ final class GeneratedCatalog {
     }
 
     static JobConfig config(String bootstrapServers, String prefix) {
-        TrainerSettings trainer = new TrainerSettings(ARCHITECTURE,
-                new TrainingConfig("triplet", Float.NaN, "ee", 2, "adam", 3e-3f, 0.9f, 0f), SEED,
-                DeviceSpec.parse("cpu"), 15, Duration.ofSeconds(2), 1000, 10);
-        EventLimits limits = new EventLimits(EventLimits.DEFAULT_MAX_EVENT_BYTES, EventLimits.DEFAULT_MAX_ID_LENGTH,
-                new ImageLimits(EventLimits.DEFAULT_MAX_IMAGE_BYTES, 4096, 4096));
-        return new JobConfig(bootstrapServers, new Properties(), Topics.defaults(), prefix + "-group", prefix, limits,
-                0.15, BatchPolicy.of(4, 4, SEED).withFreshPerBatch(8), trainer,
-                new EmbedderSettings(DeviceSpec.parse("cpu"), 128, Duration.ofMillis(100)), Duration.ofSeconds(1),
-                64 * 1024);
+        JobConfigBuilder job = JobConfig.builder(bootstrapServers).groupId(prefix + "-group")
+                .transactionalIdPrefix(prefix).maxImageSide(4096).seed(SEED).device(DeviceSpec.parse("cpu"))
+                .freshPerBatch(8).heldOutCapacity(1000).embedBatchSize(128).embedMaxDelay(Duration.ofMillis(100))
+                .checkpointInterval(Duration.ofSeconds(1)).checkpointChunkBytes(64 * 1024);
+        job.catalog().network(ARCHITECTURE, null).classesPerBatch(4).samplesPerClass(4).publishEverySteps(15)
+                .publishInterval(Duration.ofSeconds(2)).heldOutShare(0.15)
+                .training().loss("triplet").synthesis("ee").learningRate(3e-3f);
+        return job.build();
     }
 }

@@ -47,16 +47,12 @@ class PromotionGateIT {
     Path dir;
 
     private static JobConfig diverging(JobConfig c) {
-        TrainerSettings t = c.trainer();
-        TrainerSettings bad = new TrainerSettings(t.architecture(),
-                new TrainingConfig("triplet", Float.NaN, "ee", 2, "sgd", 9.9f, 0.9f, 0f), t.seed(),
-                DeviceSpec.parse("cpu"), 5, t.publishInterval(), t.heldOutCapacity(),
-                t.evaluationMinItems())
+        JobConfigBuilder job = c.toBuilder();
+        job.catalog().publishEverySteps(5)
                 // no interval: every candidate is judged on its held-out figures alone
-                .withPromotion(new PromotionPolicy(0, Duration.ZERO));
-        return new JobConfig(c.bootstrapServers(), c.kafkaProperties(), c.topics(), c.groupId(),
-                c.transactionalIdPrefix(), c.limits(), c.heldOutShare(), c.batches(), bad, c.embedder(),
-                c.checkpointInterval(), c.maxChunkBytes(), c.duplicates());
+                .promotionTolerance(0).minRefreshInterval(Duration.ZERO)
+                .training().optimizer("sgd").learningRate(9.9f);
+        return job.build();
     }
 
     /** Items after the first ones, their images as before but random labels on every training item. */

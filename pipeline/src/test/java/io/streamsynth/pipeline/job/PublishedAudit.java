@@ -1,5 +1,6 @@
 package io.streamsynth.pipeline.job;
 
+import io.streamsynth.pipeline.kafka.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.model.checkpoint.Checkpoint;

@@ -49,14 +49,10 @@ class TorchScriptJobIT {
                         GeneratedCatalog.SIZE), file.sha256());
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JobConfig base = GeneratedCatalog.config(kafka.bootstrapServers(), "ts");
-            TrainerSettings trainer = new TrainerSettings(a,
-                    new TrainingConfig("triplet", Float.NaN, "symm", 2, "adam", 3e-3f, 0.9f, 0f), GeneratedCatalog.SEED,
-                    DeviceSpec.parse("cpu"), 10, Duration.ofSeconds(2), 1000, 10, MODULE)
-                    .withOnIncompatibleState(IncompatibleStatePolicy.FAIL);
-            EmbedderSettings embedder = base.embedder().withScriptedBackbone(MODULE);
-            JobConfig config = new JobConfig(base.bootstrapServers(), base.kafkaProperties(), base.topics(),
-                    base.groupId(), base.transactionalIdPrefix(), base.limits(), base.heldOutShare(), base.batches(),
-                    trainer, embedder, base.checkpointInterval(), base.maxChunkBytes(), base.duplicates());
+            JobConfigBuilder settings = base.toBuilder().onIncompatibleState(IncompatibleStatePolicy.FAIL);
+            settings.catalog().network(a, MODULE).publishEverySteps(10).publishInterval(Duration.ofSeconds(2))
+                    .training().synthesis("symm");
+            JobConfig config = settings.build();
             kafka.createTopics(TopicSetup.topics(config.topics(), 2));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                     FlinkEnvironments.stateConfig(dir.resolve("checkpoints")));

@@ -1,9 +1,9 @@
 package io.streamsynth.pipeline.job;
 
+import io.streamsynth.pipeline.kafka.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.model.data.ImageDecoder;
-import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.kafka.ImageEventJson;
 import io.streamsynth.operators.types.VersionMarker;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
@@ -50,12 +50,11 @@ class VersionMarkersIT {
 
     private static JobConfig config(String bootstrapServers, String prefix) {
         JobConfig c = GeneratedCatalog.config(bootstrapServers, prefix);
-        return new JobConfig(c.bootstrapServers(), c.kafkaProperties(), c.topics(), c.groupId(),
-                c.transactionalIdPrefix(), c.limits(), c.heldOutShare(), c.batches(),
-                // every trained version reaches the embedder, so passes (and faults inside them) keep coming
-                c.trainer().withPromotion(new io.streamsynth.operators.train.PromotionPolicy(1.0, Duration.ZERO)),
-                new EmbedderSettings(c.embedder().device(), 2, Duration.ofMillis(100), 1), c.checkpointInterval(),
-                c.maxChunkBytes());
+        // every trained version reaches the embedder, so passes (and faults inside them) keep coming
+        JobConfigBuilder job = c.toBuilder().embedBatchSize(2).embedMaxDelay(Duration.ofMillis(100))
+                .embedBatchesPerSlice(1);
+        job.catalog().promotionTolerance(1.0).minRefreshInterval(Duration.ZERO);
+        return job.build();
     }
 
     /** Items [from, to) as embed-only events, ids after the trained ones. */

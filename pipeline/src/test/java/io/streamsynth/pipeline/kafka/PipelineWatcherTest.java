@@ -15,7 +15,6 @@ import io.streamsynth.operators.kafka.CheckpointChunkSerializer;
 import io.streamsynth.operators.kafka.CheckpointChunker;
 import io.streamsynth.operators.types.CheckpointChunk;
 import io.streamsynth.operators.types.ModelRelease;
-import io.streamsynth.pipeline.job.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.streamsynth.pipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsynth.pipeline.job.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

@@ -1,4 +1,4 @@
-package io.streamsynth.pipeline.job;
+package io.streamsynth.pipeline.kafka;
 
 import java.io.Serializable;
 
