@@ -5,7 +5,7 @@
  * TrainingStep.run's parts one by one, so the step's own total is timed alongside as a check.
  *
  * Run (after building app/target/streamsynth.jar):
- *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
+ *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1 \
  *     java -cp app/target/streamsynth.jar scripts/ProfileResnetStep.java 112 ee 4
  * (image side, synthesis, timed repetitions after one warm-up).
  */
