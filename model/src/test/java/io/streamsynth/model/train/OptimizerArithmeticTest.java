@@ -31,12 +31,22 @@ class OptimizerArithmeticTest {
 
     @Test
     void adamFollowsTorchOptimAdamOverSeveralSteps() {
+        // without weight decay the tiny gradients below reach the denominator unmasked
+        adamFollowsTorch(0f);
+        adamFollowsTorch(WEIGHT_DECAY);
+    }
+
+    private static void adamFollowsTorch(float weightDecay) {
         Random random = new Random(7);
         double[] w = randoms(random, 1.0);
         double[][] grads = new double[STEPS][];
         for (int t = 0; t < STEPS; t++) {
-            // gradients spanning four orders of magnitude, so v's bias correction and epsilon both matter
+            // steps alternating between gradients of order 1 and 1e-4, so the bias corrections matter;
+            // every third element's always near 1e-7, where epsilon (1e-8) and where it is added matter
             grads[t] = randoms(random, t % 2 == 0 ? 1.0 : 1e-4);
+            for (int i = 0; i < N; i += 3) {
+                grads[t][i] = (float) (grads[t][i] * (t % 2 == 0 ? 1e-7 : 1e-3));
+            }
         }
         double[] m = new double[N];
         double[] v = new double[N];
@@ -46,7 +56,7 @@ class OptimizerArithmeticTest {
         double[][] expected = new double[STEPS][];
         for (int t = 1; t <= STEPS; t++) {
             for (int i = 0; i < N; i++) {
-                double g = grads[t - 1][i] + WEIGHT_DECAY * w[i];
+                double g = grads[t - 1][i] + weightDecay * w[i];
                 m[i] = b1 * m[i] + (1 - b1) * g;
                 v[i] = b2 * v[i] + (1 - b2) * g * g;
                 double denominator = Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
@@ -55,10 +65,10 @@ class OptimizerArithmeticTest {
             expected[t - 1] = w.clone();
         }
         try (NDManager manager = TorchRuntime.engine().newBaseManager();
-                Adam adam = new Adam(manager, LR, WEIGHT_DECAY)) {
+                Adam adam = new Adam(manager, LR, weightDecay)) {
             float[][] actual = run(manager, adam, new Random(7), grads);
             for (int t = 0; t < STEPS; t++) {
-                assertClose(actual[t], expected[t], "weights after step " + (t + 1));
+                assertClose(actual[t], expected[t], "weight decay " + weightDecay + ", weights after step " + (t + 1));
             }
             Map<String, Tensor> state = adam.exportState();
             assertClose(state.get("m/w").data(), m, "first moment");
