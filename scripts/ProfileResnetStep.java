@@ -5,9 +5,11 @@
  * TrainingStep.run's parts one by one, so the step's own total is timed alongside as a check.
  *
  * Run (after building app/target/streamsynth.jar):
- *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
+ *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1 \
  *     java -cp app/target/streamsynth.jar scripts/ProfileResnetStep.java 112 ee 4
- * (image side, synthesis, timed repetitions after one warm-up).
+ * (image side, synthesis, timed repetitions after one warm-up). It also prints the step's minor page
+ * faults and system CPU time: memory the allocator gave back and the step touched again (without
+ * MALLOC_ARENA_MAX=1 about 265,000 faults per step at 224x224, docs/BENCHMARKS.md section 7).
  */
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -22,6 +24,8 @@ import io.streamsynth.model.train.ParameterOptimizer;
 import io.streamsynth.model.train.TrainingConfig;
 import io.streamsynth.model.train.TrainingStep;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 
 public class ProfileResnetStep {
@@ -29,7 +33,17 @@ public class ProfileResnetStep {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
-    public static void main(String[] args) {
+    /** Minor page faults of the calling thread so far (field 10 of /proc/thread-self/stat). */
+    static long minorFaults() throws Exception {
+        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+    }
+
+    static long userCpu() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadUserTime();
+    }
+
+    public static void main(String[] args) throws Exception {
         int size = Integer.parseInt(args[0]);
         String synthesis = args[1];
         int reps = Integer.parseInt(args[2]);
@@ -50,7 +64,8 @@ public class ProfileResnetStep {
                 TrainingStep step = new TrainingStep(model, config)) {
             ParameterOptimizer optimizer = step.optimizer();
             step.run(pixels, labels);
-            double fwd = 0, bwd = 0, opt = 0, whole = 0;
+            double fwd = 0, bwd = 0, opt = 0, whole = 0, system = 0;
+            long faults = 0;
             for (int r = 0; r < reps; r++) {
                 try (NDManager m = model.manager().newSubManager()) {
                     NDArray images = m.create(pixels, new Shape(n, 3, size, size));
@@ -72,12 +87,18 @@ public class ProfileResnetStep {
                     opt += (t3 - t2) / 1e6;
                 }
                 long s0 = cpu();
+                long u0 = userCpu();
+                long f0 = minorFaults();
                 step.run(pixels, labels);
-                whole += (cpu() - s0) / 1e6;
+                faults += minorFaults() - f0;
+                long spent = cpu() - s0;
+                whole += spent / 1e6;
+                system += (spent - (userCpu() - u0)) / 1e6;
             }
             System.out.printf("size %d %s, CPU ms per step (mean of %d): forward+loss %.0f, backward %.0f, "
-                    + "optimizer %.0f, sum %.0f; TrainingStep.run %.0f%n", size, synthesis, reps, fwd / reps,
-                    bwd / reps, opt / reps, (fwd + bwd + opt) / reps, whole / reps);
+                    + "optimizer %.0f, sum %.0f; TrainingStep.run %.0f (system %.0f, %d minor page faults)%n", size,
+                    synthesis, reps, fwd / reps, bwd / reps, opt / reps, (fwd + bwd + opt) / reps, whole / reps,
+                    system / reps, faults / reps);
         }
     }
 }

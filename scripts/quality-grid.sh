@@ -76,7 +76,7 @@ run_one() {
     [ "$impl" = diag ] && use=${DIAG_JAR:?DIAG_JAR must name the beta-50 jar}
     # shellcheck disable=SC2086
     line=$(TORCH_CPP_LOG_LEVEL=ERROR MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
-      java -jar "$use" offline $flags --seed "$seed" --threads 1 2>"$(dirname "$out")/$impl-$seed-$$.err" | tail -n 1)
+      MALLOC_ARENA_MAX=1 java -jar "$use" offline $flags --seed "$seed" --threads 1 2>"$(dirname "$out")/$impl-$seed-$$.err" | tail -n 1)
   else
     # shellcheck disable=SC2086
     line=$(/usr/bin/python3 scripts/torch-reference.py $flags --seed "$seed" --threads 1 | tail -n 1)

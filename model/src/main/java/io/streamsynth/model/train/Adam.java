@@ -33,15 +33,33 @@ public final class Adam extends ParameterOptimizer {
         return new String[] {"m", "v"};
     }
 
+    /**
+     * {@code torch.optim.Adam}'s step in its own order of operations: the moments in place,
+     * denominator sqrt(v) / sqrt(1 - beta2^t) + epsilon, then w -= lr / (1 - beta1^t) * m / denominator.
+     * Each full-size temporary is closed as soon as it is used (at most two are alive at once, three
+     * with weight decay), so the allocator hands the same memory to the next one.
+     */
     @Override
     protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale) {
-        NDArray g = weightDecay == 0f ? gradient : gradient.add(weight.mul(weightDecay));
-        NDArray m = state[0].muli(beta1).addi(g.mul(1f - beta1));
-        NDArray v = state[1].muli(beta2).addi(g.square().mul(1f - beta2));
+        NDArray m = state[0];
+        NDArray v = state[1];
+        try (NDArray decayed = weightDecay == 0f ? null : weight.mul(weightDecay).addi(gradient)) {
+            NDArray g = decayed == null ? gradient : decayed;
+            try (NDArray scaled = g.mul(1f - beta1)) {
+                m.muli(beta1).addi(scaled);
+            }
+            try (NDArray squared = g.square()) {
+                v.muli(beta2).addi(squared.muli(1f - beta2));
+            }
+        }
         double c1 = 1.0 - Math.pow(beta1, step);
         double c2 = 1.0 - Math.pow(beta2, step);
-        NDArray denominator = v.div((float) c2).sqrt().add(epsilon);
-        weight.subi(m.mul((float) (learningRate * lrScale / c1)).div(denominator));
+        try (NDArray denominator = v.sqrt()) {
+            denominator.divi((float) Math.sqrt(c2)).addi(epsilon);
+            try (NDArray change = m.mul((float) (learningRate * lrScale / c1))) {
+                weight.subi(change.divi(denominator));
+            }
+        }
     }
 
     @Override

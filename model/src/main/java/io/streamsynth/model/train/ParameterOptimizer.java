@@ -40,10 +40,10 @@ public abstract class ParameterOptimizer implements AutoCloseable {
      * Updates one weight in place.
      *
      * @param weight   the parameter's array
-     * @param gradient a copy of its gradient
+     * @param gradient its gradient, read only: the caller zeroes it after this returns
      * @param state    this parameter's slots, zero-initialised, updated in place
      *                 (all arrays are temporarily attached to a scratch manager, so temporaries made
-     *                 from them are freed after the step)
+     *                 from them are freed after the step at the latest)
      * @param step     1-based count of updates including this one
      * @param lrScale  this parameter's learning rate relative to the configured one (a backbone's
      *                 {@code --backbone-lr-factor}; 1 for the head)
@@ -65,25 +65,32 @@ public abstract class ParameterOptimizer implements AutoCloseable {
     /**
      * As {@link #update(PairList)}, each parameter's learning rate scaled by {@code lrScale} of its
      * name: what PyTorch users do with parameter groups.
+     *
+     * <p>Finiteness is decided from one number, the sum of every gradient element: a NaN or an
+     * infinity anywhere makes it NaN or infinite. (Finite gradients whose sum overflows a float,
+     * beyond 3.4e38, are discarded too; such a step would not be worth taking.) One reduction per
+     * tensor and one read from the device, where checking each element with NaN and infinity masks
+     * cost four full-size passes and a device read per tensor.
      */
     public boolean update(PairList<String, Parameter> parameters, ToDoubleFunction<String> lrScale) {
         try (NDManager scratch = stateManager.newSubManager()) {
             List<String> names = new ArrayList<>();
             List<NDArray> weights = new ArrayList<>();
             List<NDArray> gradients = new ArrayList<>();
-            boolean finite = true;
+            NDArray total = null;
             for (Pair<String, Parameter> p : parameters) {
                 if (p.getValue().requiresGradient()) {
                     NDArray weight = p.getValue().getArray();
                     weight.tempAttach(scratch);
                     NDArray grad = weight.getGradient();
-                    finite &= grad.isNaN().logicalOr(grad.isInfinite()).none().getBoolean();
+                    NDArray sum = grad.sum();
+                    total = total == null ? sum : total.addi(sum);
                     names.add(p.getKey());
                     weights.add(weight);
                     gradients.add(grad);
                 }
             }
-            if (!finite) {
+            if (total != null && !Float.isFinite(total.getFloat())) {
                 gradients.forEach(ParameterOptimizer::zero);
                 return false;
             }
@@ -95,9 +102,8 @@ public abstract class ParameterOptimizer implements AutoCloseable {
                     slot.tempAttach(scratch);
                 }
                 NDArray grad = gradients.get(i);
-                NDArray gradient = grad.duplicate();
+                apply(weight, grad, slots, steps, (float) lrScale.applyAsDouble(names.get(i)));
                 zero(grad);
-                apply(weight, gradient, slots, steps, (float) lrScale.applyAsDouble(names.get(i)));
             }
             return true;
         }

@@ -186,7 +186,8 @@ class DeploymentFilesTest {
     void theImageRunsTheAllocatorItsMallocSettingsAreFor() throws IOException {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
 
-        assertThat(dockerfile).contains("MALLOC_MMAP_THRESHOLD_=1073741824", "MALLOC_TRIM_THRESHOLD_=1073741824");
+        assertThat(dockerfile).contains("MALLOC_MMAP_THRESHOLD_=1073741824", "MALLOC_TRIM_THRESHOLD_=1073741824",
+                "MALLOC_ARENA_MAX=1");
         assertThat(dockerfile).as("glibc's settings need glibc's malloc").contains("DISABLE_JEMALLOC=true");
     }
 
