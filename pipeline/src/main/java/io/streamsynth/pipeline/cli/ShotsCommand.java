@@ -46,8 +46,9 @@ public final class ShotsCommand implements Callable<Integer> {
     Integer limit;
 
     @Option(names = "--kinds", split = ",", paramLabel = "KIND",
-            description = "Encodings to draw from: ${COMPLETION-CANDIDATES} (default: all).")
-    Set<ShotKind> kinds = EnumSet.allOf(ShotKind.class);
+            description = "Encodings to draw from: png, jpeg, rgba_png, cmyk_jpeg, exif_6_jpeg, exif_8_jpeg, webp "
+                    + "(default: all).")
+    List<String> kinds = List.of("all");
 
     @Option(names = "--min-side", description = "Shortest shorter side, pixels (default: ${DEFAULT-VALUE}).")
     int minSide = ProductShotRenderer.DEFAULT_MIN_SIDE;
@@ -60,6 +61,22 @@ public final class ShotsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private Set<ShotKind> kinds() {
+        if (kinds.size() == 1 && kinds.get(0).trim().equalsIgnoreCase("all")) {
+            return EnumSet.allOf(ShotKind.class);
+        }
+        Set<ShotKind> out = EnumSet.noneOf(ShotKind.class);
+        for (String kind : kinds) {
+            try {
+                out.add(ShotKind.valueOf(kind.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--kinds takes png, jpeg, rgba_png, cmyk_jpeg, exif_6_jpeg, "
+                        + "exif_8_jpeg, webp or all, got '" + kind + "'");
+            }
+        }
+        return out;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -79,7 +96,7 @@ public final class ShotsCommand implements Callable<Integer> {
                 FashionMnistItems.parseClasses(classes, "--classes")).limit(limit);
         long start = System.nanoTime();
         Map<ShotKind, Integer> written = ProductShotCatalog.write(items,
-                new ProductShotRenderer(seed, minSide, maxSide, kinds), out);
+                new ProductShotRenderer(seed, minSide, maxSide, kinds()), out);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d shots to %s in %.1f s (%s)%n", items.size(), out,
                 (System.nanoTime() - start) / 1e9, written.entrySet().stream()
                         .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue())

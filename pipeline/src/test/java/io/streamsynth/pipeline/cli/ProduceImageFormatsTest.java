@@ -140,9 +140,9 @@ class ProduceImageFormatsTest {
     @Test
     void shotsWritesTheSameClassFoldersForTheSameSeed(@TempDir Path one, @TempDir Path two) throws Exception {
         CommandRun first = CommandRun.of("shots", "--data", data.toString(), "--out", one.toString(), "--classes",
-                "1,2", "--seed", "4");
+                "1,2", "--seed", "4", "--kinds", "png,Webp,cmyk_jpeg");
         CommandRun again = CommandRun.of("shots", "--data", data.toString(), "--out", two.toString(), "--classes",
-                "1,2", "--seed", "4");
+                "1,2", "--seed", "4", "--kinds", "png,Webp,cmyk_jpeg");
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("wrote 12 shots to " + one);
@@ -154,6 +154,8 @@ class ProduceImageFormatsTest {
             assertThat(Files.readAllBytes(two.resolve(file))).isEqualTo(Files.readAllBytes(one.resolve(file)));
         }
         assertThat(written).contains(Path.of("1", "train-1." + extensionOf(one, "1", "train-1")));
+        assertThat(written).extracting(p -> p.getFileName().toString().replaceAll(".*\\.", ""))
+                .containsOnly("png", "webp", "jpg");
     }
 
     @Test
