@@ -107,12 +107,12 @@ public final class BenchSpecsCommand implements Callable<Integer> {
             List<InterleavedTimer.Timing> embedded = InterleavedTimer.run(embedding, plan,
                     r -> progress(err, "embed", r));
             out.println(header);
-            out.printf("%-10s %14s %14s %16s %14s %14s %16s%n", "spec", "trained img/s", "ratio (q1..q3)", "",
-                    "embedded img/s", "ratio (q1..q3)", "");
+            out.printf("%-10s %14s %8s %16s %14s %8s %16s%n", "spec", "trained img/s", "ratio", "ratio q1..q3",
+                    "embedded img/s", "ratio", "ratio q1..q3");
             for (int i = 0; i < catalogs.size(); i++) {
                 InterleavedTimer.Timing t = trained.get(i);
                 InterleavedTimer.Timing e = embedded.get(i);
-                out.printf(Locale.ROOT, "%-10s %14.1f %14.4f %7.4f..%-7.4f %14.1f %14.4f %7.4f..%-7.4f%n",
+                out.printf(Locale.ROOT, "%-10s %14.1f %8.4f %7.4f..%-7.4f %14.1f %8.4f %7.4f..%-7.4f%n",
                         catalogs.get(i), perSecond(shape.size(), t.wallMillis().median()), 1 / t.wallRatio().median(),
                         1 / t.wallRatio().q3(), 1 / t.wallRatio().q1(), perSecond(embedBatch, e.wallMillis().median()),
                         1 / e.wallRatio().median(), 1 / e.wallRatio().q3(), 1 / e.wallRatio().q1());
