@@ -7,6 +7,7 @@ import io.streamsynth.pipeline.cli.IndexCommand;
 import io.streamsynth.pipeline.cli.OfflineCommand;
 import io.streamsynth.pipeline.cli.ProduceCommand;
 import io.streamsynth.pipeline.cli.QuickstartCommand;
+import io.streamsynth.pipeline.cli.ShotsCommand;
 import io.streamsynth.pipeline.cli.TrainCommand;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Streaming deep metric learning with synthetic hard negatives (Embedding Expansion, "
                 + "Symmetrical Synthesis) on Flink, Kafka and DJL.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, OfflineCommand.class, ProduceCommand.class,
-                EvaluateCommand.class, ExportCommand.class, IndexCommand.class})
+                EvaluateCommand.class, ExportCommand.class, IndexCommand.class, ShotsCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -27,7 +27,7 @@ class BenchCommandTest {
     @Test
     void mainFindsBenchOnTheClassPathAndListsItWhereItWasBeforeTheMove() {
         assertThat(Main.commandLine().getSubcommands().keySet()).containsExactly("quickstart", "train", "offline",
-                "produce", "evaluate", "export", "index", "bench", "help");
+                "produce", "evaluate", "export", "index", "shots", "bench", "help");
         CommandRun run = CommandRun.of("help", "bench");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: streamsynth bench", "freshness", "embed");
