@@ -8,9 +8,11 @@
 # The cells are read from $CELLS (default scripts/h13-part5-cells.txt) each time a worker takes its next
 # run, so the queue can be reordered while the grid runs. A cell line is
 #   group|cell name|impl|seeds|flags
-# impl: ours = app/target/streamsynth.jar; torchinit = $TORCHINIT_JAR, the same tree with the small
-# CNN's conv and linear layers initialised as PyTorch does (the commit that made that the default, or the
-# tree before it with TorchDefaultInit applied in EmbeddingModel); ref = scripts/torch-reference.py.
+# impl: ours = app/target/streamsynth.jar; torchinit = $TORCHINIT_JAR, the same tree with
+# scripts/h13-part5-torchinit.patch applied (`git apply scripts/h13-part5-torchinit.patch`, then build):
+# the small CNN's conv and linear layers initialised as PyTorch's nn.Conv2d / nn.Linear are, weights and
+# biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), instead of DJL's N(0, 2/fan_in) and zero bias;
+# ref = scripts/torch-reference.py (/usr/bin/python3, torch 1.13).
 # PARTS picks groups (default: every group in the file). Runs already in $OUT or taken by a worker
 # ($OUT with .started for .jsonl) are skipped: delete a failed run's line from .started to run it again.
 # Each run uses one PyTorch thread; JOBS runs go at once (default 2). DRY=1 lists what is left.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarises scripts/h13-part5-grid.sh output: one Markdown row per cell with zero-shot Recall@1 per
-seed (the final training loss in brackets: the mean of the last 50 steps for the reference, the
-offline command's final_loss for ours), mean +- sample standard deviation, untrained Recall@1 and
+seed (in brackets the mean training loss of the last 50 steps: loss_tail for the reference,
+final_loss for ours), mean +- sample standard deviation, untrained Recall@1 and
 the synthetic share of mined negatives. A final loss above 1 marks a collapsed run.
 
 Run: python3 scripts/h13-part5-table.py runs/part5.jsonl [more.jsonl ...]
