@@ -9,7 +9,7 @@
 # run, so the queue can be reordered while the grid runs. A cell line is
 #   group|cell name|impl|seeds|flags
 # impl: ours = app/target/streamsynth.jar; torchinit = $TORCHINIT_JAR, the same tree with
-# scripts/h13-part5-torchinit.patch applied (`git apply scripts/h13-part5-torchinit.patch`, then build):
+# scripts/h13-part5-torchinit.patch applied (`git apply -p0 scripts/h13-part5-torchinit.patch`, then build):
 # the small CNN's conv and linear layers initialised as PyTorch's nn.Conv2d / nn.Linear are, weights and
 # biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), instead of DJL's N(0, 2/fan_in) and zero bias;
 # ref = scripts/torch-reference.py (/usr/bin/python3, torch 1.13).
