@@ -55,12 +55,19 @@ public final class OfflineCommand implements Callable<Integer> {
                     + "URI, checked with a probe forward pass before training.")
     String backboneTorchScript;
 
+    // offline only: the streaming trainer does not checkpoint a memory, so a restored job would differ
+    @Option(names = "--memory-size", paramLabel = "N",
+            description = "Cross-batch memory (Wang et al., CVPR 2020): the last N embeddings and labels of earlier "
+                    + "batches as extra pairs of every anchor, no gradient through them; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}). Not with --loss lifted.")
+    int memorySize = 0;
+
     @Mixin
     TrainingOptions trainingOptions = TrainingOptions.withDefaults("triplet", "none");
 
     @Override
     public Integer call() throws Exception {
-        TrainingConfig training = trainingOptions.toConfig();
+        TrainingConfig training = trainingOptions.toConfig().withMemorySize(memorySize);
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
                 samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device),
                 backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)));
