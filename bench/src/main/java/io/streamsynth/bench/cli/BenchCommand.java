@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks, each against a baseline measured in the same run. Without a subcommand, runs "
                 + "`bench step` with its defaults."},
         subcommands = {BenchStepCommand.class, BenchGrowthCommand.class, BenchStreamingCommand.class,
-                BenchFreshnessCommand.class, BenchEmbedCommand.class, BenchPytorchCommand.class})
+                BenchFreshnessCommand.class, BenchEmbedCommand.class, BenchPytorchCommand.class,
+                BenchIncrementalCommand.class})
 public final class BenchCommand implements Callable<Integer>, CommandPlugin {
     @Spec
     CommandSpec spec;
