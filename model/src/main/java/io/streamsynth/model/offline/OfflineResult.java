@@ -30,6 +30,7 @@ public record OfflineResult(RetrievalReport untrainedZeroShot, RetrievalReport u
         m.put("loss", config.training().loss());
         m.put("synthesis", config.training().synthesis());
         m.put("mining", config.training().mining());
+        m.put("memory_size", config.training().memorySize());
         m.put("seed", config.seed());
         m.put("threads", config.threads());
         m.put("train_classes", config.trainClasses());

@@ -3,6 +3,7 @@ package io.streamsynth.model.train;
 import ai.djl.ndarray.NDManager;
 import io.streamsynth.model.loss.Losses;
 import io.streamsynth.model.loss.MetricLoss;
+import io.streamsynth.model.mining.CrossBatchMemory;
 import io.streamsynth.model.mining.HardNegativePairMiner;
 import io.streamsynth.model.mining.MiningRule;
 import io.streamsynth.model.synthesis.Syntheses;
@@ -25,10 +26,21 @@ import java.util.Map;
  * @param momentum        sgd momentum (ignored by adam)
  * @param weightDecay     L2 weight decay
  * @param fineTuning      backbone learning-rate factor and freezing
+ * @param memorySize      entries of the cross-batch memory ({@link CrossBatchMemory}); 0, the default, for none
  */
 public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
-        String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning)
-        implements java.io.Serializable {
+        String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning,
+        int memorySize) implements java.io.Serializable {
+
+    /** The most cross-batch memory entries accepted: 64k rows of 128 floats is 32 MiB of host memory. */
+    public static final int MAX_MEMORY_SIZE = 65_536;
+
+    /** Without a cross-batch memory. */
+    public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
+            String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning) {
+        this(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum, weightDecay,
+                fineTuning, 0);
+    }
 
     /** Without fine-tuning controls: one learning rate for every parameter. */
     public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
@@ -39,7 +51,18 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
 
     public TrainingConfig withFineTuning(FineTuning f) {
         return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
-                weightDecay, f);
+                weightDecay, f, memorySize);
+    }
+
+    /** The same settings with a cross-batch memory of {@code size} entries (0: none). */
+    public TrainingConfig withMemorySize(int size) {
+        return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
+                weightDecay, fineTuning, size);
+    }
+
+    /** A new, empty cross-batch memory of this size; null when the size is 0. */
+    public CrossBatchMemory newMemory() {
+        return memorySize == 0 ? null : new CrossBatchMemory(memorySize);
     }
 
     public TrainingConfig {
@@ -63,6 +86,14 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         }
         if (!(weightDecay >= 0f && weightDecay < 1f)) {
             throw new IllegalArgumentException("weight decay must be in [0, 1), got " + weightDecay);
+        }
+        if (memorySize < 0 || memorySize > MAX_MEMORY_SIZE) {
+            throw new IllegalArgumentException("memory size must be within 0.." + MAX_MEMORY_SIZE + ", got " + memorySize);
+        }
+        if (memorySize > 0 && loss.equals("lifted")) {
+            // its pair term adds the negatives of row i and of row j, so it needs a square batch matrix
+            throw new IllegalArgumentException("a cross-batch memory does not work with the lifted structure loss "
+                    + "(it pairs rows with columns); use contrastive, triplet, npair or ms");
         }
     }
 
@@ -116,6 +147,10 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         m.put("momentum", momentum);
         m.put("weight_decay", weightDecay);
         m.put("fine_tuning", fineTuning.toMap());
+        if (memorySize > 0) {
+            // absent when off, so checkpoints of runs without a memory keep the metadata they had
+            m.put("memory_size", memorySize);
+        }
         return m;
     }
 }

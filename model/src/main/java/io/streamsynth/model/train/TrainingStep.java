@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.streamsynth.model.loss.MetricLoss;
+import io.streamsynth.model.mining.CrossBatchMemory;
 import io.streamsynth.model.mining.HardNegativePairMiner;
 import io.streamsynth.model.mining.MinedPairs;
 import io.streamsynth.model.net.Architecture;
@@ -25,6 +26,8 @@ public final class TrainingStep implements AutoCloseable {
     private final ParameterOptimizer optimizer;
     private final HardNegativePairMiner miner;
     private final FineTuning fineTuning;
+    /** null without one; lives as long as this step object (not part of a checkpoint). */
+    private final CrossBatchMemory memory;
 
     public TrainingStep(EmbeddingModel model, TrainingConfig config) {
         this.model = model;
@@ -33,6 +36,7 @@ public final class TrainingStep implements AutoCloseable {
         this.miner = config.newMiner();
         this.optimizer = config.newOptimizer(model.manager());
         this.fineTuning = config.fineTuning();
+        this.memory = config.newMemory();
         model.net().freezeBatchNorm(fineTuning.freezeBatchNorm());
     }
 
@@ -69,10 +73,17 @@ public final class TrainingStep implements AutoCloseable {
             try (GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
                 NDArray embeddings = model.forward(images, true);
                 MinedPairs pairs = miner.mine(synthesis.expand(embeddings, labels), labels);
+                if (memory != null) {
+                    pairs = memory.extend(pairs, embeddings, labels);
+                }
                 NDArray value = loss.compute(pairs);
                 collector.backward(value);
                 lossValue = value.getFloat();
                 share = pairs.syntheticShare();
+                if (memory != null) {
+                    // after the loss: a batch's pairs with itself are the batch block's, not the memory's
+                    memory.enqueue(embeddings, labels);
+                }
             }
             float factor = fineTuning.backboneLrFactor();
             applied = NoGrad.call(() -> optimizer.update(model.parameters(),

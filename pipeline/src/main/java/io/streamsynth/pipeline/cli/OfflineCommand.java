@@ -56,6 +56,13 @@ public final class OfflineCommand implements Callable<Integer> {
                     + "URI, checked with a probe forward pass before training.")
     String backboneTorchScript;
 
+    // offline only: the streaming trainer does not checkpoint a memory, so a restored job would differ
+    @Option(names = "--memory-size", paramLabel = "N",
+            description = "Cross-batch memory (Wang et al., CVPR 2020): the last N embeddings and labels of earlier "
+                    + "batches as extra pairs of every anchor, no gradient through them; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}). Not with --loss lifted.")
+    int memorySize = 0;
+
     @Mixin
     TrainingOptions trainingOptions = new TrainingOptions(TrainingConfigBuilder.DEFAULT_LOSS,
             TrainingConfigBuilder.DEFAULT_SYNTHESIS);
@@ -64,7 +71,7 @@ public final class OfflineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfigBuilder builder = new TrainingConfigBuilder();
         trainingOptions.applyTo(builder);
-        TrainingConfig training = builder.build();
+        TrainingConfig training = builder.build().withMemorySize(memorySize);
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
                 samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device),
                 backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)));

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Tables of `bench class-incremental` JSON lines (any number of files): mean over seeds of Recall@1, NMI
+and MAP@R of each phase's classes after each phase, with and without replay, and the forgetting of each
+phase's classes (Recall@1 right after its own phase minus after the last, in points).
+
+usage: scripts/class-incremental-table.py RUNS.jsonl [MORE.jsonl ...]"""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+runs = defaultdict(list)
+for path in sys.argv[1:]:
+    for line in open(path):
+        if line.strip():
+            d = json.loads(line)
+            runs[d["replay"]].append(d)
+
+
+def mean(values):
+    return statistics.mean(values)
+
+
+for replay in sorted(runs, reverse=True):
+    rs = runs[replay]
+    phases = rs[0]["phases"]
+    seeds = sorted(r["seed"] for r in rs)
+    print(f"\nReplay {'on' if replay else 'off'}, seeds {seeds}: R@1 / NMI / MAP@R (steps in the phase)\n")
+    print("| after phase | steps | replayed samples | " + " | ".join(f"classes {p}" for p in phases)
+          + " | all seen | unseen |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in phases) + " | --- | --- |")
+    for t in range(len(phases)):
+        cells = []
+        for g in range(len(phases)):
+            if g > t:
+                cells.append("")
+                continue
+            f = [r["after_phase"][t]["groups"][g] for r in rs]
+            cells.append(f"{mean(x['r_at_1'] for x in f):.3f} / {mean(x['nmi'] for x in f):.3f} / "
+                         f"{mean(x['map_at_r'] for x in f):.3f}")
+        for key in ("seen", "unseen"):
+            f = [r["after_phase"][t][key] for r in rs if key in r["after_phase"][t]]
+            cells.append("" if not f else f"{mean(x['r_at_1'] for x in f):.3f} / {mean(x['nmi'] for x in f):.3f}"
+                         f" / {mean(x['map_at_r'] for x in f):.3f}")
+        steps = mean(r["after_phase"][t]["steps"] for r in rs)
+        replayed = mean(r["after_phase"][t]["replayed_samples"] for r in rs)
+        print(f"| {t} {phases[t]} | {steps:.0f} | {replayed:.0f} | " + " | ".join(cells) + " |")
+    last = len(phases) - 1
+    print("\nForgetting (R@1 points, after own phase minus after the last; per seed, then mean)\n")
+    print("| classes | " + " | ".join(f"seed {s}" for s in seeds) + " | mean |")
+    print("| --- | " + " | ".join("---" for _ in seeds) + " | --- |")
+    for g in range(last):
+        per = []
+        for r in sorted(rs, key=lambda r: r["seed"]):
+            per.append(100 * (r["after_phase"][g]["groups"][g]["r_at_1"] - r["after_phase"][last]["groups"][g]["r_at_1"]))
+        print(f"| {phases[g]} | " + " | ".join(f"{x:+.2f}" for x in per) + f" | {mean(per):+.2f} |")
