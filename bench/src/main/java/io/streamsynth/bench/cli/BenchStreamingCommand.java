@@ -6,6 +6,7 @@ import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.offline.PkSampler;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.train.EmbeddingModel;
+import io.streamsynth.model.train.InvalidSettingException;
 import io.streamsynth.model.train.TrainingStep;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.cli.QuickstartCommand;
@@ -178,7 +179,11 @@ public final class BenchStreamingCommand implements Callable<Integer> {
                 args.addAll(List.of(variant.substring(eq + 1).trim().split("\\s+")));
                 BenchStreamingCommand copy = new BenchStreamingCommand();
                 new CommandLine(copy).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
-                copy.job.toConfig("unused:9092"); // rejects bad variant flags before any round starts
+                try {
+                    copy.job.toConfig("unused:9092"); // rejects bad variant flags before any round starts
+                } catch (InvalidSettingException e) {
+                    throw new IllegalArgumentException("--variant " + variant.substring(0, eq) + ": " + e.asFlag(), e);
+                }
                 setups.add(new Setup(mode + ", " + variant.substring(0, eq), copy.job, withEmbedder));
             }
         }
