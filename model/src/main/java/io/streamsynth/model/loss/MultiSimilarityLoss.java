@@ -3,6 +3,7 @@ package io.streamsynth.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Map;
 
 /**
@@ -61,8 +62,10 @@ public final class MultiSimilarityLoss implements MetricLoss {
                 .mul(p.negativeMask()).mul(hasPositive);
         NDArray keptPos = pos.stopGradient().sub(epsilon).lt(maxNegative).toType(DataType.FLOAT32, false)
                 .mul(p.positiveMask()).mul(hasNegative);
-        NDArray positiveTerm = Masked.logOnePlusSumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).div(alpha);
-        NDArray negativeTerm = Masked.logOnePlusSumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).div(beta);
+        NDArray positiveTerm = OwnedScalars.div(Masked.logOnePlusSumExpPerRow(
+                OwnedScalars.mul(pos.sub(lambda), -alpha), keptPos), alpha);
+        NDArray negativeTerm = OwnedScalars.div(Masked.logOnePlusSumExpPerRow(
+                OwnedScalars.mul(neg.sub(lambda), beta), keptNeg), beta);
         return positiveTerm.add(negativeTerm).mean();
     }
 
