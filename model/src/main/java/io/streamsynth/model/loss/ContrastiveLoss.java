@@ -2,6 +2,7 @@ package io.streamsynth.model.loss;
 
 import ai.djl.ndarray.NDArray;
 import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Map;
 
 /**
@@ -23,7 +24,8 @@ public final class ContrastiveLoss implements MetricLoss {
     @Override
     public NDArray compute(MinedPairs p) {
         NDArray positive = MinedPairs.distance(p.similarity()).square();
-        NDArray negative = MinedPairs.distance(p.negativeSimilarity()).mul(-1f).add(margin).maximum(0f).square();
+        NDArray negative = OwnedScalars.maximum(MinedPairs.distance(p.negativeSimilarity()).neg().add(margin), 0f)
+                .square();
         return Masked.mean(positive, p.positiveMask()).add(Masked.mean(negative, p.negativeMask()));
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
 import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Map;
 
 /**
@@ -27,7 +28,7 @@ public final class LiftedStructureLoss implements MetricLoss {
     @Override
     public NDArray compute(MinedPairs p) {
         NDArray logNegatives = Masked.logSumExpPerRow(
-                MinedPairs.distance(p.negativeSimilarity()).mul(-1f).add(margin), p.negativeMask());
+                MinedPairs.distance(p.negativeSimilarity()).neg().add(margin), p.negativeMask());
         NDArray has = Masked.rowsWithAny(p.negativeMask());
         Shape square = p.positiveMask().getShape();
         NDArray a = logNegatives.expandDims(1).broadcast(square);
@@ -39,7 +40,7 @@ public final class LiftedStructureLoss implements MetricLoss {
         NDArray logBoth = NDArrays.where(hasA.logicalAnd(hasB), Masked.logAddExp(a, b), NDArrays.where(hasA, a, b));
         NDArray j = logBoth.add(MinedPairs.distance(p.similarity()));
         NDArray pairs = p.positiveMask().mul(hasA.logicalOr(hasB).toType(p.positiveMask().getDataType(), false));
-        return Masked.mean(j.maximum(0f).square(), pairs).div(2f);
+        return OwnedScalars.div(Masked.mean(OwnedScalars.maximum(j, 0f).square(), pairs), 2f);
     }
 
     @Override

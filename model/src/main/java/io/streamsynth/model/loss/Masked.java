@@ -69,7 +69,7 @@ final class Masked {
 
     /** log(exp(a) + exp(b)) element-wise, for finite a and b. */
     static NDArray logAddExp(NDArray a, NDArray b) {
-        return a.maximum(b).add(a.sub(b).abs().mul(-1f).exp().add(1f).log());
+        return a.maximum(b).add(a.sub(b).abs().neg().exp().add(1f).log());
     }
 
     /** values where the mask holds, {@code fill} elsewhere. */

@@ -3,6 +3,7 @@ package io.streamsynth.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Map;
 
 /**
@@ -21,6 +22,8 @@ import java.util.Map;
  * Synthesis collapse on two seeds of three (final loss 1.54 and 1.41, where a batch of identical
  * embeddings costs 1.54; zero-shot Recall@1 0.728 and 0.711, under the untrained network's 0.749 and
  * 0.738), where beta 50 trains normally (loss 0.39-0.46, Recall@1 0.755-0.777 on seeds 1-4).
+ * Those runs predate the fix of constants read from freed memory in the backward pass
+ * ({@code OwnedScalars}), which made runs collapse at random: the comparison is to be measured again.
  */
 public final class MultiSimilarityLoss implements MetricLoss {
     public static final float DEFAULT_ALPHA = 2f;
@@ -61,8 +64,10 @@ public final class MultiSimilarityLoss implements MetricLoss {
                 .mul(p.negativeMask()).mul(hasPositive);
         NDArray keptPos = pos.stopGradient().sub(epsilon).lt(maxNegative).toType(DataType.FLOAT32, false)
                 .mul(p.positiveMask()).mul(hasNegative);
-        NDArray positiveTerm = Masked.logOnePlusSumExpPerRow(pos.sub(lambda).mul(-alpha), keptPos).div(alpha);
-        NDArray negativeTerm = Masked.logOnePlusSumExpPerRow(neg.sub(lambda).mul(beta), keptNeg).div(beta);
+        NDArray positiveTerm = OwnedScalars.div(Masked.logOnePlusSumExpPerRow(
+                OwnedScalars.mul(pos.sub(lambda), -alpha), keptPos), alpha);
+        NDArray negativeTerm = OwnedScalars.div(Masked.logOnePlusSumExpPerRow(
+                OwnedScalars.mul(neg.sub(lambda), beta), keptNeg), beta);
         return positiveTerm.add(negativeTerm).mean();
     }
 

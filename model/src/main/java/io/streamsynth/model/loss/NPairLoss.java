@@ -3,6 +3,7 @@ package io.streamsynth.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Map;
 
 /**
@@ -29,9 +30,9 @@ public final class NPairLoss implements MetricLoss {
         // log(1 + sum_k exp(s*(neg_ik - pos_ij))) = softplus(z) with z = logsumexp_k(s*neg_ik) - s*pos_ij;
         // the log-sum-exp reads the row's negatives only, shifted by their maximum, so it stays finite
         // when every negative is far below the positive
-        NDArray logSumNeg = Masked.logSumExpPerRow(p.negativeSimilarity().mul(scale), p.negativeMask());
-        NDArray z = logSumNeg.expandDims(1).sub(p.similarity().mul(scale));
-        NDArray softplus = z.maximum(0f).add(z.abs().mul(-1f).exp().add(1f).log());
+        NDArray logSumNeg = Masked.logSumExpPerRow(OwnedScalars.mul(p.negativeSimilarity(), scale), p.negativeMask());
+        NDArray z = logSumNeg.expandDims(1).sub(OwnedScalars.mul(p.similarity(), scale));
+        NDArray softplus = OwnedScalars.maximum(z, 0f).add(z.abs().neg().exp().add(1f).log());
         // an anchor without negatives pays log(1 + 0) = 0
         NDArray terms = NDArrays.where(Masked.rowsWithAny(p.negativeMask()).expandDims(1).broadcast(softplus.getShape()),
                 softplus, softplus.zerosLike());

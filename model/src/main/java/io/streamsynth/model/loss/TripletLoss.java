@@ -2,6 +2,7 @@ package io.streamsynth.model.loss;
 
 import ai.djl.ndarray.NDArray;
 import io.streamsynth.model.mining.MinedPairs;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Map;
 
 /**
@@ -36,7 +37,7 @@ public final class TripletLoss implements MetricLoss {
         NDArray hardestNegative = Masked.minPerRow(MinedPairs.distance(p.negativeSimilarity()), p.negativeMask());
         // an anchor without a positive or a negative forms no triplet
         NDArray anchors = Masked.rowsWithAny(p.positiveMask()).logicalAnd(Masked.rowsWithAny(p.negativeMask()));
-        return Masked.meanOfRows(hardestPositive.sub(hardestNegative).add(margin).maximum(0f), anchors);
+        return Masked.meanOfRows(OwnedScalars.maximum(hardestPositive.sub(hardestNegative).add(margin), 0f), anchors);
     }
 
     @Override

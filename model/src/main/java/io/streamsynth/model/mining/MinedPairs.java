@@ -1,6 +1,7 @@
 package io.streamsynth.model.mining;
 
 import ai.djl.ndarray.NDArray;
+import io.streamsynth.model.runtime.OwnedScalars;
 
 /**
  * What a loss needs from a batch of B originals after hard negative pair mining.
@@ -18,6 +19,6 @@ public record MinedPairs(NDArray similarity, NDArray negativeSimilarity, NDArray
 
     /** Squared Euclidean distance is 2 - 2 s on the unit sphere; the floor keeps sqrt differentiable at 0. */
     public static NDArray distance(NDArray cosine) {
-        return cosine.mul(-2f).add(2f).maximum(1e-12f).sqrt();
+        return OwnedScalars.maximum(OwnedScalars.mul(cosine, -2f).add(2f), 1e-12f).sqrt();
     }
 }

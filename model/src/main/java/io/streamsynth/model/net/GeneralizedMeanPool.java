@@ -9,6 +9,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.streamsynth.model.runtime.OwnedScalars;
 
 /**
  * Generalised-mean (GeM) pooling (Radenović, Tolias and Chum, "Fine-tuning CNN Image Retrieval with
@@ -32,7 +33,8 @@ final class GeneralizedMeanPool extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray exponent = store.getValue(p, x.getDevice(), training);
-        return new NDList(Pool.globalAvgPool2d(x.clip(CLAMP, Float.MAX_VALUE).pow(exponent)).pow(exponent.pow(-1f)));
+        return new NDList(Pool.globalAvgPool2d(x.clip(CLAMP, Float.MAX_VALUE).pow(exponent))
+                .pow(OwnedScalars.pow(exponent, -1f)));
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.streamsynth.model.mining.MiningPlan;
 import io.streamsynth.model.mining.MiningRule;
 import io.streamsynth.model.net.EmbeddingNetworks;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,7 +55,7 @@ public final class EmbeddingExpansion implements Synthesis {
         slots.add(embeddings);
         float total = points + 1f;
         for (int k = 1; k <= points; k++) {
-            NDArray inner = partner.mul(k / total).add(embeddings.mul((total - k) / total));
+            NDArray inner = OwnedScalars.mul(partner, k / total).add(OwnedScalars.mul(embeddings, (total - k) / total));
             slots.add(EmbeddingNetworks.normalizeRows(inner));
         }
         return NDArrays.stack(slots, 1);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.streamsynth.model.mining.MiningPlan;
 import io.streamsynth.model.mining.MiningRule;
+import io.streamsynth.model.runtime.OwnedScalars;
 import java.util.List;
 
 /**
@@ -48,7 +49,7 @@ public final class SymmetricalSynthesis implements Synthesis {
     static NDArray reflect(NDArray point, NDArray axis) {
         NDArray projectionScale = point.mul(axis).sum(new int[] {-1}, true)
                 .div(axis.square().sum(new int[] {-1}, true).add(1e-12f));
-        return axis.mul(projectionScale).mul(2f).sub(point);
+        return OwnedScalars.mul(axis.mul(projectionScale), 2f).sub(point);
     }
 
     @Override
