@@ -150,8 +150,9 @@ class PromotionGateIT {
                 }
                 System.out.println("gate: promoted " + promoted + ", versions on the embeddings topic " + embedded);
                 assertThat(promoted).as("promoted versions").containsAll(embedded);
-                assertThat(embedded).as("version 0 and the newest promoted version reached the items")
-                        .contains(0L, serving);
+                // version 0's pass may be superseded before its first slice when the first trained version
+                // follows at once (the embedder skips to the newest); ColdStartIT holds version 0 on its own
+                assertThat(embedded).as("the newest promoted version reached the items").contains(serving);
                 audit.assertEveryItemAtTheNewestVersionInOrderOnce(ITEMS + MISLABELLED);
             } finally {
                 job.close();
