@@ -58,8 +58,10 @@ class BenchStreamingVariantsTest {
     void aVariantWithoutANameOrWithABadFlagIsRefusedBeforeAnyRound() {
         assertThatThrownBy(() -> setups(List.of(true), "--variant", "--embed-batch-size 32"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME=FLAGS");
-        assertThatThrownBy(() -> setups(List.of(true), "--variant", "bad=--promotion-tolerance 2"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--promotion-tolerance");
+        assertThatThrownBy(() -> BenchStreamingCommand.configure(
+                setups(List.of(true), "--variant", "bad=--promotion-tolerance 2"), "localhost:9092"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("embedder on, bad: --promotion-tolerance");
         assertThatThrownBy(() -> setups(List.of(true), "--variant", "bad=--no-such-flag"))
                 .isInstanceOf(CommandLine.ParameterException.class);
     }

@@ -79,14 +79,12 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
         TorchRuntime.engine(threads);
-        // the flags are checked before anything starts; the broker's address is the only setting left open
-        JobConfig settings = job.toConfig("localhost:9092");
-        QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, settings.seed());
+        QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
         // the files go first, then the time budget is printed, then a Ctrl-C waiting for both may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE)) {
             try (QuickstartDirs dirs = QuickstartDirs.create(workDir);
                     QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
-                run(stop, dirs, split, budget);
+                run(stop, dirs, budget);
             } finally {
                 // a run that failed shows too where its time went
                 budget.mark(QuickstartTimeBudget.Mark.ENDED);
@@ -96,10 +94,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartData split, QuickstartTimeBudget budget)
+    private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget)
             throws Exception {
         try (QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
+            QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, config.seed());
             kafka.createTopics(config);
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
