@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the job's five topics on the compose broker (run once by the "topics" service).
+# Creates the job's six topics on the compose broker (run once by the "topics" service).
 # Settings follow what `train --create-topics` would create (pipeline/.../kafka/TopicSetup.java):
 # images take an event of --max-event-bytes plus 64 KiB of framing; checkpoints in one partition,
 # kept forever, with messages of --checkpoint-chunk-bytes plus 64 KiB, at least 8 MiB. Set
@@ -26,5 +26,7 @@ create --topic embeddings --partitions "$partitions"
 create --topic dead-letters --partitions 1 --config max.message.bytes="$dead_letters_max"
 # version-complete markers: small, kept forever (an index that starts late finds the newest complete version)
 create --topic embedding-versions --partitions 1 --config retention.ms=-1
+# per-catalog settings, key = catalog: compaction keeps each catalog's newest record (README, "Catalog settings")
+create --topic catalogs --partitions 1 --config cleanup.policy=compact
 
-"$topics" --bootstrap-server "$bootstrap" --describe --topic 'images|checkpoints|embeddings|dead-letters|embedding-versions'
+"$topics" --bootstrap-server "$bootstrap" --describe --topic 'images|checkpoints|embeddings|dead-letters|embedding-versions|catalogs'

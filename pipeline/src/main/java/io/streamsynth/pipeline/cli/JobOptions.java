@@ -50,6 +50,11 @@ public final class JobOptions {
             + "promoted version once every item is embedded at it (default: " + Topics.DEFAULT_VERSIONS + ").")
     String versionsTopic;
 
+    @Option(names = "--catalogs-topic", description = "Per-catalog settings topic, compacted, key = catalog (README, "
+            + "\"Catalog settings\"); catalogs without a record train with this job's flags (default: "
+            + Topics.DEFAULT_CATALOGS + ").")
+    String catalogsTopic;
+
     @Option(names = "--group-id", description = "Consumer group of the images source (default: " + JobConfigBuilder.DEFAULT_GROUP_ID + ").")
     String groupId;
 
@@ -288,7 +293,7 @@ public final class JobOptions {
         Topics d = Topics.defaults();
         return new Topics(or(imagesTopic, d.images()), or(checkpointsTopic, d.checkpoints()),
                 or(embeddingsTopic, d.embeddings()), or(deadLetterTopic, d.deadLetters()),
-                or(versionsTopic, d.versions()));
+                or(versionsTopic, d.versions()), or(catalogsTopic, d.catalogs()));
     }
 
     private static String or(String flag, String otherwise) {

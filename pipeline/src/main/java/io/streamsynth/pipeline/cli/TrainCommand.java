@@ -48,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(default: the cluster's state.checkpoints.dir).")
     String checkpointDir;
 
-    @Option(names = "--create-topics", description = "Create the five topics first where they do not exist yet.")
+    @Option(names = "--create-topics", description = "Create the six topics first where they do not exist yet.")
     boolean createTopics;
 
     @Option(names = "--partitions", description = "With --create-topics: partitions of the images and embeddings "
@@ -108,8 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
         Topics topics = config.topics();
         KafkaPreflight preflight = new KafkaPreflight(bootstrapServers, config.kafkaProperties(),
                 KafkaClientOptions.source(job.kafkaProperties), KafkaPreflight.DEFAULT_TIMEOUT);
-        List<String> names = List.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters(),
-                topics.versions());
+        List<String> names = topics.all();
         if (createTopics) {
             preflight.check(List.of());
             TopicCreator.Outcome outcome = TopicCreator.createMissing(bootstrapServers, config.kafkaProperties(),

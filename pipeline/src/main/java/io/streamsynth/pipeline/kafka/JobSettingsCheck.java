@@ -35,7 +35,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
  * {@code transaction.max.timeout.ms}; the checkpoint interval plus {@link #CHECKPOINT_MARGIN}
  * against the transaction timeout; events, chunks and dead letters against the topics'
  * {@code max.message.bytes} and the sinks' {@code max.request.size}; the checkpoints topic's
- * and the version markers topic's cleanup policy and retention; partitions against the parallelism; replication against
+ * and the version markers topic's cleanup policy and retention; the catalog settings topic's cleanup policy; partitions against the parallelism; replication against
  * {@code min.insync.replicas}; the transactional-id prefix against live producers.
  */
 public final class JobSettingsCheck {
@@ -74,8 +74,7 @@ public final class JobSettingsCheck {
         List<String> out = new ArrayList<>();
         transactionTimeoutWithinBrokers(admin, await).ifPresent(out::add);
         checkpointIntervalWithinTransactionTimeout().ifPresent(out::add);
-        List<String> names = List.of(job.topics().images(), job.topics().checkpoints(), job.topics().embeddings(),
-                job.topics().deadLetters(), job.topics().versions());
+        List<String> names = job.topics().all();
         Map<String, TopicDescription> descriptions = await.get(admin.describeTopics(names).allTopicNames());
         Map<String, Config> configs = topicConfigs(admin, await, names);
         long imagesMax = bytes(configs, job.topics().images(), "max.message.bytes");
@@ -86,6 +85,7 @@ public final class JobSettingsCheck {
         recordsFitRequest(imagesMax).ifPresent(out::add);
         checkpointsKeptWhole(configs.get(job.topics().checkpoints())).ifPresent(out::add);
         markersKeptForever(configs.get(job.topics().versions())).ifPresent(out::add);
+        catalogSettingsKept(configs.get(job.topics().catalogs())).ifPresent(out::add);
         partitionsCoverParallelism(descriptions.get(job.topics().images())).ifPresent(out::add);
         for (String topic : names) {
             replicationCoversMinInsync(topic, descriptions.get(topic), configs.get(topic)).ifPresent(out::add);
@@ -219,6 +219,22 @@ public final class JobSettingsCheck {
                     + "afterwards would serve nothing; set retention.ms=-1 on it (markers are a few hundred bytes)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A job started without state reads the catalog settings topic from its beginning: a settings
+     * record that expired by age would leave its catalog on the job's flags (another model shape, a
+     * new lineage) at the next such start. Compaction keeps each catalog's newest record for good.
+     */
+    Optional<String> catalogSettingsKept(Config config) {
+        String policy = value(config, "cleanup.policy");
+        String retention = value(config, "retention.ms");
+        if (policy == null || policy.contains("compact") || (retention != null && Long.parseLong(retention) < 0)) {
+            return Optional.empty();
+        }
+        return Optional.of("topic '" + job.topics().catalogs() + "' has cleanup.policy=" + policy + " with retention.ms="
+                + retention + ": a catalog's settings record would expire and a job started without state would "
+                + "train that catalog with its flags; set cleanup.policy=compact on it");
     }
 
     Optional<String> partitionsCoverParallelism(TopicDescription images) {

@@ -10,7 +10,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * images take any event up to {@code --max-event-bytes}; checkpoints are chunked, so their message
  * limit follows {@code --checkpoint-chunk-bytes} (at least 8 MiB) and they are never expired by age;
  * dead letters carry any input record whole, so they take what images take; version markers are
- * small, in one partition, kept forever. The
+ * small, in one partition, kept forever; catalog settings are compacted (the newest record of each
+ * catalog is its settings), in one partition. The
  * {@link JobSettingsCheck} refuses topics made otherwise, with the same margins.
  */
 public final class TopicSetup {
@@ -50,7 +51,9 @@ public final class TopicSetup {
                 // a few hundred bytes per promoted version, kept forever: a consumer that starts late
                 // finds each catalog's newest complete version (compaction by catalog would keep only
                 // the newest marker, which may be a superseded one)
-                new NewTopic(t.versions(), 1, (short) 1).configs(Map.of("retention.ms", "-1")));
+                new NewTopic(t.versions(), 1, (short) 1).configs(Map.of("retention.ms", "-1")),
+                // key = catalog: compaction keeps each catalog's newest settings (or its tombstone, for a while)
+                new NewTopic(t.catalogs(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
     }
 
     /** The message limit the images topic needs for events of up to {@code maxEventBytes}. */

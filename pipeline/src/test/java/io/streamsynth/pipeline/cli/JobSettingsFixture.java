@@ -21,12 +21,12 @@ import picocli.CommandLine;
 final class JobSettingsFixture {
     private JobSettingsFixture() {}
 
-    /** The job's five topics under a fresh name, as --create-topics makes them, with some settings changed. */
+    /** The job's six topics under a fresh name, as --create-topics makes them, with some settings changed. */
     static Topics topics(EmbeddedKafka kafka, int imagesPartitions, Map<String, Map<String, String>> changed)
             throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         Topics t = new Topics("images-" + id, "checkpoints-" + id, "embeddings-" + id, "dead-letters-" + id,
-                "embedding-versions-" + id);
+                "embedding-versions-" + id, "catalogs-" + id);
         List<NewTopic> topics = new ArrayList<>();
         for (NewTopic made : TopicSetup.topics(t, 1)) {
             int partitions = made.name().equals(t.images()) ? imagesPartitions : made.numPartitions();
@@ -42,14 +42,15 @@ final class JobSettingsFixture {
     private static String kind(Topics t, String name) {
         return name.equals(t.images()) ? "images" : name.equals(t.checkpoints()) ? "checkpoints"
                 : name.equals(t.embeddings()) ? "embeddings" : name.equals(t.versions()) ? "versions"
-                : "dead-letters";
+                : name.equals(t.catalogs()) ? "catalogs" : "dead-letters";
     }
 
     /** `train` against these topics with extra flags: what a user would run. */
     static CommandRun train(EmbeddedKafka kafka, Topics t, String... flags) {
         List<String> args = new ArrayList<>(List.of("train", "--bootstrap-servers", kafka.bootstrapServers(),
                 "--images-topic", t.images(), "--checkpoints-topic", t.checkpoints(), "--embeddings-topic",
-                t.embeddings(), "--dead-letter-topic", t.deadLetters(), "--versions-topic", t.versions()));
+                t.embeddings(), "--dead-letter-topic", t.deadLetters(), "--versions-topic", t.versions(),
+                "--catalogs-topic", t.catalogs()));
         args.addAll(List.of(flags));
         if (!args.contains("--parallelism")) {
             // not the machine's cores: the topics have one images partition unless a test says otherwise
@@ -63,13 +64,12 @@ final class JobSettingsFixture {
         JobOptions options = new JobOptions();
         List<String> args = new ArrayList<>(List.of("--images-topic", t.images(), "--checkpoints-topic",
                 t.checkpoints(), "--embeddings-topic", t.embeddings(), "--dead-letter-topic", t.deadLetters(),
-                "--versions-topic", t.versions()));
+                "--versions-topic", t.versions(), "--catalogs-topic", t.catalogs()));
         args.addAll(List.of(flags));
         new CommandLine(options).parseArgs(args.toArray(new String[0]));
         JobConfig config = options.toConfig(kafka.bootstrapServers());
         new KafkaPreflight(kafka.bootstrapServers(), config.kafkaProperties(), "client.properties",
-                Duration.ofSeconds(20)).check(List.of(t.images(), t.checkpoints(), t.embeddings(), t.deadLetters(),
-                t.versions()),
+                Duration.ofSeconds(20)).check(t.all(),
                         new JobSettingsCheck(SinkProducerSettings.kafkaSettings(config, parallelism, "client.properties"),
                                 Duration.ofSeconds(2)));
     }

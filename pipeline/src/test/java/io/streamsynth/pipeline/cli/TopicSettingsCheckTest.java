@@ -64,12 +64,37 @@ class TopicSettingsCheckTest {
         Topics t = JobSettingsFixture.topics(kafka, 1, Map.of());
 
         Topics withoutMarkers = new Topics(t.images(), t.checkpoints(), t.embeddings(), t.deadLetters(),
-                "no-such-versions");
+                "no-such-versions", t.catalogs());
 
         CommandRun run = JobSettingsFixture.train(kafka, withoutMarkers);
 
         JobSettingsFixture.assertRefusedInOneLine(run, "topic 'no-such-versions' does not exist at "
                 + kafka.bootstrapServers() + ": create it (train --create-topics) or check the topic names");
+    }
+
+    @Test
+    void aMissingCatalogSettingsTopicIsNamedInOneLineBeforeTheJobStarts() throws Exception {
+        Topics t = JobSettingsFixture.topics(kafka, 1, Map.of());
+
+        Topics withoutCatalogs = new Topics(t.images(), t.checkpoints(), t.embeddings(), t.deadLetters(),
+                t.versions(), "no-such-catalogs");
+
+        CommandRun run = JobSettingsFixture.train(kafka, withoutCatalogs);
+
+        JobSettingsFixture.assertRefusedInOneLine(run, "topic 'no-such-catalogs' does not exist at "
+                + kafka.bootstrapServers() + ": create it (train --create-topics) or check the topic names");
+    }
+
+    @Test
+    void aCatalogSettingsTopicThatExpiresRecordsIsRefusedAndACompactedOnePasses() throws Exception {
+        Topics expiring = JobSettingsFixture.topics(kafka, 1, Map.of("catalogs", Map.of("cleanup.policy", "delete",
+                "retention.ms", "86400000")));
+
+        JobSettingsFixture.assertRefusedInOneLine(JobSettingsFixture.train(kafka, expiring), "topic '"
+                + expiring.catalogs() + "' has cleanup.policy=delete with retention.ms=86400000",
+                "set cleanup.policy=compact");
+        Topics compacted = JobSettingsFixture.topics(kafka, 1, Map.of());
+        assertThatCode(() -> JobSettingsFixture.check(kafka, compacted, 1)).doesNotThrowAnyException();
     }
 
     @Test

@@ -398,8 +398,7 @@ class DeploymentFilesTest {
     void topicsAreTheJobsDefaultTopicsWithRoomForCheckpointChunks() throws IOException {
         Topics topics = new JobOptions().topics();
         assertThat(topics).isEqualTo(Topics.defaults());
-        Set<String> names = Set.of(topics.images(), topics.checkpoints(), topics.embeddings(), topics.deadLetters(),
-                topics.versions());
+        Set<String> names = Set.copyOf(topics.all());
         int chunk = defaultChunkBytes();
 
         Map<String, Map<String, Object>> strimzi = new TreeMap<>();
@@ -422,12 +421,15 @@ class DeploymentFilesTest {
         Map<String, Object> versionsConfig = map(strimzi.get(topics.versions()).get("config"), "versions config");
         assertThat(String.valueOf(versionsConfig.get("retention.ms"))).as("markers kept forever").isEqualTo("-1");
         assertThat(versionsConfig).as("markers are not compacted").doesNotContainKey("cleanup.policy");
+        Map<String, Object> catalogsConfig = map(strimzi.get(topics.catalogs()).get("config"), "catalogs config");
+        assertThat(catalogsConfig).as("catalog settings compacted").containsEntry("cleanup.policy", "compact");
 
         String script = Files.readString(DOCKER.resolve("kafka/create-topics.sh"));
         for (String name : names) {
             assertThat(script).contains("--topic " + name + " ");
         }
         assertThat(script).contains("--topic " + topics.versions() + " --partitions 1 --config retention.ms=-1");
+        assertThat(script).contains("--topic " + topics.catalogs() + " --partitions 1 --config cleanup.policy=compact");
     }
 
     @Test

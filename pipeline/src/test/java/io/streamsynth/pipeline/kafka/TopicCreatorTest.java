@@ -28,7 +28,8 @@ class TopicCreatorTest {
 
     @Test
     void createsOnlyTheMissingTopicsAndLeavesExistingOnesAsTheyAre() throws Exception {
-        Topics topics = new Topics("tc-images", "tc-checkpoints", "tc-embeddings", "tc-dead-letters", "tc-versions");
+        Topics topics = new Topics("tc-images", "tc-checkpoints", "tc-embeddings", "tc-dead-letters", "tc-versions",
+                "tc-catalogs");
         kafka.createTopics(List.of(new NewTopic("tc-images", 1, (short) 1)));
 
         TopicCreator.Outcome first = TopicCreator.createMissing(kafka.bootstrapServers(), new Properties(),
@@ -36,10 +37,11 @@ class TopicCreatorTest {
         TopicCreator.Outcome again = TopicCreator.createMissing(kafka.bootstrapServers(), new Properties(),
                 TopicSetup.topics(topics, 3));
 
-        assertThat(first.created()).containsExactly("tc-checkpoints", "tc-embeddings", "tc-dead-letters", "tc-versions");
+        assertThat(first.created()).containsExactly("tc-checkpoints", "tc-embeddings", "tc-dead-letters", "tc-versions",
+                "tc-catalogs");
         assertThat(first.existing()).containsExactly("tc-images");
         assertThat(again.created()).isEmpty();
-        assertThat(again.existing()).hasSize(5);
+        assertThat(again.existing()).hasSize(6);
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
