@@ -48,7 +48,9 @@ final class StreamingRig implements AutoCloseable {
     static StreamingRig start(int imagePartitions) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         try {
-            kafka.createTopics(List.of(TopicSetup.topics(topicsOf(0), imagePartitions).get(0)));
+            // images and the (empty) catalog settings topic are the runs' common inputs
+            List<org.apache.kafka.clients.admin.NewTopic> common = TopicSetup.topics(topicsOf(0), imagePartitions);
+            kafka.createTopics(List.of(common.get(0), common.get(5)));
             return new StreamingRig(kafka, Files.createTempDirectory("streamsynth-bench"));
         } catch (Exception e) {
             kafka.close();

@@ -199,6 +199,21 @@ public final class CatalogBuffers {
         }
     }
 
+    /**
+     * Drops every buffered sample of the catalog and forgets its image shape: its settings now store
+     * images of another shape, and a batch is one tensor. Counters (batches, sequence) go on.
+     *
+     * @return the samples dropped
+     */
+    public long clear(CatalogIndex index) throws Exception {
+        long dropped = index.bufferedSamples();
+        for (ClassSummary summary : index.classes.clone()) {
+            evict(index, summary);
+        }
+        index.setShape(0, 0, 0);
+        return dropped;
+    }
+
     private void evict(CatalogIndex index, ClassSummary victim) throws Exception {
         ClassSlots slots = loadSlots(victim.label);
         for (int i = 0; i < slots.size; i++) {

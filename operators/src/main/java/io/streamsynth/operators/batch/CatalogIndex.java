@@ -21,6 +21,12 @@ public class CatalogIndex {
     public int channels;
     public int height;
     public int width;
+    /**
+     * The catalog settings the buffers follow ({@link io.streamsynth.operators.types.SettingsStamp}):
+     * the newest revision among the samples received, 0 for the job's flags, and that record's value.
+     */
+    public long settingsRevision;
+    public byte[] settings;
 
     public CatalogIndex() {}
 

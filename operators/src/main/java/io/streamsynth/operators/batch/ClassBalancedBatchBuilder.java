@@ -1,6 +1,7 @@
 package io.streamsynth.operators.batch;
 
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.SettingsStamp;
 import io.streamsynth.operators.types.TrainerInput;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,7 +78,16 @@ import org.slf4j.LoggerFactory;
  * The first event of each catalog this subtask sees after it started (of any kind, embed-only ones
  * too) is announced to the trainer with a {@link TrainerInput#CATALOG_SEEN} input, so that a catalog
  * gets its version-0 model before any batch exists; the trainer ignores an announcement of a catalog
- * it knows. Per catalog, the builder logs what training waits for each time the number of classes
+ * it knows.
+ *
+ * <h2>Catalog settings</h2>
+ * A catalog's P, K and buffers follow its settings record (see the README, "Catalog settings"), which
+ * arrives stamped on its samples ({@link ImageSample#settingsStamp}). A sample stamped with a newer revision
+ * than the catalog's index holds moves the catalog to those settings before it is buffered: when they
+ * store images of another shape (channels or S), every buffered sample of the catalog is dropped (a batch
+ * is one tensor; counted in {@code samplesRemoved}); the trainer hears of the change at once through an
+ * announcement under the new settings. A sample of an older revision is buffered when its shape still
+ * fits, and rejected otherwise; batches carry the catalog's current settings. Per catalog, the builder logs what training waits for each time the number of classes
  * holding K samples changes while below P, and once when P are reached (see {@link TrainingWait}),
  * and a gauge {@code catalog.<name>.classesReady} holds that number.
  *
@@ -115,7 +125,7 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         return new MapStateDescriptor<>("batch-item-slots", Types.STRING, Types.STRING);
     }
 
-    private final BatchPolicy policy;
+    private final CatalogPolicies policies;
 
     private transient ValueState<CatalogIndex> index;
     private transient TypeSerializer<CatalogIndex> indexSerializer;
@@ -123,18 +133,25 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
     private transient Map<String, CatalogIndex> indexes;
     /** Catalogs whose index changed since the last snapshot wrote it to state. */
     private transient Set<String> changed;
-    private transient CatalogBuffers buffers;
+    private transient StateSampleStore store;
+    /** Buffers over the one store, per batch policy (a few in a job: the flags' and the records'). */
+    private transient Map<BatchPolicy, CatalogBuffers> buffers;
     private transient BatchBuilderMetrics metrics;
     /** Catalogs announced to the trainer since this subtask started. */
     private transient Set<String> announced;
     /** Per catalog, the {@link TrainingWait#stage()} last logged and the ready classes now. */
     private transient Map<String, int[]> waits;
 
+    /** Every catalog with {@code policy}: a job graph without catalog settings records. */
     public ClassBalancedBatchBuilder(BatchPolicy policy) {
-        if (policy == null) {
-            throw new IllegalArgumentException("policy must not be null");
+        this(CatalogPolicies.fixed(policy));
+    }
+
+    public ClassBalancedBatchBuilder(CatalogPolicies policies) {
+        if (policies == null) {
+            throw new IllegalArgumentException("policies must not be null");
         }
-        this.policy = policy;
+        this.policies = policies;
     }
 
     @Override
@@ -146,8 +163,8 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         indexSerializer = INDEX_TYPE.createSerializer(getExecutionConfig().getSerializerConfig());
         indexes = new HashMap<>();
         changed = new HashSet<>();
-        buffers = new CatalogBuffers(policy, new StateSampleStore(slots, pixels,
-                getPartitionedState(itemSlotsState())));
+        store = new StateSampleStore(slots, pixels, getPartitionedState(itemSlotsState()));
+        buffers = new HashMap<>();
         metrics = new BatchBuilderMetrics(getMetricGroup());
         announced = new HashSet<>();
         waits = new HashMap<>();
@@ -156,10 +173,16 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
     @Override
     public void processElement(StreamRecord<ImageSample> element) throws Exception {
         ImageSample sample = element.getValue();
-        if (!sample.deleted && announced.add((String) getCurrentKey())) {
-            TrainerInput seen = TrainerInputs.catalogSeen((String) getCurrentKey());
-            output.collect(element.hasTimestamp() ? new StreamRecord<>(seen, element.getTimestamp())
-                    : new StreamRecord<>(seen));
+        if (!sample.deleted) {
+            String catalog = (String) getCurrentKey();
+            CatalogIndex current = indexFor(catalog);
+            boolean moved = adoptNewerSettings(catalog, current, sample);
+            if (announced.add(catalog) || moved) {
+                TrainerInput seen = TrainerInputs.catalogSeen(catalog,
+                        new SettingsStamp(current.settingsRevision, current.settings));
+                output.collect(element.hasTimestamp() ? new StreamRecord<>(seen, element.getTimestamp())
+                        : new StreamRecord<>(seen));
+            }
         }
         if (sample.deleted || !sample.train) {
             // a deleted item, or one now only to be embedded, is trained on no more
@@ -177,7 +200,7 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         }
         String catalog = (String) getCurrentKey();
         CatalogIndex current = indexFor(catalog);
-        CatalogBuffers.Outcome outcome = buffers.add(catalog, current, sample);
+        CatalogBuffers.Outcome outcome = buffersOf(current).add(catalog, current, sample);
         if (outcome.replaced()) {
             metrics.samplesRemoved.inc();
         }
@@ -197,7 +220,7 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
     private void forget(ImageSample sample) throws Exception {
         String catalog = (String) getCurrentKey();
         CatalogIndex current = indexFor(catalog);
-        if (buffers.remove(current, sample.itemId)) {
+        if (buffersOf(current).remove(current, sample.itemId)) {
             metrics.samplesRemoved.inc();
             metrics.buffered(catalog, current);
             changed.add(catalog);
@@ -205,9 +228,37 @@ public class ClassBalancedBatchBuilder extends AbstractStreamOperator<TrainerInp
         }
     }
 
+    /**
+     * Moves the catalog to the settings of a sample stamped with a newer revision; returns whether it did.
+     * Buffered samples of another stored shape than the new settings make are dropped.
+     */
+    private boolean adoptNewerSettings(String catalog, CatalogIndex index, ImageSample sample) throws Exception {
+        if (sample.settingsRevision <= index.settingsRevision) {
+            return false;
+        }
+        if (index.hasShape() && !index.hasShape(sample.channels, sample.height, sample.width)
+                && sample.pixels != null) {
+            long dropped = buffersOf(index).clear(index);
+            metrics.samplesRemoved.inc(dropped);
+            LOG.info("catalog {}: settings revision {} stores {}x{}x{} images; {} buffered samples of the old "
+                    + "shape dropped", catalog, sample.settingsRevision, sample.channels, sample.height,
+                    sample.width, dropped);
+        }
+        index.settingsRevision = sample.settingsRevision;
+        index.settings = sample.settings;
+        changed.add(catalog);
+        metrics.buffered(catalog, index);
+        return true;
+    }
+
+    /** The buffers under the catalog's current batch policy. */
+    private CatalogBuffers buffersOf(CatalogIndex index) {
+        return buffers.computeIfAbsent(policies.policy(index.settings), p -> new CatalogBuffers(p, store));
+    }
+
     /** Logs what the catalog's training waits for when that changed, and keeps its gauge current. */
     private void noteWait(String catalog, CatalogIndex index) {
-        TrainingWait wait = TrainingWait.of(index, policy);
+        TrainingWait wait = TrainingWait.of(index, policies.policy(index.settings));
         int[] noted = waits.get(catalog);
         if (noted == null) {
             noted = new int[] {-1, 0};

@@ -1,6 +1,7 @@
 package io.streamsynth.operators.batch;
 
 import io.streamsynth.operators.types.ImageSample;
+import io.streamsynth.operators.types.SettingsStamp;
 import io.streamsynth.operators.types.TrainerInput;
 
 /** Builds the two kinds of {@link TrainerInput} the batch builder emits. */
@@ -18,6 +19,9 @@ final class TrainerInputs {
         input.width = sample.width;
         input.labels = new String[] {sample.label};
         input.pixels = sample.pixels;
+        // its own settings: a sample decoded under older ones is of no use to a trainer that moved on
+        input.settingsRevision = sample.settingsRevision;
+        input.settings = sample.settings;
         return input;
     }
 
@@ -32,11 +36,16 @@ final class TrainerInputs {
         return input;
     }
 
-    /** Word that a catalog has events: the trainer publishes version 0 of a catalog it has no model of. */
-    static TrainerInput catalogSeen(String catalog) {
+    /**
+     * Word that a catalog has events, under the given settings: the trainer publishes version 0 of a catalog
+     * it has no model of, and applies newer settings to one it has.
+     */
+    static TrainerInput catalogSeen(String catalog, SettingsStamp settings) {
         TrainerInput input = new TrainerInput();
         input.kind = TrainerInput.CATALOG_SEEN;
         input.catalog = catalog;
+        input.settingsRevision = settings.revision;
+        input.settings = settings.settings;
         input.labels = new String[0];
         input.pixels = new byte[0];
         return input;
@@ -57,6 +66,8 @@ final class TrainerInputs {
         input.oldestFreshIngestTime = freshCount > 0 ? oldestFreshIngestTime : 0L;
         input.freshIngestTimes = freshIngestTimes;
         input.batchNumber = batchNumber;
+        input.settingsRevision = index.settingsRevision;
+        input.settings = index.settings;
         return input;
     }
 }

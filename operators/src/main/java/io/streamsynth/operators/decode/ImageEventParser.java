@@ -7,31 +7,72 @@ import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemKey;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Turns the bytes of an input event into a validated {@link ImageSample}, or says why it cannot.
  * The image is decoded into the catalog's channels and kept as its stored square (resized to S,
  * see {@link Preprocessing#store}), so what travels on and is kept in state is bounded whatever
- * was uploaded. Plain Java, so that every rule is tested without Flink.
+ * was uploaded. Each catalog has its own image contract and held-out share ({@link Catalogs}), looked
+ * up once the event's catalog is read and before its image is decoded. Plain Java, so that every rule is
+ * tested without Flink.
  */
 public final class ImageEventParser {
 
+    /** A catalog's image contract and held-out share. */
+    public record Choice(ImageSpec spec, HeldOutSelector heldOut) {}
+
+    /** The choice for each catalog (its settings, or the job's flags). */
+    @FunctionalInterface
+    public interface Catalogs {
+        Choice of(String catalog);
+    }
+
+    /** Decoders per image contract: a few specs in a job, each one's buffers made once. */
+    private record Decoding(ImageDecoder decoder, Preprocessing preprocessing) {}
+
+    private static final int MAX_DECODINGS = 64;
+
     private final EventLimits limits;
     private final ImageEventReader reader;
-    private final ImageDecoder decoder;
-    private final Preprocessing preprocessing;
-    private final HeldOutSelector heldOut;
+    private final Catalogs catalogs;
+    private final Map<ImageSpec, Decoding> decodings = new HashMap<>();
     private long channelsConverted;
 
+    /** Every catalog decoded into {@code spec}, with {@code heldOut}. */
     public ImageEventParser(EventLimits limits, ImageSpec spec, HeldOutSelector heldOut) {
-        if (limits == null || spec == null || heldOut == null) {
-            throw new IllegalArgumentException("limits, spec and heldOut must not be null");
+        this(limits, fixed(spec, heldOut));
+    }
+
+    public ImageEventParser(EventLimits limits, Catalogs catalogs) {
+        if (limits == null || catalogs == null) {
+            throw new IllegalArgumentException("limits and catalogs must not be null");
         }
         this.limits = limits;
         this.reader = new ImageEventReader(limits.maxIdLength());
-        this.decoder = new ImageDecoder(limits.image(), spec.channels(), spec.background());
-        this.preprocessing = new Preprocessing(spec);
-        this.heldOut = heldOut;
+        this.catalogs = catalogs;
+    }
+
+    private static Catalogs fixed(ImageSpec spec, HeldOutSelector heldOut) {
+        if (spec == null || heldOut == null) {
+            throw new IllegalArgumentException("limits, spec and heldOut must not be null");
+        }
+        Choice choice = new Choice(spec, heldOut);
+        return catalog -> choice;
+    }
+
+    private Decoding decoding(ImageSpec spec) {
+        Decoding d = decodings.get(spec);
+        if (d == null) {
+            if (decodings.size() >= MAX_DECODINGS) {
+                decodings.clear();
+            }
+            d = new Decoding(new ImageDecoder(limits.image(), spec.channels(), spec.background()),
+                    new Preprocessing(spec));
+            decodings.put(spec, d);
+        }
+        return d;
     }
 
     /** Images so far whose grey was expanded to RGB or RGB converted to grey to fit the catalog. */
@@ -54,7 +95,7 @@ public final class ImageEventParser {
             reader.checkId(ImageEvent.CATALOG, target.catalog());
             reader.checkId(ImageEvent.ITEM_ID, target.itemId());
             ImageSample deletion = ImageSample.deletion(target.catalog(), target.itemId(), 0L, ingestTime);
-            deletion.heldOut = heldOut.isHeldOut(target.catalog(), target.itemId());
+            deletion.heldOut = catalogs.of(target.catalog()).heldOut().isHeldOut(target.catalog(), target.itemId());
             return deletion;
         }
         ImageEvent event = read(value);
@@ -81,6 +122,8 @@ public final class ImageEventParser {
     }
 
     private ImageSample toSample(ImageEvent event, long ingestTime) throws EventRejectedException {
+        Choice choice = catalogs.of(event.catalog());
+        HeldOutSelector heldOut = choice.heldOut();
         if (event.deleted()) {
             ImageSample deletion = ImageSample.deletion(event.catalog(), event.itemId(), event.eventTime(),
                     ingestTime);
@@ -89,10 +132,12 @@ public final class ImageEventParser {
             deletion.heldOut = heldOut.isHeldOut(event.catalog(), event.itemId());
             return deletion;
         }
-        Decoded decoded = decode(event.image());
+        Decoding decoding = decoding(choice.spec());
+        Decoded decoded = decode(decoding.decoder(), event.image());
         if (decoded.channelsConverted()) {
             channelsConverted++;
         }
+        Preprocessing preprocessing = decoding.preprocessing();
         ImageSpec spec = preprocessing.spec();
 
         ImageSample sample = new ImageSample();
@@ -112,7 +157,7 @@ public final class ImageEventParser {
         return sample;
     }
 
-    private Decoded decode(byte[] image) throws EventRejectedException {
+    private static Decoded decode(ImageDecoder decoder, byte[] image) throws EventRejectedException {
         try {
             return decoder.decode(image);
         } catch (ImageRejectedException e) {

@@ -22,6 +22,7 @@ import java.util.Map;
 
 /** The newest model of each catalog, loaded for inference, and batched embedding with it. */
 final class CatalogModels implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogModels.class);
     /**
      * A catalog's model with the preprocessing it was trained with (from the checkpoint's metadata), and
      * the digests a version marker names: of the encoded checkpoint and of its weights.
@@ -112,8 +113,23 @@ final class CatalogModels implements AutoCloseable {
         return ImageSpec.fromMap(recorded);
     }
 
-    /** Embeds items of one catalog in one pass per batch: center crop of each stored square, normalised. */
-    static List<ItemEmbedding> embed(Loaded loaded, List<ImageSample> items, int batchSize) {
+    /**
+     * Embeds items of one catalog in one pass per batch: center crop of each stored square, normalised.
+     * Items stored under another image contract than the model's (a catalog whose settings changed its
+     * channels or S, see the README, "Catalog settings") are left out: their next image embeds them.
+     */
+    static List<ItemEmbedding> embed(Loaded loaded, List<ImageSample> all, int batchSize) {
+        ImageSpec spec = loaded.preprocessing().spec();
+        List<ImageSample> items = all;
+        if (all.stream().anyMatch(s -> !fits(s, spec))) {
+            items = all.stream().filter(s -> fits(s, spec)).toList();
+            LOG.warn("catalog {}: {} of {} items are stored under another image contract than version {}'s ({}x{}x{}) "
+                    + "and are not embedded with it", all.get(0).catalog, all.size() - items.size(), all.size(),
+                    loaded.version(), spec.channels(), spec.resize(), spec.resize());
+        }
+        if (items.isEmpty()) {
+            return List.of();
+        }
         InputBatch.Builder inputs = InputBatch.builder(loaded.preprocessing(), items.size());
         for (ImageSample s : items) {
             inputs.addForEmbedding(StoredImage.decode(s.pixels, s.channels, s.height, s.width), null);
@@ -125,6 +141,10 @@ final class CatalogModels implements AutoCloseable {
             out.add(new ItemEmbedding(s.catalog, s.itemId, s.label, loaded.version(), s.revision, vectors[n]));
         }
         return out;
+    }
+
+    private static boolean fits(ImageSample s, ImageSpec spec) {
+        return s.channels == spec.channels() && s.height == spec.resize() && s.width == spec.resize();
     }
 
     @Override

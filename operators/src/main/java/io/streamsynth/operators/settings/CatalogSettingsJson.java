@@ -34,7 +34,7 @@ public final class CatalogSettingsJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> REQUIRED = List.of("image_channels", "image_resize", "image_crop",
             "architecture", "embedding_size");
-    private static final Set<String> FIELDS = Set.of("schema_version", "image_channels", "image_resize", "image_crop",
+    private static final Set<String> FIELDS = Set.of("schema_version", "catalog", "image_channels", "image_resize", "image_crop",
             "image_mean", "image_std", "image_background", "augment", "store_quality", "architecture", "pooling",
             "embedding_size", "base_filters", "loss", "margin", "synthesis", "ee_points", "mining", "optimizer", "lr",
             "momentum", "weight_decay", "backbone_lr_factor", "freeze_batchnorm", "freeze_backbone_steps",
@@ -129,6 +129,36 @@ public final class CatalogSettingsJson {
         } catch (IllegalArgumentException e) {
             // the training settings name themselves ("mining must be paper or official, got 'x'")
             throw new InvalidSettingException("training", e.getMessage());
+        }
+    }
+
+    /**
+     * The settings a record of the catalogs topic gives its catalog, as {@link #decode}, after the checks
+     * on the record's key: there must be one, and an optional {@code catalog} field must name it.
+     *
+     * @param key the record's key (the catalog id), or null when it had none
+     * @throws InvalidSettingException as {@link #decode}, or naming {@code key} or {@code catalog}
+     */
+    public static CatalogSettings decode(String key, byte[] value, CatalogSettings job) {
+        if (key == null || key.isEmpty()) {
+            throw new InvalidSettingException("key", "is required: the record's key is the catalog it sets");
+        }
+        CatalogSettings settings = decode(value, job);
+        JsonNode named = tree(value).get("catalog");
+        if (named != null && !named.isNull() && !named.isTextual()) {
+            throw new InvalidSettingException("catalog", "must be a string, got " + named);
+        }
+        if (named != null && !named.isNull() && !key.equals(named.textValue())) {
+            throw new InvalidSettingException("catalog", "is " + named + " but the record's key is \"" + key + "\"");
+        }
+        return settings;
+    }
+
+    private static JsonNode tree(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new InvalidSettingException("value", "is not JSON: " + e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.train.StepResult;
 import io.streamsynth.operators.types.ModelRelease;
+import io.streamsynth.operators.types.SettingsStamp;
 import io.streamsynth.operators.types.TrainerInput;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Meter;
@@ -47,15 +49,29 @@ import org.slf4j.LoggerFactory;
  * {@link #snapshotState}, which Flink calls before it snapshots the keyed state backend: each
  * completed checkpoint holds exactly the model that had seen the input before its barrier, and a
  * restored job resumes from it (on another subtask too, after rescaling, since it is keyed state).
+ *
+ * <p><b>Catalog settings.</b> Each catalog trains under its settings record (README, "Catalog settings"),
+ * stamped on its inputs by the batch builder; the stamp the catalog trains under is keyed state too, so a
+ * restore rebuilds each catalog with its own settings. An input stamped with a newer revision is applied
+ * before the input: the catalog's trainer is rebuilt from its own snapshot under the new settings. When the
+ * model and optimizer state still fit (learning rate, loss, synthesis, P, K, cadence, promotion, held-out
+ * share changed) training goes on from the same weights and step with the new settings from the next
+ * batch. When they do not (architecture, channels, crop C, embedding size, pooling, base filters, optimizer:
+ * {@link StateCompatibility}), the catalog starts a new lineage whatever {@code --on-incompatible-state}
+ * says (that flag is about restores): a model fresh from the seed, versions counting on, published at once
+ * as the next version (promoted, reason {@code new_lineage}) so the catalog's items are embedded with it.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         implements OneInputStreamOperator<TrainerInput, ModelRelease>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
-    private final TrainerSettings settings;
+    private final CatalogTrainerSettings settings;
 
     private transient ValueState<byte[]> snapshots;
+    /** The settings stamp each catalog trains under (absent: the job's flags). */
+    private transient ValueState<SettingsStamp> stamps;
+    private transient Map<String, SettingsStamp> applied;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient Map<String, CatalogTrainer> trainers;
     private transient Set<String> changed;
@@ -66,7 +82,12 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private transient Counter rejectedInputs;
     private transient Counter releases;
 
+    /** Every catalog with {@code settings}: a job graph without catalog settings records. */
     public TrainerOperator(TrainerSettings settings) {
+        this(CatalogTrainerSettings.fixed(settings));
+    }
+
+    public TrainerOperator(CatalogTrainerSettings settings) {
         this.settings = settings;
     }
 
@@ -76,6 +97,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         ValueStateDescriptor<byte[]> descriptor = new ValueStateDescriptor<>("trainer-snapshot",
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
         snapshots = getPartitionedState(descriptor);
+        stamps = getPartitionedState(new ValueStateDescriptor<>("trainer-settings-stamp",
+                TypeInformation.of(SettingsStamp.class)));
+        applied = new HashMap<>();
         timers = getInternalTimerService("publish", VoidNamespaceSerializer.INSTANCE, this);
         trainers = new HashMap<>();
         changed = new HashSet<>();
@@ -97,17 +121,20 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
                 });
     }
 
-    private CatalogTrainer restoreTrainer(String catalog, byte[] saved) {
+    /** The current key must be the catalog (applyToAllKeys sets it, as processElement does). */
+    private CatalogTrainer restoreTrainer(String catalog, byte[] saved) throws Exception {
+        SettingsStamp stamp = stamps.value();
+        applied.put(catalog, stamp == null ? SettingsStamp.jobFlags() : stamp);
         CatalogTrainer trainer;
         try {
-            trainer = CatalogTrainer.restore(catalog, settings, saved);
+            trainer = CatalogTrainer.restore(catalog, settings.trainer(applied.get(catalog).settings), saved);
         } catch (IncompatibleStateException e) {
             // the same state would meet the same settings on every restart: tell Flink not to retry
             LOG.error("{}", e.getMessage());
             throw new SuppressRestartsException(e);
         }
         trainers.put(catalog, trainer);
-        registerCatalogMetrics(trainer);
+        registerCatalogMetrics(catalog);
         if (trainer.startedNewLineage()) {
             changed.add(catalog);
         } else {
@@ -120,7 +147,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     public void processElement(StreamRecord<TrainerInput> element) throws Exception {
         TrainerInput in = element.getValue();
         String catalog = (String) getCurrentKey();
-        CatalogTrainer trainer = trainerFor(catalog);
+        CatalogTrainer trainer = trainerFor(catalog, in.settingsStamp());
+        if (in.settingsRevision > applied.get(catalog).revision) {
+            trainer = applySettings(trainer, in.settingsStamp());
+        }
         if (in.kind == TrainerInput.CATALOG_SEEN) {
             return; // trainerFor published version 0 if the catalog was new
         }
@@ -165,7 +195,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        CatalogTrainer trainer = trainerFor(timer.getKey());
+        CatalogTrainer trainer = trainerFor(timer.getKey(), null);
         long now = getProcessingTimeService().getCurrentProcessingTime();
         if (trainer.publishDue(now) || trainer.promotionRetryDue(now)) {
             publish(trainer, now);
@@ -191,7 +221,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         output.collect(new StreamRecord<>(release));
     }
 
-    private CatalogTrainer trainerFor(String catalog) throws Exception {
+    /**
+     * The catalog's trainer; a new catalog's is created under {@code stamp} (its first input's settings) and
+     * publishes version 0.
+     */
+    private CatalogTrainer trainerFor(String catalog, SettingsStamp stamp) throws Exception {
         CatalogTrainer trainer = trainers.get(catalog);
         if (trainer == null) {
             byte[] saved = snapshots.value();
@@ -199,10 +233,13 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
                 // state of a key this subtask did not hold at open(); not expected, but handled alike
                 return restoreTrainer(catalog, saved);
             }
+            SettingsStamp first = stamp == null ? SettingsStamp.jobFlags() : stamp;
             long now = getProcessingTimeService().getCurrentProcessingTime();
-            trainer = CatalogTrainer.create(catalog, settings, now);
+            trainer = CatalogTrainer.create(catalog, settings.trainer(first.settings), now);
             trainers.put(catalog, trainer);
-            registerCatalogMetrics(trainer);
+            applied.put(catalog, first);
+            stamps.update(first);
+            registerCatalogMetrics(catalog);
             // cold start: the initial model serves the catalog until a trained one is promoted; its
             // state goes into the next Flink checkpoint, so a restore does not publish a second version 0
             emit(trainer.publishColdStart(now));
@@ -212,23 +249,68 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         return trainer;
     }
 
-    private void registerCatalogMetrics(CatalogTrainer t) {
-        MetricGroup g = getMetricGroup().addGroup("catalog", t.catalog());
-        g.gauge("loss", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN : t.lastStep().loss());
-        g.gauge("syntheticShare", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN
-                : t.lastStep().syntheticShare());
-        g.gauge("stepMillis", (Gauge<Double>) () -> t.lastStep() == null ? Double.NaN : t.lastStep().millis());
-        g.gauge("trainingStep", (Gauge<Long>) t::steps);
-        g.gauge("modelVersion", (Gauge<Long>) t::version);
-        g.gauge("trainedVersion", (Gauge<Long>) t::version);
-        g.gauge("promotedVersion", (Gauge<Long>) t::promotedVersion);
-        g.gauge("versionsPromoted", (Gauge<Long>) t::promotions);
-        g.gauge("versionsNotPromoted", (Gauge<Long>) t::rejections);
-        g.gauge("heldOutItems", (Gauge<Integer>) t::heldOutSize);
-        g.gauge("heldOutRecallAt1", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("r_at_1", Double.NaN));
-        g.gauge("freshnessP50Millis", (Gauge<Long>) () -> t.lastFreshness().percentileMillis(0.5));
-        g.gauge("freshnessP99Millis", (Gauge<Long>) () -> t.lastFreshness().percentileMillis(0.99));
-        g.gauge("heldOutNmi", (Gauge<Double>) () -> t.lastEvaluation().getOrDefault("nmi", Double.NaN));
+    /**
+     * Rebuilds the catalog's trainer from its own snapshot under newer settings (see the class comment);
+     * returns the trainer that goes on. Settings that cannot be applied leave the catalog as it was, logged,
+     * and are not tried again.
+     */
+    private CatalogTrainer applySettings(CatalogTrainer current, SettingsStamp stamp) throws Exception {
+        String catalog = current.catalog();
+        TrainerSettings before = settings.trainer(applied.get(catalog).settings);
+        TrainerSettings after = settings.trainer(stamp.settings);
+        applied.put(catalog, stamp);
+        stamps.update(stamp);
+        CatalogTrainer next;
+        try {
+            // a live change never fails the job: a shape change starts a new lineage, whatever the restore flag
+            next = CatalogTrainer.restore(catalog, after.withOnIncompatibleState(IncompatibleStatePolicy.NEW_LINEAGE),
+                    current.snapshot());
+            if (before.image().channels() != after.image().channels()
+                    || before.image().resize() != after.image().resize()) {
+                // held-out images were stored C x S x S under the old settings; new ones arrive
+                next.clearHeldOut();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("catalog {}: settings {} could not be applied, it trains on as before: {}", catalog, stamp,
+                    e.getMessage(), e);
+            return current;
+        }
+        current.close();
+        trainers.put(catalog, next);
+        changed.add(catalog);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        if (next.startedNewLineage()) {
+            LOG.info("catalog {}: settings {} change the model's shape: new lineage, published at once", catalog,
+                    stamp);
+            publish(next, now);
+        } else {
+            LOG.info("catalog {}: settings {} apply from the next batch (same model, step {})", catalog, stamp,
+                    next.steps());
+        }
+        return next;
+    }
+
+    /** Gauges read the catalog's current trainer: settings may replace it. */
+    private void registerCatalogMetrics(String catalog) {
+        MetricGroup g = getMetricGroup().addGroup("catalog", catalog);
+        java.util.function.Supplier<CatalogTrainer> t = () -> trainers.get(catalog);
+        g.gauge("loss", (Gauge<Double>) () -> t.get().lastStep() == null ? Double.NaN : t.get().lastStep().loss());
+        g.gauge("syntheticShare", (Gauge<Double>) () -> t.get().lastStep() == null ? Double.NaN
+                : t.get().lastStep().syntheticShare());
+        g.gauge("stepMillis", (Gauge<Double>) () -> t.get().lastStep() == null ? Double.NaN
+                : t.get().lastStep().millis());
+        g.gauge("trainingStep", (Gauge<Long>) () -> t.get().steps());
+        g.gauge("modelVersion", (Gauge<Long>) () -> t.get().version());
+        g.gauge("trainedVersion", (Gauge<Long>) () -> t.get().version());
+        g.gauge("promotedVersion", (Gauge<Long>) () -> t.get().promotedVersion());
+        g.gauge("versionsPromoted", (Gauge<Long>) () -> t.get().promotions());
+        g.gauge("versionsNotPromoted", (Gauge<Long>) () -> t.get().rejections());
+        g.gauge("heldOutItems", (Gauge<Integer>) () -> t.get().heldOutSize());
+        g.gauge("heldOutRecallAt1", (Gauge<Double>) () -> t.get().lastEvaluation().getOrDefault("r_at_1",
+                Double.NaN));
+        g.gauge("freshnessP50Millis", (Gauge<Long>) () -> t.get().lastFreshness().percentileMillis(0.5));
+        g.gauge("freshnessP99Millis", (Gauge<Long>) () -> t.get().lastFreshness().percentileMillis(0.99));
+        g.gauge("heldOutNmi", (Gauge<Double>) () -> t.get().lastEvaluation().getOrDefault("nmi", Double.NaN));
     }
 
     @Override

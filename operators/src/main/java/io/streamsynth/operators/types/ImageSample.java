@@ -46,6 +46,13 @@ public class ImageSample {
      * one more for every later image. A delete ends the life; a later image starts a new one at 1.
      */
     public long revision;
+    /**
+     * The catalog's settings record this sample was decoded under ({@link SettingsStamp#revision}): 0 for
+     * the job's flags.
+     */
+    public long settingsRevision;
+    /** That record's value ({@link SettingsStamp#settings}); null for the job's flags. */
+    public byte[] settings;
 
     public ImageSample() {}
 
@@ -66,5 +73,16 @@ public class ImageSample {
      */
     public String itemKey() {
         return ItemKey.asString(catalog, itemId);
+    }
+
+    /** The catalog settings this sample was decoded under. */
+    public SettingsStamp settingsStamp() {
+        return new SettingsStamp(settingsRevision, settings);
+    }
+
+    /** Records the catalog settings this sample is decoded under. */
+    public void stamp(SettingsStamp stamp) {
+        settingsRevision = stamp.revision;
+        settings = stamp.settings;
     }
 }

@@ -13,7 +13,8 @@ public class TrainerInput {
     /**
      * An event of the catalog reached the batch builder (sent once per catalog and builder start, and
      * for every kind of event, embed-only ones too): a trainer without a model of the catalog creates
-     * one and publishes it as version 0. Only {@link #catalog} is set.
+     * one and publishes it as version 0. Only {@link #catalog} and the settings stamp are set; the builder also
+     * sends one when the catalog's settings change, so the trainer applies them before any batch under them.
      */
     public static final int CATALOG_SEEN = 3;
 
@@ -45,8 +46,21 @@ public class TrainerInput {
      * that does not record them (then only {@link #oldestFreshIngestTime} is known).
      */
     public long[] freshIngestTimes;
+    /**
+     * The catalog settings record this input was built under ({@link SettingsStamp#revision}; 0: the job's
+     * flags): a batch, an announcement under the builder's current settings of the catalog, a held-out sample
+     * under its own. The trainer applies a revision newer than the one it trains with before the input.
+     */
+    public long settingsRevision;
+    /** That record's value ({@link SettingsStamp#settings}); null for the job's flags. */
+    public byte[] settings;
 
     public TrainerInput() {}
+
+    /** The catalog settings this input was built under. */
+    public SettingsStamp settingsStamp() {
+        return new SettingsStamp(settingsRevision, settings);
+    }
 
     public int count() {
         return labels.length;

@@ -234,7 +234,7 @@ class ClassBalancedBatchBuilderTest {
 
     @Test
     void refusesToBeBuiltWithoutAPolicy() {
-        assertThatThrownBy(() -> new ClassBalancedBatchBuilder(null))
+        assertThatThrownBy(() -> new ClassBalancedBatchBuilder((BatchPolicy) null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy");
     }
 

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 
 class DecodeEventsTest {
 
-    private OneInputStreamOperatorTestHarness<RawEvent, ImageSample> harness;
+    private BroadcastOperatorTestHarness<RawEvent, RawEvent, ImageSample> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forProcessFunction(
-                new DecodeEvents(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0.1)));
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
+                new DecodeEvents(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0.1)),
+                DecodeEvents.CATALOG_SETTINGS);
     }
 
     @AfterEach
@@ -107,7 +108,8 @@ class DecodeEventsTest {
     void functionSurvivesTheJavaSerializationFlinkShipsItWith() throws Exception {
         DecodeEvents copy = InstantiationUtil.clone(new DecodeEvents(TestEvents.greyLimits(), TestEvents.greySpec(), new HeldOutSelector(0.1)));
 
-        try (var copied = ProcessFunctionTestHarnesses.forProcessFunction(copy)) {
+        try (var copied = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(copy,
+                DecodeEvents.CATALOG_SETTINGS)) {
             copied.processElement(raw(bytes(validEvent()), 1), 1L);
             assertThat(copied.extractOutputValues()).hasSize(1);
         }

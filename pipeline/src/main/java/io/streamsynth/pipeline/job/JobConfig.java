@@ -6,6 +6,7 @@ import io.streamsynth.operators.decode.EventLimits;
 import io.streamsynth.operators.dedup.DuplicateSettings;
 import io.streamsynth.operators.embed.EmbedderSettings;
 import io.streamsynth.operators.settings.CatalogSettings;
+import io.streamsynth.operators.settings.CatalogSettingsResolver;
 import io.streamsynth.operators.train.IncompatibleStatePolicy;
 import io.streamsynth.operators.train.TrainerSettings;
 import io.streamsynth.pipeline.kafka.SecretRedaction;
@@ -96,6 +97,15 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
     /** The batch builder's policy for the default catalog. */
     public BatchPolicy batches() {
         return catalog.batches(seed, maxSamplesPerClass, maxClasses, freshPerBatch);
+    }
+
+    /**
+     * Each catalog's settings from its record on the catalogs topic, over these flags (which are the
+     * settings of a catalog without a record); the decoder, batch builder and trainer take theirs from it.
+     */
+    public CatalogSettingsResolver catalogs() {
+        return new CatalogSettingsResolver(catalog, seed, device, heldOutCapacity, evaluationMinItems,
+                onIncompatibleState, maxSamplesPerClass, maxClasses, freshPerBatch);
     }
 
     /** The trainer's settings for the default catalog. */

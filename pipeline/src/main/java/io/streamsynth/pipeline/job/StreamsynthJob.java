@@ -2,7 +2,6 @@ package io.streamsynth.pipeline.job;
 
 import io.streamsynth.operators.batch.ClassBalancedBatchBuilder;
 import io.streamsynth.operators.decode.DecodeEvents;
-import io.streamsynth.operators.decode.HeldOutSelector;
 import io.streamsynth.operators.dedup.DropDuplicateEvents;
 import io.streamsynth.operators.embed.ItemEmbedder;
 import io.streamsynth.operators.kafka.CheckpointChunkSerializer;
@@ -11,6 +10,7 @@ import io.streamsynth.operators.kafka.DeadLetterSerializer;
 import io.streamsynth.operators.kafka.EmbeddingSerializer;
 import io.streamsynth.operators.kafka.RawEventDeserializer;
 import io.streamsynth.operators.kafka.VersionMarkerSerializer;
+import io.streamsynth.operators.settings.CatalogSettingsResolver;
 import io.streamsynth.operators.train.TrainerOperator;
 import io.streamsynth.operators.types.CheckpointChunk;
 import io.streamsynth.operators.types.DeadLetter;
@@ -38,8 +38,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Wires the job graph drawn in the README ("Data flow"): decode, drop duplicates, batch, train, embed,
- * join the embedder's version reports into markers, and the four exactly-once Kafka sinks.
+ * Wires the job graph drawn in the README ("Data flow"): decode (with the catalogs topic's settings
+ * broadcast to it), drop duplicates, batch, train, embed, join the embedder's version reports into
+ * markers, and the four exactly-once Kafka sinks.
  */
 public final class StreamsynthJob {
     private StreamsynthJob() {}
@@ -72,8 +73,25 @@ public final class StreamsynthJob {
         DataStream<RawEvent> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "images")
                 .uid("images-source");
 
+        // Per-catalog settings: every record from the topic's beginning (a compacted topic holds each
+        // catalog's newest), into the decoder's broadcast state; the decoder stamps each sample with its
+        // catalog's settings, so the builder and trainer downstream see a change in order with the data.
+        KafkaSource<RawEvent> settingsSource = KafkaSource.<RawEvent>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setProperties(c.kafkaProperties())
+                .setTopics(c.topics().catalogs())
+                .setGroupId(c.groupId() + "-catalogs")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RawEventDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        DataStream<RawEvent> settingsRecords = env.fromSource(settingsSource, WatermarkStrategy.noWatermarks(),
+                "catalogs").uid("catalogs-source").setParallelism(1);
+        CatalogSettingsResolver catalogs = c.catalogs();
+
         SingleOutputStreamOperator<ImageSample> decoded = raw
-                .process(new DecodeEvents(c.limits(), c.trainer().image(), new HeldOutSelector(c.heldOutShare())))
+                .connect(settingsRecords.broadcast(DecodeEvents.CATALOG_SETTINGS))
+                .process(new DecodeEvents(c.limits(), catalogs))
                 .name("decode+validate").uid("decode");
         // Keyed by item, the partitioning the embedder needs anyway: the sample crosses the network
         // once on its way there (with its raw record when it has an event_id, see DropDuplicateEvents).
@@ -87,7 +105,7 @@ public final class StreamsynthJob {
         DataStream<TrainerInput> batches = samples
                 .keyBy(s -> s.catalog, Types.STRING)
                 .transform("batch builder", TypeInformation.of(TrainerInput.class),
-                        new ClassBalancedBatchBuilder(c.batches()))
+                        new ClassBalancedBatchBuilder(catalogs))
                 .uid("batch-builder").slotSharingGroup(groups.trainer());
 
         // the batch builder emits each input under the catalog it is keyed by, on the trainer's
@@ -95,7 +113,7 @@ public final class StreamsynthJob {
         // hash and ship every batch again (the two now chain into one task)
         SingleOutputStreamOperator<ModelRelease> releases = DataStreamUtils
                 .reinterpretAsKeyedStream(batches, b -> b.catalog, Types.STRING)
-                .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(c.trainer()))
+                .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(catalogs))
                 .uid("trainer").slotSharingGroup(groups.trainer());
 
         releases.flatMap(new ChunkCheckpoints(c.maxChunkBytes())).name("checkpoint chunks").uid("chunks")

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The job graph's shuffles, as the README's data flow draws them: keyed by item once (dedup, then the
  * embedder on the same partitioning), keyed by catalog once (batch builder, then the trainer on the same
- * partitioning, in one task), and the embedder's models broadcast as weights only. It only builds the
+ * partitioning, in one task), the embedder's models broadcast as weights only, and the catalogs topic
+ * broadcast into the decoder alone. It only builds the
  * graph (no cluster, no broker); named IT because it builds the whole job.
  */
 class JobGraphShapeIT {
@@ -63,6 +64,15 @@ class JobGraphShapeIT {
             assertThat(from(g, e)).isEqualTo("drop duplicates");
             assertThat(e.getPartitioner()).isInstanceOf(ForwardPartitioner.class);
         });
+
+        // the catalogs topic reaches every decoder subtask (broadcast state), not the other operators
+        List<StreamEdge> intoDecoder = node(g, "decode+validate").getInEdges();
+        assertThat(intoDecoder).anySatisfy(e -> {
+            assertThat(from(g, e)).contains("catalogs");
+            assertThat(e.getPartitioner()).isInstanceOf(BroadcastPartitioner.class);
+        });
+        assertThat(g.getStreamNodes()).filteredOn(n -> n.getOperatorName().contains("catalogs"))
+                .flatExtracting(StreamNode::getOutEdges).hasSize(1);
 
         List<String> tasks = StreamSupport.stream(g.getJobGraph().getVertices().spliterator(), false)
                 .map(JobVertex::getName).toList();
