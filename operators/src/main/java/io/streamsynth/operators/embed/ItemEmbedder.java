@@ -76,8 +76,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its parts: {@link ServedModels} (which model serves each catalog, restored from broadcast
  * state), {@link EmbedderOperatorState} (the union-list state above, restored per {@link SubtaskKeys}),
- * {@link RefreshPasses}, {@link OwedReports} and {@link EmbedderGauges}; the batched inference itself
- * is {@link CatalogModels#embed}.
+ * {@link RefreshPasses}, {@link OwedReports} with {@link VersionReporting} (when a report goes out),
+ * {@link RefreshSchedule} (the flush and slice callbacks) and {@link EmbedderGauges}; the batched
+ * inference itself is {@link CatalogModels#embed}.
  *
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
  * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
@@ -127,8 +128,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient Map<String, Integer> unmodelled;
     private transient RefreshPasses passes;
     private transient OwedReports reports;
-    private transient boolean flushScheduled;
-    private transient boolean sliceScheduled;
+    private transient VersionReporting reporting;
+    private transient RefreshSchedule schedule;
     private transient long passStartNanos;
     private transient long lastReembedMillis;
     private transient EmbedderGauges gauges;
@@ -172,6 +173,15 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         unmodelled = new HashMap<>();
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
         gauges = new EmbedderGauges(g);
+        // an unusable model's version is never through here: the next version supersedes it
+        reporting = new VersionReporting(reports, subtask, c -> passes.isRunning(c) || served.isUnusable(c),
+                this::storedKeys, this::flush,
+                progress -> output.collect(VERSION_PROGRESS, new StreamRecord<>(progress)));
+        schedule = new RefreshSchedule(getProcessingTimeService(), settings.maxDelay().toMillis(), this::flush,
+                () -> {
+                    runSlice();
+                    reporting.reportAllThrough();
+                }, () -> !passes.isEmpty());
         try (Stream<String> keys = storedKeys()) {
             for (Map.Entry<String, Long> stored : gauges.countStored(keys).entrySet()) {
                 if (newest.get(stored.getKey()) == null) {
@@ -181,12 +191,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         gauges.lag(waiting.values(), passes, unmodelled);
         if (!waiting.isEmpty()) {
-            scheduleFlush();
+            schedule.flushLater();
         }
         // restored reports whose pass is through (or whose items all moved here done) go out then
         if (!passes.isEmpty() || !reports.isEmpty()) {
             passStartNanos = System.nanoTime();
-            scheduleSlice();
+            schedule.sliceSoon();
         }
     }
 
@@ -217,11 +227,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (waiting.size() >= settings.batchSize()) {
             flush();
         } else {
-            scheduleFlush();
+            schedule.flushLater();
             gauges.lag(waiting.values(), passes, unmodelled);
         }
         if (leftPass) {
-            reportIfThrough(sample.catalog);
+            reporting.reportIfThrough(sample.catalog);
         }
     }
 
@@ -242,7 +252,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         output.collect(new StreamRecord<>(ItemEmbedding.tombstone(deletion.catalog, deletion.itemId)));
         deleted.inc();
         if (leftPass) {
-            reportIfThrough(stored.catalog);
+            reporting.reportIfThrough(stored.catalog);
         }
     }
 
@@ -255,11 +265,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         // items waiting for the previous version get it, so each version covers every item it saw
         flush();
-        reportIfThrough(release.catalog);
-        OwedReports.Owed cut = reports.settle(release.catalog);
-        if (cut != null) {
-            report(release.catalog, cut, true, new int[cut.keyGroups.cardinality()]);
-        }
+        reporting.reportIfThrough(release.catalog);
+        reporting.supersede(release.catalog);
         served.serve(release);
         unmodelled.remove(release.catalog); // the pass below counts them now
         List<String> items;
@@ -271,87 +278,15 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         passes.start(release.catalog, items);
         CatalogModels.Loaded now = served.current(release.catalog);
         reports.owe(release.catalog, now.version(), subtask.keyGroups(), now.checkpointSha256(), now.weightsSha256());
-        reportIfThrough(release.catalog);
+        reporting.reportIfThrough(release.catalog);
         gauges.lag(waiting.values(), passes, unmodelled);
         passStartNanos = System.nanoTime();
-        scheduleSlice();
-    }
-
-    /**
-     * Reports the catalog's owed version complete when its pass is through here: the waiting batch is
-     * emitted first, so the report follows every embedding it covers.
-     */
-    private void reportIfThrough(String catalog) throws Exception {
-        OwedReports.Owed owed = reports.get(catalog);
-        // an unusable model's version is never through here: the next version supersedes it
-        if (owed == null || passes.isRunning(catalog) || served.isUnusable(catalog)) {
-            return;
-        }
-        flush();
-        reports.settle(catalog);
-        report(catalog, owed, false, liveItems(catalog, owed));
-    }
-
-    private void reportAllThrough() throws Exception {
-        for (String catalog : reports.catalogs()) {
-            reportIfThrough(catalog);
-        }
-    }
-
-    /** The catalog's stored items per owed key group, in the order of {@link OwedReports.Owed#keyGroupArray}. */
-    private int[] liveItems(String catalog, OwedReports.Owed owed) throws Exception {
-        int[] perGroup = new int[subtask.maxParallelism()];
-        String prefix = ItemKey.catalogPrefix(catalog);
-        try (Stream<String> all = storedKeys()) {
-            all.filter(k -> k.startsWith(prefix)).forEach(k -> perGroup[subtask.keyGroupOf(k)]++);
-        }
-        int[] groups = owed.keyGroupArray();
-        int[] out = new int[groups.length];
-        for (int i = 0; i < groups.length; i++) {
-            out[i] = perGroup[groups[i]];
-        }
-        return out;
-    }
-
-    private void report(String catalog, OwedReports.Owed owed, boolean superseded, int[] liveItems) {
-        output.collect(VERSION_PROGRESS, new StreamRecord<>(new VersionProgress(catalog, owed.version, superseded,
-                subtask.maxParallelism(), owed.keyGroupArray(), liveItems,
-                owed.embedded, owed.checkpointSha256, owed.weightsSha256)));
+        schedule.sliceSoon();
     }
 
     private Stream<String> storedKeys() {
         return getKeyedStateBackend().<VoidNamespace>getKeys(ITEM.getName(), VoidNamespace.INSTANCE)
                 .map(k -> (String) k);
-    }
-
-    private void scheduleFlush() {
-        if (!flushScheduled) {
-            flushScheduled = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + settings.maxDelay().toMillis(), t -> {
-                flushScheduled = false;
-                flush();
-            });
-        }
-    }
-
-    /**
-     * One millisecond ahead rather than now: the callback then always runs as its own mailbox action
-     * (and a test harness's clock must move for it), never inside the action that scheduled it.
-     */
-    private void scheduleSlice() {
-        if (!sliceScheduled) {
-            sliceScheduled = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + 1, t -> {
-                sliceScheduled = false;
-                runSlice();
-                reportAllThrough();
-                if (!passes.isEmpty()) {
-                    scheduleSlice();
-                }
-            });
-        }
     }
 
     /** Embeds the next slice of a running pass; returns false when no pass is running. */
@@ -375,7 +310,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             refreshed.inc(batch.size());
             reports.embedded(slice.catalog(), model.version(), batch.size());
         }
-        reportIfThrough(slice.catalog());
+        reporting.reportIfThrough(slice.catalog());
         if (passes.isEmpty()) {
             lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
         }
@@ -428,7 +363,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         while (runSlice()) {
             // each slice is bounded; the loop ends when every pass is done
         }
-        reportAllThrough();
+        reporting.reportAllThrough();
         super.finish();
     }
 

@@ -3,16 +3,11 @@ package io.streamsynth.operators.train;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.checkpoint.Sha256;
-import io.streamsynth.model.data.DecodedImage;
-import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.InputBatch;
-import io.streamsynth.model.image.Preprocessing;
-import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.StepResult;
 import io.streamsynth.model.train.TrainingStep;
-import io.streamsynth.operators.batch.BatchComposer;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
 import java.io.ByteArrayInputStream;
@@ -21,19 +16,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 
 /**
  * Everything one catalog's training needs between events: the model and optimizer, the version
  * counter, the held-out set, and the promotion gate with the promoted version's weights. Plain Java:
  * the Flink operator only decides when to call it and where its snapshot is kept. Its parts: the
  * publish cadence ({@link PublishCadence}), freshness ({@link UnpublishedFreshness}), the promoted
- * model ({@link PromotedModel}), the snapshot's layout ({@link TrainerSnapshotFormat}) and the
- * network's inputs ({@link InputBatch}).
+ * model ({@link PromotedModel}), the snapshot's layout ({@link TrainerSnapshotFormat}), the restore
+ * and new-lineage decision ({@link TrainerRestore}), the published lineage ({@link ReleaseLineage})
+ * and the network's inputs ({@link TrainingInputs}).
  *
  * <p><b>Versions.</b> Version 0 is the initial model ({@link #publishColdStart}), published and
  * promoted when the catalog's first event arrives; every later version is a candidate judged by the
@@ -43,25 +35,23 @@ import java.util.Random;
  */
 public final class CatalogTrainer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogTrainer.class);
-    /** Keeps the augmentation's random numbers apart from the batch builder's, drawn from the same seed. */
-    private static final long AUGMENTATION_SALT = 0x6175676d656e74L; // "augment"
     /**
      * Lineage entry of a published checkpoint: {@link FreshnessHistogram#toMap()} of the delays from
      * ingest to publication of the samples this version trained on first.
      */
-    public static final String FRESHNESS_KEY = "freshness";
+    public static final String FRESHNESS_KEY = ReleaseLineage.FRESHNESS_KEY;
     /**
      * Lineage entry of the first checkpoint of a model started anew because the restored state did
      * not fit: reason, previous_model_version, previous_step, previous_weights_sha256.
      */
-    public static final String NEW_LINEAGE_KEY = "new_lineage";
+    public static final String NEW_LINEAGE_KEY = ReleaseLineage.NEW_LINEAGE_KEY;
 
     private final String catalog;
     private final TrainerSettings settings;
     private final EmbeddingModel model;
     private final TrainingStep step;
     private final HeldOutSet heldOut;
-    private final Preprocessing preprocessing;
+    private final TrainingInputs inputs;
     private final PromotionGate gate;
     private final PromotedModel promoted;
     private final PublishCadence cadence;
@@ -78,10 +68,8 @@ public final class CatalogTrainer implements AutoCloseable {
     private FreshnessHistogram lastFreshness = new FreshnessHistogram();
     private Map<String, Double> lastEvaluation = Map.of();
     private StepResult lastStep;
-    /** Set when restored from a snapshot: recorded in the next published checkpoint's lineage. */
-    private Map<String, Object> resumedFrom = Map.of();
-    /** Set when a restore started the model anew: its state differs from the one in Flink's state. */
-    private boolean newLineage;
+    /** Where the model came from, told in the next published checkpoint; see {@link TrainerRestore}. */
+    private final ReleaseLineage lineage = new ReleaseLineage();
 
     private CatalogTrainer(String catalog, TrainerSettings settings, long now) {
         this.catalog = catalog;
@@ -91,7 +79,7 @@ public final class CatalogTrainer implements AutoCloseable {
         LOG.info("catalog {}: training on {} (requested {})", catalog, model.device(), settings.device());
         this.step = new TrainingStep(model, settings.training());
         this.heldOut = new HeldOutSet(settings.heldOutCapacity());
-        this.preprocessing = new Preprocessing(settings.image());
+        this.inputs = new TrainingInputs(catalog, settings.image(), settings.seed());
         this.gate = new PromotionGate(settings.promotion());
         this.promoted = new PromotedModel(settings, model.device());
         this.cadence = new PublishCadence(settings.publishEverySteps(), settings.publishInterval(), now);
@@ -130,31 +118,13 @@ public final class CatalogTrainer implements AutoCloseable {
     }
 
     public StepResult train(TrainerInput batch) {
-        requireShape(batch);
-        InputBatch inputs = inputs(batch);
-        lastStep = step.run(inputs.pixels(), inputs.labels());
+        inputs.requireShape(batch);
+        InputBatch network = inputs.forTraining(batch);
+        lastStep = step.run(network.pixels(), network.labels());
         encodedModel = null;
         cadence.stepped();
         fresh.trained(batch);
         return lastStep;
-    }
-
-    /**
-     * The batch's stored squares as the network's input: augmented (random resized crop and flip)
-     * when the spec says so, with random choices from (seed, catalog, batch number) so a restored job
-     * trains on the same crops; then normalised.
-     */
-    private InputBatch inputs(TrainerInput batch) {
-        ImageSpec spec = settings.image();
-        int stored = spec.storedPixels();
-        Random random = BatchComposer.randomFor(settings.seed() ^ AUGMENTATION_SALT, catalog, batch.batchNumber);
-        InputBatch.Builder inputs = InputBatch.builder(preprocessing, batch.count());
-        for (int n = 0; n < batch.count(); n++) {
-            DecodedImage square = new DecodedImage(spec.channels(), spec.resize(), spec.resize(),
-                    Arrays.copyOfRange(batch.pixels, n * stored, (n + 1) * stored));
-            inputs.addForTraining(square, random, batch.labels[n]);
-        }
-        return inputs.build();
     }
 
     /** Drops a deleted item from the evaluation set; returns whether it was there. */
@@ -168,22 +138,8 @@ public final class CatalogTrainer implements AutoCloseable {
     }
 
     public void addHeldOut(TrainerInput sample) {
-        requireShape(sample);
+        inputs.requireShape(sample);
         heldOut.add(sample.itemId, sample.labels[0], sample.pixels);
-    }
-
-    /** Inputs carry stored squares, C x S x S; batches raw, held-out samples as stored. */
-    private void requireShape(TrainerInput in) {
-        ImageSpec spec = settings.image();
-        if (in.channels != spec.channels() || in.height != spec.resize() || in.width != spec.resize()) {
-            throw new IllegalArgumentException("catalog '" + catalog + "' stores " + spec.channels() + "x"
-                    + spec.resize() + "x" + spec.resize() + " images, got " + in.channels + "x" + in.height + "x"
-                    + in.width);
-        }
-        if (in.kind == TrainerInput.BATCH && in.pixels.length != (long) in.count() * spec.storedPixels()) {
-            throw new IllegalArgumentException("input of " + in.count() + " images carries " + in.pixels.length
-                    + " pixel bytes");
-        }
     }
 
     /** True when enough steps have passed, or some steps and enough time. */
@@ -225,14 +181,19 @@ public final class CatalogTrainer implements AutoCloseable {
             throw new IllegalStateException("catalog '" + catalog + "' published version " + version
                     + " already; version 0 is its first");
         }
-        lastEvaluation = heldOut.evaluate(model, preprocessing, settings.evaluationMinItems(), settings.seed());
+        lastEvaluation = evaluate();
         return release(gate.coldStart(0, now), now);
     }
 
     /** Evaluates on the held-out set and releases the next version as a candidate for the promotion gate. */
     public ModelRelease publish(long now) {
-        lastEvaluation = heldOut.evaluate(model, preprocessing, settings.evaluationMinItems(), settings.seed());
-        return release(gate.judge(version + 1, lastEvaluation, promoted.figures(heldOut, preprocessing), now), now);
+        lastEvaluation = evaluate();
+        Map<String, Double> promotedFigures = promoted.figures(heldOut, inputs.preprocessing());
+        return release(gate.judge(version + 1, lastEvaluation, promotedFigures, now), now);
+    }
+
+    private Map<String, Double> evaluate() {
+        return heldOut.evaluate(model, inputs.preprocessing(), settings.evaluationMinItems(), settings.seed());
     }
 
     private ModelRelease release(PromotionGate.Decision decision, long now) {
@@ -244,11 +205,7 @@ public final class CatalogTrainer implements AutoCloseable {
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
                 lastEvaluation).withPreprocessing(settings.image().toMap()).withPromotion(decision.toMap());
         lastFreshness = fresh.at(now);
-        // an optional lineage entry: readers that do not know it ignore it, as with resumed_from_*
-        Map<String, Object> lineage = new LinkedHashMap<>(resumedFrom);
-        lineage.put(FRESHNESS_KEY, lastFreshness.toMap());
-        checkpoint = checkpoint.withLineage(lineage);
-        resumedFrom = Map.of();
+        checkpoint = checkpoint.withLineage(lineage.next(lastFreshness));
         if (decision.promoted()) {
             promoted.adopt(model, checkpoint.weights(), lastEvaluation, heldOut.generation());
         }
@@ -299,62 +256,16 @@ public final class CatalogTrainer implements AutoCloseable {
         version = head.version();
         cadence.restore(head.stepsSincePublish(), head.lastPublishMillis());
         fresh.restoreOldest(head.oldestUnpublishedFresh());
-        lastEvaluation = head.evaluation();
-        Checkpoint restored = CheckpointCodec.decode(head.checkpoint());
-        Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings);
-        if (problem.isEmpty()) {
-            ModelCheckpoints.restore(restored, step);
-            encodedModel = head.checkpoint();
-            heldOut.read(in);
-            byte[] weights = TrainerSnapshotFormat.readGateAndPromoted(in, head.format(), gate);
-            if (weights != null) {
-                promoted.restore(weights);
-            }
-            resumedFrom = Map.of("resumed_from_weights_sha256", restored.metadata().weightsSha256(),
-                    "resumed_at_step", restored.metadata().step());
-            return;
-        }
-        if (settings.onIncompatibleState() == IncompatibleStatePolicy.FAIL) {
-            throw new IncompatibleStateException("catalog '" + catalog + "': " + problem.get() + "; restore with "
-                    + "the settings the state was saved with, or pass --on-incompatible-state new-lineage to start "
-                    + "this catalog's model anew");
-        }
-        startNewLineage(restored, problem.get(), in, head.format());
-    }
-
-    /**
-     * Keeps the model and optimizer this trainer was built with (fresh from the seed) instead of the
-     * restored ones, and the version counter, so consumers that follow the newest version follow the
-     * new model. The held-out items stay when their images still fit the network's input.
-     */
-    private void startNewLineage(Checkpoint restored, String problem, DataInputStream in, int format)
-            throws IOException {
-        heldOut.read(in);
-        // the promoted model was built for the old network: the first version of the new one is
-        // promoted without comparison, and until then the embedder serves the old promoted version
-        TrainerSnapshotFormat.readGateAndPromoted(in, format, gate);
-        gate.forgetBaseline(PromotionGate.NEW_LINEAGE);
-        Architecture saved = Architecture.fromMap(restored.metadata().architecture());
-        Architecture now = settings.architecture();
-        if (saved.channels() != now.channels() || saved.height() != now.height() || saved.width() != now.width()) {
-            heldOut.clear();
-        }
-        lastEvaluation = Map.of();
-        Map<String, Object> previous = new LinkedHashMap<>();
-        previous.put("reason", problem);
-        previous.put("previous_model_version", version);
-        previous.put("previous_step", restored.metadata().step());
-        previous.put("previous_weights_sha256", restored.metadata().weightsSha256());
-        resumedFrom = Map.of(NEW_LINEAGE_KEY, previous);
-        newLineage = true;
-        LOG.warn("catalog {}: {}; --on-incompatible-state new-lineage: its model starts anew from the seed at "
-                + "version {} (the state of step {} is not used)", catalog, problem, version + 1,
-                restored.metadata().step());
+        TrainerRestore restore = new TrainerRestore(catalog, settings, step, heldOut, gate, promoted, lineage);
+        boolean continued = restore.apply(head, in);
+        // a new lineage's model is the seed's: the saved evaluation and encoding describe another one
+        lastEvaluation = continued ? head.evaluation() : Map.of();
+        encodedModel = continued ? head.checkpoint() : null;
     }
 
     /** True when {@link #restore} started the model anew under {@link IncompatibleStatePolicy#NEW_LINEAGE}. */
     public boolean startedNewLineage() {
-        return newLineage;
+        return lineage.startedNewLineage();
     }
 
     public String catalog() {
