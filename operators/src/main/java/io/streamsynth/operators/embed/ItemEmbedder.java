@@ -211,6 +211,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         itemsReceived.inc();
         sample.revision = stored == null ? 1 : stored.revision + 1;
+        // the catalog's settings record is for the batch builder and trainer; the served model carries the
+        // preprocessing, so the item's state need not hold the record's bytes
+        sample.settings = null;
         item.update(sample);
         if (stored == null) {
             gauges.itemAdded(sample.catalog);

@@ -49,10 +49,15 @@ class CatalogSettingsRecordsTest {
 
     private static BroadcastOperatorTestHarness<RawEvent, RawEvent, ImageSample> harness(OperatorSubtaskState from)
             throws Exception {
+        return harness(from, 1, 0);
+    }
+
+    private static BroadcastOperatorTestHarness<RawEvent, RawEvent, ImageSample> harness(OperatorSubtaskState from,
+            int parallelism, int subtask) throws Exception {
         CatalogSettingsResolver catalogs = new CatalogSettingsResolver(JOB, 1, DeviceSpec.parse("cpu"), 100, 2,
                 IncompatibleStatePolicy.FAIL, 64, 100, null);
         var h = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(
-                new DecodeEvents(EventLimits.defaults(), catalogs), List.of(DecodeEvents.CATALOG_SETTINGS)), 1, 1, 0);
+                new DecodeEvents(EventLimits.defaults(), catalogs), List.of(DecodeEvents.CATALOG_SETTINGS)), parallelism, parallelism, subtask);
         if (from != null) {
             h.initializeState(from);
         }
@@ -121,6 +126,20 @@ class CatalogSettingsRecordsTest {
         ImageSample kept = samples().get(0);
         assertThat(kept.channels).as("the last valid settings").isEqualTo(3);
         assertThat(kept.settingsRevision).isEqualTo(1);
+    }
+
+    @Test
+    void onlyTheFirstSubtaskDeadLettersARecordEverySubtaskRejects() throws Exception {
+        try (var second = harness(null, 2, 1)) {
+            second.processBroadcastElement(settings("products", RGB, 0), 1);
+            second.processBroadcastElement(settings("products", RGB.replace("\"cnn\"", "\"vgg16\""), 1), 2);
+            second.processElement(event("products", "p-1", 0), 3);
+
+            assertThat(second.getSideOutput(DecodeEvents.DEAD_LETTERS)).isNullOrEmpty();
+            assertThat(second.extractOutputValues().get(0).settingsRevision).as("still the valid record").isEqualTo(1);
+        }
+        harness.processBroadcastElement(settings("products", RGB.replace("\"cnn\"", "\"vgg16\""), 1), 2);
+        assertThat(deadLetters()).hasSize(1);
     }
 
     @Test
