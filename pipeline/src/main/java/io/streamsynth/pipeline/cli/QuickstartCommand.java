@@ -53,6 +53,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--bad-events", description = "Malformed events sent to show the dead-letter path (default: ${DEFAULT-VALUE}).")
     int badEvents = 3;
 
+    @Option(names = "--rgb-catalog", description = "Also stream a second catalog, 'products': RGB product shots "
+            + "(PNG, JPEG, CMYK JPEG, EXIF-rotated, transparent PNG, WebP) of a quarter of the training items (at most "
+            + "2000) and of 400 query items, at a quarter of --rate, under its own settings record on the catalogs "
+            + "topic (3 channels, S 72 / C 64, a 64-d CNN); the summary reports both catalogs.")
+    boolean rgbCatalog;
+
     @Option(names = "--follow", description = "Keep running after the events until interrupted (Ctrl-C).")
     boolean follow;
 
@@ -113,12 +119,35 @@ public final class QuickstartCommand implements Callable<Integer> {
                 QuickstartFeed feed = new QuickstartFeed(kafka.bootstrapServers(), config.kafkaProperties(),
                         config.topics().images(), CATALOG, split, badEvents, rate, stop::requested, budget);
                 feed.start();
-                new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget).untilDone(feed,
-                        split.planned(), split.queryCount(), stop, follow, Duration.ofSeconds(timeoutSeconds));
-                new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
+                try (QuickstartRgbCatalog rgb = rgbCatalog ? rgbCatalog(kafka.bootstrapServers(), config, split, stop)
+                        : null) {
+                    if (rgb != null) {
+                        rgb.start();
+                        out.printf("catalog %s: settings record %s on topic %s; %d query shots, then training shots%n",
+                                QuickstartRgbCatalog.CATALOG, QuickstartRgbCatalog.SETTINGS, config.topics().catalogs(),
+                                rgb.queryCount());
+                    }
+                    new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget).untilDone(feed,
+                            split.planned(), split.queryCount(), stop, follow, Duration.ofSeconds(timeoutSeconds));
+                    if (rgb != null) {
+                        rgb.awaitFinal(Duration.ofSeconds(timeoutSeconds), stop::requested);
+                        watcher.poll(Duration.ofSeconds(1)); // the summary's catalog lines as of now
+                    }
+                    new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
+                    if (rgb != null) {
+                        rgb.report(out);
+                    }
+                }
                 budget.mark(QuickstartTimeBudget.Mark.REPORTED);
             }
         }
+    }
+
+    private QuickstartRgbCatalog rgbCatalog(String bootstrapServers, JobConfig config, QuickstartData split,
+            StopOnSignal stop) {
+        int shots = Math.min(2000, Math.max(1, split.training().size() / 4));
+        return new QuickstartRgbCatalog(bootstrapServers, config, split.training(), shots, split.queries(), 400,
+                Math.max(1, rate / 4.0), stop::requested);
     }
 
     /**
