@@ -87,9 +87,10 @@ import org.slf4j.LoggerFactory;
  * store images of another shape (channels or S), every buffered sample of the catalog is dropped (a batch
  * is one tensor; counted in {@code samplesRemoved}); the trainer hears of the change at once through an
  * announcement under the new settings. A sample of an older revision is buffered when its shape still
- * fits, and rejected otherwise; batches carry the catalog's current settings. Per catalog, the builder logs what training waits for each time the number of classes
- * holding K samples changes while below P, and once when P are reached (see {@link TrainingWait}),
- * and a gauge {@code catalog.<name>.classesReady} holds that number.
+ * fits, and rejected otherwise; batches carry the catalog's current settings.
+ *
+ * <p>Per catalog, the builder logs what training waits for each time the number of classes holding K
+ * samples changes while below P, and once when P are reached (see {@link TrainingWait}), and a gauge {@code catalog.<name>.classesReady} holds that number.
  *
  * <h2>Metrics</h2>
  * Counters {@code batchesBuilt}, {@code samplesBuffered}, {@code samplesRejected},

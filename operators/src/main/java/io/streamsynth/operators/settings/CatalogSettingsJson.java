@@ -23,8 +23,10 @@ import java.util.function.Consumer;
  * JSON object of a catalog's settings, each field named as its job flag with '_' for '-' (see the README,
  * "Catalog settings"). {@code schema_version}, {@code image_channels}, {@code image_resize},
  * {@code image_crop}, {@code architecture} and {@code embedding_size} are required (they fix what the model
- * sees and its shape); a field left out takes the job's value (image mean and std: the channels' defaults
- * when the channels differ from the job's); an unknown field is rejected, so a misspelt one never passes unnoticed.
+ * sees and its shape); {@code catalog} is optional and, where given, must be the record's key
+ * ({@link #decode(String, byte[], CatalogSettings)}); a field left out takes the job's value (image mean
+ * and std: the channels' defaults when the channels differ from the job's); an unknown field is rejected,
+ * so a misspelt one never passes unnoticed.
  * Built-in networks only ({@code cnn}, {@code resnet18}, {@code resnet50}, without backbone files): a
  * backbone file is checked at the job's start-up, which a record arriving later cannot have.
  */
@@ -34,9 +36,9 @@ public final class CatalogSettingsJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> REQUIRED = List.of("image_channels", "image_resize", "image_crop",
             "architecture", "embedding_size");
-    private static final Set<String> FIELDS = Set.of("schema_version", "catalog", "image_channels", "image_resize", "image_crop",
-            "image_mean", "image_std", "image_background", "augment", "store_quality", "architecture", "pooling",
-            "embedding_size", "base_filters", "loss", "margin", "synthesis", "ee_points", "mining", "optimizer", "lr",
+    private static final Set<String> FIELDS = Set.of("schema_version", "catalog", "image_channels", "image_resize",
+            "image_crop", "image_mean", "image_std", "image_background", "augment", "store_quality", "architecture",
+            "pooling", "embedding_size", "base_filters", "loss", "margin", "synthesis", "ee_points", "mining", "optimizer", "lr",
             "momentum", "weight_decay", "backbone_lr_factor", "freeze_batchnorm", "freeze_backbone_steps",
             "classes_per_batch", "samples_per_class", "publish_every_steps", "publish_interval",
             "promotion_tolerance", "min_refresh_interval", "held_out_share");

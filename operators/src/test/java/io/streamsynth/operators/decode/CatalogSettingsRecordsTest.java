@@ -57,7 +57,8 @@ class CatalogSettingsRecordsTest {
         CatalogSettingsResolver catalogs = new CatalogSettingsResolver(JOB, 1, DeviceSpec.parse("cpu"), 100, 2,
                 IncompatibleStatePolicy.FAIL, 64, 100, null);
         var h = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(
-                new DecodeEvents(EventLimits.defaults(), catalogs), List.of(DecodeEvents.CATALOG_SETTINGS)), parallelism, parallelism, subtask);
+                new DecodeEvents(EventLimits.defaults(), catalogs), List.of(DecodeEvents.CATALOG_SETTINGS)),
+                parallelism, parallelism, subtask);
         if (from != null) {
             h.initializeState(from);
         }
