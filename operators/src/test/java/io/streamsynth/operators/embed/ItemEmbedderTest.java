@@ -130,6 +130,28 @@ class ItemEmbedderTest {
     }
 
     @Test
+    void itemsStoredUnderAnotherImageContractThanTheModelsAreLeftOutNotFailed() throws Exception {
+        try (var h = opened(4, 4)) {
+            h.processElement1(item("grey", 0), 0);
+            // stored as a catalog settings record of 3 channels decoded it, before its model's lineage arrived
+            ImageSample rgb = item("rgb", 1);
+            rgb.channels = 3;
+            rgb.pixels = new byte[3 * Batches.SIZE * Batches.SIZE];
+            h.processElement1(rgb, 0);
+            h.processElement2(v1, 0);
+            finishPasses(h);
+            h.processElement1(item("new-grey", 1), 0);
+            ImageSample rgbAgain = item("rgb-2", 0);
+            rgbAgain.channels = 3;
+            rgbAgain.pixels = new byte[3 * Batches.SIZE * Batches.SIZE];
+            h.processElement1(rgbAgain, 0);
+            h.setProcessingTime(1000);
+
+            assertThat(pairs(h.extractOutputValues())).containsExactlyInAnyOrder("grey@1", "new-grey@1");
+        }
+    }
+
+    @Test
     void aPassRunsInSlicesAndAPendingItemThatArrivesIsEmbeddedOnce() throws Exception {
         try (var h = opened(2, 1)) {
             for (int i = 0; i < 6; i++) {
