@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Catalog settings as data (issue 10 part 4): a job training Fashion-MNIST as {@code fashion} under its
  * flags (grey 28 x 28, 16-d) is told mid-run, by a record on the catalogs topic, that a second catalog
  * {@code products} takes RGB shots at S 72 / C 64 with a 24-d network; that catalog's product shots then
- * train and embed under those settings while {@code fashion} goes on under the flags. Two invalid records
+ * train and embed under those settings while {@code fashion} goes on under the flags. Four invalid records
  * are dead-lettered once each with reason {@code invalid_catalog_settings}, and the job never restarts.
  * Real broker, MiniCluster, RocksDB.
  */
@@ -94,9 +94,13 @@ class CatalogSettingsTopicIT {
                         .replace("\"products\"", "\"broken\"").getBytes(StandardCharsets.UTF_8));
                 catalogs.sendRaw(PRODUCTS, PRODUCTS_SETTINGS.replace("\"catalog\":\"products\"",
                         "\"catalog\":\"fashion\"").replace("24", "8").getBytes(StandardCharsets.UTF_8));
+                catalogs.sendRaw("negative", PRODUCTS_SETTINGS.replace("\"products\"", "\"negative\"")
+                        .replace("\"image_resize\":72", "\"image_resize\":-10").getBytes(StandardCharsets.UTF_8));
+                catalogs.sendRaw("missing", PRODUCTS_SETTINGS.replace("\"products\"", "\"missing\"")
+                        .replace("\"embedding_size\":24,", "").getBytes(StandardCharsets.UTF_8));
                 catalogs.flush();
                 waitUntil(watcher, () -> metrics.operator(id, "decode+validate", "catalogSettingsApplied") >= 1
-                        && metrics.operator(id, "decode+validate", "catalogSettingsRejected") >= 2,
+                        && metrics.operator(id, "decode+validate", "catalogSettingsRejected") >= 4,
                         "the settings records at the decoder");
 
                 OutgoingImages productShots = ProductShotCatalog.outgoing(shots, new ProductShotRenderer(7, 80, 120,
@@ -129,11 +133,13 @@ class CatalogSettingsTopicIT {
                 assertThat(embedded(watcher, FASHION)).hasSize(fashion.size())
                         .allSatisfy(e -> assertThat(e.vector).hasSize(GeneratedCatalog.ARCHITECTURE.embeddingSize()));
 
-                assertThat(watcher.deadLetterRecords()).hasSize(2).allSatisfy(r -> assertThat(header(r,
+                assertThat(watcher.deadLetterRecords()).hasSize(4).allSatisfy(r -> assertThat(header(r,
                         DeadLetterSerializer.REASON)).isEqualTo(DecodeEvents.INVALID_CATALOG_SETTINGS));
                 assertThat(watcher.deadLetterRecords()).extracting(r -> header(r, DeadLetterSerializer.DETAIL))
                         .anySatisfy(d -> assertThat(d).startsWith("architecture").contains("vgg16"))
-                        .anySatisfy(d -> assertThat(d).startsWith("catalog").contains("products"));
+                        .anySatisfy(d -> assertThat(d).startsWith("catalog").contains("products"))
+                        .anySatisfy(d -> assertThat(d).startsWith("image_resize").contains("-10"))
+                        .anySatisfy(d -> assertThat(d).startsWith("embedding_size").contains("required"));
                 assertThat(metrics.job(id, "numRestarts")).isZero();
             } finally {
                 job.close();
