@@ -10,9 +10,11 @@ import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.metrics.RetrievalReport;
+import io.streamsynth.model.offline.PkSampler;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
+import io.streamsynth.model.train.TrainingStep;
 import io.streamsynth.operators.decode.HeldOutSelector;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.job.JobConfig;
@@ -51,9 +53,12 @@ import picocli.CommandLine.Option;
                 + "events as form --steps batches, and takes its trained checkpoint from the checkpoints topic; runs "
                 + "the offline loop on the batches the job's batch builder forms from the same events, in the same "
                 + "order (same P x K, steps and seed); evaluates both on the test images of the unseen classes "
-                + "(zero-shot) and of the train classes (seen).",
-            "Prints a table per seed (Recall@1 and MAP@R: stream, offline, difference in points) and, for several "
-                + "seeds, their means, then one JSON line per seed."})
+                + "(zero-shot) and of the train classes (seen). For reference it also trains the offline loop as "
+                + "`offline` runs it, on P x K batches its own sampler draws from every train image of the train "
+                + "classes (same steps and seed).",
+            "Prints a table per seed (Recall@1 and MAP@R: stream, offline on the same batches, difference in points, "
+                + "offline on its own sampler's batches, difference) and, for several seeds, their means, then one "
+                + "JSON line per seed."})
 public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
     static final String CATALOG = "stream-vs-offline";
     private static final int EMBED_BATCH = 512;
@@ -105,9 +110,12 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
      * @param heldOut        of them, the items the job keeps out of training for evaluation
      * @param freshShare     samples in the batches trained on for the first time, over all samples in them
      * @param versions       checkpoints the job published
+     * @param sampled        the offline loop as {@code offline} runs it, on its own P x K batches drawn
+     *                       uniformly from every train image of the train classes: what the stream's
+     *                       batch composition changes, next to what the stream itself changes
      */
     record Comparison(long seed, int classesPerBatch, int samplesPerClass, int eventsStreamed, int heldOut,
-            double freshShare, int versions, Side stream, Side offline) {
+            double freshShare, int versions, Side stream, Side offline, Side sampled) {
         boolean sameWeights() {
             return stream.weightsSha256() != null && stream.weightsSha256().equals(offline.weightsSha256());
         }
@@ -147,7 +155,7 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         ImageSet testSeen = test.filterClasses(new HashSet<>(trained));
         List<Comparison> all = new ArrayList<>();
         for (long seed : runSeeds) {
-            Comparison c = compare(seed, withEmbedder, train, testZeroShot, testSeen);
+            Comparison c = compare(seed, withEmbedder, train.filterClasses(trained), testZeroShot, testSeen);
             all.add(c);
             out.print(table(c));
             out.flush();
@@ -211,9 +219,10 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
             }
         }
         Side offline = offline(config, replay, seed, testZeroShot, testSeen);
+        Side sampled = sampled(config, train, seed, testZeroShot, testSeen);
         return new Comparison(seed, config.batches().classesPerBatch(), config.batches().samplesPerClass(),
                 replay.eventsUsed(), replay.heldOut(), (double) replay.freshSamples() / replay.samples(), versions,
-                stream, offline);
+                stream, offline, sampled);
     }
 
     private static Side offline(JobConfig config, StreamOrderBatches.Replay replay, long seed, ImageSet testZeroShot,
@@ -229,6 +238,25 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
                     .weightsSha256();
             return new Side(training.steps(), evaluate(training.model(), testZeroShot, seed),
                     evaluate(training.model(), testSeen, seed), sha, seconds);
+        }
+    }
+
+    /** The offline loop with its own sampler ({@link PkSampler}, as {@code offline} draws), same steps and seed. */
+    private Side sampled(JobConfig config, ImageSet train, long seed, ImageSet testZeroShot, ImageSet testSeen) {
+        var t = config.trainer();
+        long start = System.nanoTime();
+        try (EmbeddingModel model = new EmbeddingModel(t.architecture(), t.device().resolve(), t.seed());
+                TrainingStep step = new TrainingStep(model, t.training())) {
+            PkSampler sampler = new PkSampler(train, config.batches().classesPerBatch(),
+                    config.batches().samplesPerClass(), seed);
+            for (int i = 0; i < steps; i++) {
+                PkSampler.Batch b = sampler.next();
+                step.run(b.pixels(), b.labels());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String sha = ModelCheckpoints.snapshot(step, t.training(), CATALOG, 0, Map.of()).metadata()
+                    .weightsSha256();
+            return new Side(steps, evaluate(model, testZeroShot, seed), evaluate(model, testSeen, seed), sha, seconds);
         }
     }
 
@@ -263,27 +291,24 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         return RetrievalReport.evaluate(model.embed(images.pixels(), EMBED_BATCH), images.labels(), seed);
     }
 
-    /** The figures compared, each as (stream, offline). */
+    /** The figures compared, each as (stream, offline on the stream's batches, offline on its own sampler's). */
     private static Map<String, double[]> figures(List<Comparison> runs) {
         Map<String, double[]> rows = new LinkedHashMap<>();
-        rows.put("zero-shot Recall@1", new double[2]);
-        rows.put("zero-shot MAP@R", new double[2]);
-        rows.put("seen Recall@1", new double[2]);
-        rows.put("seen MAP@R", new double[2]);
-        for (Comparison c : runs) {
-            add(rows.get("zero-shot Recall@1"), c.stream().zeroShot().recallAt1(), c.offline().zeroShot().recallAt1(),
-                    runs.size());
-            add(rows.get("zero-shot MAP@R"), c.stream().zeroShot().mapAtR(), c.offline().zeroShot().mapAtR(),
-                    runs.size());
-            add(rows.get("seen Recall@1"), c.stream().seen().recallAt1(), c.offline().seen().recallAt1(), runs.size());
-            add(rows.get("seen MAP@R"), c.stream().seen().mapAtR(), c.offline().seen().mapAtR(), runs.size());
+        Map<String, java.util.function.Function<Side, Double>> figures = new LinkedHashMap<>();
+        figures.put("zero-shot Recall@1", s -> s.zeroShot().recallAt1());
+        figures.put("zero-shot MAP@R", s -> s.zeroShot().mapAtR());
+        figures.put("seen Recall@1", s -> s.seen().recallAt1());
+        figures.put("seen MAP@R", s -> s.seen().mapAtR());
+        for (var f : figures.entrySet()) {
+            double[] row = new double[3];
+            for (Comparison c : runs) {
+                row[0] += f.getValue().apply(c.stream()) / runs.size();
+                row[1] += f.getValue().apply(c.offline()) / runs.size();
+                row[2] += f.getValue().apply(c.sampled()) / runs.size();
+            }
+            rows.put(f.getKey(), row);
         }
         return rows;
-    }
-
-    private static void add(double[] row, double stream, double offline, int n) {
-        row[0] += stream / n;
-        row[1] += offline / n;
     }
 
     static String table(Comparison c) {
@@ -306,12 +331,12 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
     }
 
     private static String rows(Map<String, double[]> figures) {
-        StringBuilder s = new StringBuilder("| figure | stream | offline | difference (points) |\n"
-                + "| --- | --- | --- | --- |\n");
+        StringBuilder s = new StringBuilder("| figure | stream | offline, same batches | difference (points) | "
+                + "offline, own P x K sampler | stream - own sampler (points) |\n| --- | --- | --- | --- | --- | --- |\n");
         for (var e : figures.entrySet()) {
             double[] v = e.getValue();
-            s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.2f |%n", e.getKey(), v[0], v[1],
-                    100 * (v[0] - v[1])));
+            s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.2f | %.4f | %+.2f |%n", e.getKey(), v[0], v[1],
+                    100 * (v[0] - v[1]), v[2], 100 * (v[0] - v[2])));
         }
         return s.toString();
     }
@@ -328,6 +353,7 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         m.put("same_weights", c.sameWeights());
         m.put("stream", side(c.stream()));
         m.put("offline", side(c.offline()));
+        m.put("offline_own_sampler", side(c.sampled()));
         return m;
     }
 
