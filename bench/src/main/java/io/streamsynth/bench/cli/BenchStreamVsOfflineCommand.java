@@ -110,12 +110,14 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
      * @param heldOut        of them, the items the job keeps out of training for evaluation
      * @param freshShare     samples in the batches trained on for the first time, over all samples in them
      * @param versions       checkpoints the job published
+     * @param lastPromoted   whether the promotion gate let the compared checkpoint replace the served
+     *                       version (the comparison takes it either way: it is what the trainer trained)
      * @param sampled        the offline loop as {@code offline} runs it, on its own P x K batches drawn
      *                       uniformly from every train image of the train classes: what the stream's
      *                       batch composition changes, next to what the stream itself changes
      */
     record Comparison(long seed, int classesPerBatch, int samplesPerClass, int eventsStreamed, int heldOut,
-            double freshShare, int versions, Side stream, Side offline, Side sampled) {
+            double freshShare, int versions, boolean lastPromoted, Side stream, Side offline, Side sampled) {
         boolean sameWeights() {
             return stream.weightsSha256() != null && stream.weightsSha256().equals(offline.weightsSha256());
         }
@@ -189,6 +191,7 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         Side stream;
         StreamOrderBatches.Replay replay;
         int versions;
+        boolean lastPromoted;
         JobConfig config;
         try (StreamingRig rig = StreamingRig.start(1)) {
             config = rig.configure(job).toBuilder().seed(seed).build();
@@ -205,6 +208,7 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
                 versions = run.feed().published().size();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            lastPromoted = last != null && last.metadata().promoted();
             if (last == null) {
                 throw new IllegalStateException("the job published no checkpoint within --timeout " + timeoutSeconds
                         + " s");
@@ -222,7 +226,7 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         Side sampled = sampled(config, train, seed, testZeroShot, testSeen);
         return new Comparison(seed, config.batches().classesPerBatch(), config.batches().samplesPerClass(),
                 replay.eventsUsed(), replay.heldOut(), (double) replay.freshSamples() / replay.samples(), versions,
-                stream, offline, sampled);
+                lastPromoted, stream, offline, sampled);
     }
 
     private static Side offline(JobConfig config, StreamOrderBatches.Replay replay, long seed, ImageSet testZeroShot,
@@ -314,10 +318,11 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
     static String table(Comparison c) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "seed %d, %d x %d: steps stream %d, offline %d; %d events streamed, %d "
-                + "held out; fresh share of batch samples %.3f; %d checkpoints published; weights identical: %s; "
-                + "stream %.1f s, offline %.1f s%n", c.seed(), c.classesPerBatch(), c.samplesPerClass(),
+                + "held out; fresh share of batch samples %.3f; %d checkpoints published, the last %s; weights "
+                + "identical: %s; stream %.1f s, offline %.1f s%n", c.seed(), c.classesPerBatch(), c.samplesPerClass(),
                 c.stream().steps(), c.offline().steps(), c.eventsStreamed(), c.heldOut(), c.freshShare(), c.versions(),
-                c.sameWeights() ? "yes" : "no", c.stream().seconds(), c.offline().seconds()));
+                c.lastPromoted() ? "promoted" : "not promoted", c.sameWeights() ? "yes" : "no", c.stream().seconds(),
+                c.offline().seconds()));
         s.append(rows(figures(List.of(c))));
         return s.toString();
     }
@@ -350,6 +355,7 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         m.put("held_out", c.heldOut());
         m.put("fresh_share", round(c.freshShare()));
         m.put("versions", c.versions());
+        m.put("last_promoted", c.lastPromoted());
         m.put("same_weights", c.sameWeights());
         m.put("stream", side(c.stream()));
         m.put("offline", side(c.offline()));
