@@ -140,6 +140,10 @@ public final class BenchStreamVsOfflineCommand implements Callable<Integer> {
         // the settings are checked once, against a placeholder broker, before any data loads or broker starts
         JobConfig base = job.toConfig("localhost:9092");
         checkImageSpec(base.trainer().image());
+        if (base.trainer().backboneWeights() != null) {
+            throw new IllegalArgumentException("stream-vs-offline starts both sides from the seed's weights; drop "
+                    + "--backbone-weights and --backbone-torchscript");
+        }
         List<Long> runSeeds = seeds.isEmpty() ? List.of(base.seed()) : List.copyOf(seeds);
         TorchRuntime.engine(threads);
         ImageSet train = trainImages != null ? trainImages : FashionMnist.load(data, FashionMnist.Split.TRAIN);
