@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 + "`bench step` with its defaults."},
         subcommands = {BenchStepCommand.class, BenchGrowthCommand.class, BenchStreamingCommand.class,
                 BenchFreshnessCommand.class, BenchEmbedCommand.class, BenchPytorchCommand.class,
-                BenchSpecsCommand.class, BenchIncrementalCommand.class})
+                BenchSpecsCommand.class, BenchIncrementalCommand.class, BenchStreamVsOfflineCommand.class})
 public final class BenchCommand implements Callable<Integer>, CommandPlugin {
     @Spec
     CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.streamsynth.bench.cli;
 
+import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.checkpoint.CheckpointMetadata;
 import io.streamsynth.operators.kafka.AssembledCheckpoint;
@@ -108,6 +109,8 @@ final class StreamingRig implements AutoCloseable {
         private final List<CheckpointMetadata> published = new ArrayList<>();
         private final List<VersionMarker> markers = new ArrayList<>();
         private final String versionsTopic;
+        /** The last checkpoint read, whole (weights and optimizer state), for benches that evaluate it. */
+        private Checkpoint newest;
 
         CheckpointFeed(String bootstrapServers, Properties clientProperties, String topic, String versionsTopic) {
             this.versionsTopic = versionsTopic;
@@ -133,13 +136,21 @@ final class StreamingRig implements AutoCloseable {
                     continue;
                 }
                 Optional<AssembledCheckpoint> done = assembler.accept(r);
-                done.ifPresent(a -> published.add(CheckpointCodec.decode(a.bytes()).metadata()));
+                if (done.isPresent()) {
+                    newest = CheckpointCodec.decode(done.get().bytes());
+                    published.add(newest.metadata());
+                }
             }
             return published.size() - before;
         }
 
         List<CheckpointMetadata> published() {
             return published;
+        }
+
+        /** The last checkpoint read, weights included; null before the first. */
+        Checkpoint newest() {
+            return newest;
         }
 
         /** The version markers read so far, in topic order. */

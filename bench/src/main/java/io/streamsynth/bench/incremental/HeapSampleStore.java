@@ -9,7 +9,7 @@ import java.util.Map;
  * The batch builder's buffers on the heap, for driving {@link io.streamsynth.operators.batch.CatalogBuffers}
  * without Flink: the same decisions as the job's keyed state, none of its persistence.
  */
-final class HeapSampleStore implements SampleStore {
+public final class HeapSampleStore implements SampleStore {
     private final Map<String, ClassSlots> slots = new HashMap<>();
     private final Map<String, byte[]> pixels = new HashMap<>();
     private final Map<String, SlotRef> items = new HashMap<>();

@@ -109,12 +109,16 @@ final class SafeTensorsHeader {
         }
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(METADATA_KEY);
+            // sorted by key: the same content must give the same bytes, and so the same weights digest,
+            // whatever map the caller passes (Map.of iterates in an order that changes from JVM to JVM)
+            Map<String, String> sorted = new java.util.TreeMap<>();
             metadata.forEach((key, value) -> {
                 if (key == null || value == null) {
                     throw new IllegalArgumentException("metadata keys and values must not be null");
                 }
-                meta.put(key, value);
+                sorted.put(key, value);
             });
+            sorted.forEach(meta::put);
         }
         byte[] json;
         try {
