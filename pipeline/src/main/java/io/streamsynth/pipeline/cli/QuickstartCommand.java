@@ -79,6 +79,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
         TorchRuntime.engine(threads);
+        budget.startupPart("pytorch");
         QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
         // the files go first, then the time budget is printed, then a Ctrl-C waiting for both may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE)) {
@@ -97,28 +98,40 @@ public final class QuickstartCommand implements Callable<Integer> {
     private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget)
             throws Exception {
         try (QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
+            budget.startupPart("broker");
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, config.seed());
+            budget.startupPart("data");
             kafka.createTopics(config);
+            budget.startupPart("topics");
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
 
             // closed before the broker, so Flink's Kafka clients stop while it is still up
-            try (LocalJobRunner flink = QuickstartFlink.start(port, dirs, config);
+            try (LocalJobRunner flink = startupPart(QuickstartFlink.start(port, dirs, config), "flink", budget);
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
                             config.topics(), QUERY_PREFIX)) {
+                budget.startupPart("watcher");
                 out.printf("Flink Web UI: http://localhost:%d  (job %s); JobManager log %s%n", port, flink.jobId(),
                         dirs.logFile());
                 QuickstartFeed feed = new QuickstartFeed(kafka.bootstrapServers(), config.kafkaProperties(),
                         config.topics().images(), CATALOG, split, badEvents, rate, stop::requested, budget);
                 feed.start();
-                new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget).untilDone(feed,
+                QuickstartTrainingEnd trainingEnd = new QuickstartTrainingEnd(QuickstartTrainingEnd.trainable(CATALOG,
+                        split.training().items().stream().map(i -> i.itemId()).toList(), config.heldOutShare()),
+                        config.batches().freshPerBatch());
+                new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget, trainingEnd).untilDone(feed,
                         split.planned(), split.queryCount(), stop, follow, Duration.ofSeconds(timeoutSeconds));
                 new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
                 budget.mark(QuickstartTimeBudget.Mark.REPORTED);
             }
         }
+    }
+
+    private static <T> T startupPart(T started, String part, QuickstartTimeBudget budget) {
+        budget.startupPart(part);
+        return started;
     }
 
     /**

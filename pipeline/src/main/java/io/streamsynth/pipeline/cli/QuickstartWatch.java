@@ -24,15 +24,21 @@ final class QuickstartWatch {
     private final String queryPrefix;
     private final PrintStream out;
     private final QuickstartTimeBudget budget;
+    private final QuickstartTrainingEnd trainingEnd;
 
+    /**
+     * @param trainingEnd tells when the trainer has published all it will train from the events sent,
+     *                    which ends the run without waiting out the quiet period
+     */
     QuickstartWatch(PipelineWatcher watcher, JobConfig config, String catalog, String queryPrefix, PrintStream out,
-            QuickstartTimeBudget budget) {
+            QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd) {
         this.watcher = watcher;
         this.config = config;
         this.catalog = catalog;
         this.queryPrefix = queryPrefix;
         this.out = out;
         this.budget = budget;
+        this.trainingEnd = trainingEnd;
     }
 
     /**
@@ -47,8 +53,9 @@ final class QuickstartWatch {
         long lastPrint = 0;
         long lastVersion = -1;
         long versionSince = System.currentTimeMillis();
-        // a version is final when no newer one can still be on its way: a publish interval and a
-        // few checkpoints (the sink commits on checkpoints) without one
+        // a version is final when the trainer has published all it will train (trainingEnd), or else when
+        // no newer one can still be on its way: a publish interval and a few checkpoints (the sink commits
+        // on checkpoints) without one
         long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
                 + 2000;
         long deadline = Long.MAX_VALUE;
@@ -85,7 +92,7 @@ final class QuickstartWatch {
                     deadline = now + timeout.toMillis();
                     out.println("all events sent; waiting for the final model and its embeddings ...");
                 }
-                boolean quiet = now - versionSince >= quietNeeded;
+                boolean quiet = now - versionSince >= quietNeeded || trainingEnd.ended(versionsOf(catalog));
                 if (quiet && version > 0 && queriesAt(version) >= queries) {
                     printStatus(feed.sent(), planned);
                     return;
@@ -98,6 +105,11 @@ final class QuickstartWatch {
         } finally {
             budget.mark(QuickstartTimeBudget.Mark.WAITED);
         }
+    }
+
+    private java.util.List<CheckpointMetadata> versionsOf(String catalog) {
+        return watcher.checkpoints().stream().map(Checkpoint::metadata).filter(m -> m.catalog().equals(catalog))
+                .toList();
     }
 
     private long queriesAt(long version) {
