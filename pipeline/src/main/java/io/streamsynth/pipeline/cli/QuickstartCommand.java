@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,14 +80,18 @@ public final class QuickstartCommand implements Callable<Integer> {
                     + "must not be negative");
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
-        TorchRuntime.engine(threads);
-        budget.startupPart("pytorch");
         QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
+        // libtorch loads (reading and relocating a few hundred MB of natives) while the broker starts
+        CompletableFuture<Void> torch = CompletableFuture.runAsync(() -> TorchRuntime.engine(threads), task -> {
+            Thread t = new Thread(task, "pytorch-load");
+            t.setDaemon(true);
+            t.start();
+        });
         // the files go first, then the time budget is printed, then a Ctrl-C waiting for both may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE)) {
             try (QuickstartDirs dirs = QuickstartDirs.create(workDir);
                     QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
-                run(stop, dirs, budget);
+                run(stop, dirs, budget, torch);
             } finally {
                 // a run that failed shows too where its time went
                 budget.mark(QuickstartTimeBudget.Mark.ENDED);
@@ -95,7 +101,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget)
+    private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget, CompletableFuture<Void> torch)
             throws Exception {
         try (QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
             budget.startupPart("broker");
@@ -104,6 +110,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             budget.startupPart("data");
             kafka.createTopics(config);
             budget.startupPart("topics");
+            awaitTorch(torch);
+            budget.startupPart("pytorch");
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
@@ -126,6 +134,21 @@ public final class QuickstartCommand implements Callable<Integer> {
                 new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
                 budget.mark(QuickstartTimeBudget.Mark.REPORTED);
             }
+        }
+    }
+
+    /** Waits for the engine's load; its failure (natives missing, say) as thrown by the load itself. */
+    private static void awaitTorch(CompletableFuture<Void> torch) {
+        try {
+            torch.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 

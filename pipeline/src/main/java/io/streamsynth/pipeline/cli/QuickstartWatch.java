@@ -52,10 +52,12 @@ final class QuickstartWatch {
             Duration timeout) {
         long lastPrint = 0;
         long lastVersion = -1;
-        long versionSince = System.currentTimeMillis();
+        long lastTrained = -1;
+        long trainedSince = System.currentTimeMillis();
         // a version is final when the trainer has published all it will train (trainingEnd), or else when
         // no newer one can still be on its way: a publish interval and a few checkpoints (the sink commits
-        // on checkpoints) without one
+        // on checkpoints) without any new version, promoted or not (a trainer that still trains publishes
+        // candidates, which the gate may hold back for a while)
         long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
                 + 2000;
         long deadline = Long.MAX_VALUE;
@@ -71,12 +73,15 @@ final class QuickstartWatch {
                 if (trained != null && trained.metadata().modelVersion() > 0) {
                     budget.mark(QuickstartTimeBudget.Mark.FIRST_MODEL);
                 }
+                if (trained != null && trained.metadata().modelVersion() != lastTrained) {
+                    lastTrained = trained.metadata().modelVersion();
+                    trainedSince = now;
+                }
                 // the served version: a candidate the promotion gate held back is never embedded
                 Checkpoint newest = watcher.newestPromotedCheckpointByCatalog().get(catalog);
                 long version = newest == null ? 0 : newest.metadata().modelVersion();
                 if (version != lastVersion) {
                     lastVersion = version;
-                    versionSince = now;
                     if (version > 0) {
                         budget.markAgain(QuickstartTimeBudget.Mark.FINAL_MODEL);
                     }
@@ -92,7 +97,7 @@ final class QuickstartWatch {
                     deadline = now + timeout.toMillis();
                     out.println("all events sent; waiting for the final model and its embeddings ...");
                 }
-                boolean quiet = now - versionSince >= quietNeeded || trainingEnd.ended(versionsOf(catalog));
+                boolean quiet = now - trainedSince >= quietNeeded || trainingEnd.ended(versionsOf(catalog));
                 if (quiet && version > 0 && queriesAt(version) >= queries) {
                     printStatus(feed.sent(), planned);
                     return;
