@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,7 +81,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
         QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
-        // libtorch loads (reading and relocating a few hundred MB of natives) while the broker starts
+        // libtorch loads (reading and relocating a few hundred MB of natives) while the broker and Flink start
         CompletableFuture<Void> torch = CompletableFuture.runAsync(() -> TorchRuntime.engine(threads), task -> {
             Thread t = new Thread(task, "pytorch-load");
             t.setDaemon(true);
@@ -103,21 +103,25 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget, CompletableFuture<Void> torch)
             throws Exception {
-        try (QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
+        // closed last: the runner below has ended the job (and its Kafka clients) before the broker stops
+        try (QuickstartFlink.Starting flinkStart = QuickstartFlink.startInBackground(port, dirs);
+                QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
             budget.startupPart("broker");
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, config.seed());
             budget.startupPart("data");
             kafka.createTopics(config);
             budget.startupPart("topics");
-            awaitTorch(torch);
+            Awaiting.result(torch);
             budget.startupPart("pytorch");
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
 
             // closed before the broker, so Flink's Kafka clients stop while it is still up
-            try (LocalJobRunner flink = startupPart(QuickstartFlink.start(port, dirs, config), "flink", budget);
+            MiniCluster cluster = flinkStart.await();
+            budget.startupPart("flink");
+            try (LocalJobRunner flink = startupPart(QuickstartFlink.submit(cluster, dirs, config), "job", budget);
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
                             config.topics(), QUERY_PREFIX)) {
                 budget.startupPart("watcher");
@@ -134,21 +138,6 @@ public final class QuickstartCommand implements Callable<Integer> {
                 new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
                 budget.mark(QuickstartTimeBudget.Mark.REPORTED);
             }
-        }
-    }
-
-    /** Waits for the engine's load; its failure (natives missing, say) as thrown by the load itself. */
-    private static void awaitTorch(CompletableFuture<Void> torch) {
-        try {
-            torch.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
         }
     }
 
