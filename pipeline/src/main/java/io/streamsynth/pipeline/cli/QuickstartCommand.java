@@ -123,7 +123,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             budget.startupPart("flink");
             try (LocalJobRunner flink = startupPart(QuickstartFlink.submit(cluster, dirs, config), "job", budget);
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
-                            config.topics(), QUERY_PREFIX)) {
+                            config.topics(), QUERY_PREFIX);
+                    QuickstartSourceProgress source = new QuickstartSourceProgress(kafka.bootstrapServers(),
+                            config.kafkaProperties(), config.groupId(), config.topics().images())) {
                 budget.startupPart("watcher");
                 out.printf("Flink Web UI: http://localhost:%d  (job %s); JobManager log %s%n", port, flink.jobId(),
                         dirs.logFile());
@@ -133,8 +135,9 @@ public final class QuickstartCommand implements Callable<Integer> {
                 QuickstartTrainingEnd trainingEnd = new QuickstartTrainingEnd(QuickstartTrainingEnd.trainable(CATALOG,
                         split.training().items().stream().map(i -> i.itemId()).toList(), config.heldOutShare()),
                         config.batches().freshPerBatch());
-                new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget, trainingEnd).untilDone(feed,
-                        split.planned(), split.queryCount(), stop, follow, Duration.ofSeconds(timeoutSeconds));
+                new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget, trainingEnd, source)
+                        .untilDone(feed, split.planned(), split.queryCount(), stop, follow,
+                                Duration.ofSeconds(timeoutSeconds));
                 new QuickstartReport(watcher, config, CATALOG, config.seed(), out).print(split.queries());
                 budget.mark(QuickstartTimeBudget.Mark.REPORTED);
             }

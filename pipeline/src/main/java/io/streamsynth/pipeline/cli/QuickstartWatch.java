@@ -25,13 +25,18 @@ final class QuickstartWatch {
     private final PrintStream out;
     private final QuickstartTimeBudget budget;
     private final QuickstartTrainingEnd trainingEnd;
+    private final QuickstartSourceProgress source;
+    private long sourceCheckedAt;
+    private boolean sourceCaughtUp;
 
     /**
      * @param trainingEnd tells when the trainer has published all it will train from the events sent,
      *                    which ends the run without waiting out the quiet period
+     * @param source      how far the job has read the images topic: the quiet period counts only once
+     *                    it has read (and checkpointed) every event
      */
     QuickstartWatch(PipelineWatcher watcher, JobConfig config, String catalog, String queryPrefix, PrintStream out,
-            QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd) {
+            QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd, QuickstartSourceProgress source) {
         this.watcher = watcher;
         this.config = config;
         this.catalog = catalog;
@@ -39,6 +44,7 @@ final class QuickstartWatch {
         this.out = out;
         this.budget = budget;
         this.trainingEnd = trainingEnd;
+        this.source = source;
     }
 
     /**
@@ -57,7 +63,8 @@ final class QuickstartWatch {
         // a version is final when the trainer has published all it will train (trainingEnd), or else when
         // no newer one can still be on its way: a publish interval and a few checkpoints (the sink commits
         // on checkpoints) without any new version, promoted or not (a trainer that still trains publishes
-        // candidates, which the gate may hold back for a while)
+        // candidates, which the gate may hold back for a while) once the job has read every event (on a
+        // loaded machine a job far behind the feed publishes nothing visible for longer than that)
         long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
                 + 2000;
         long deadline = Long.MAX_VALUE;
@@ -97,7 +104,8 @@ final class QuickstartWatch {
                     deadline = now + timeout.toMillis();
                     out.println("all events sent; waiting for the final model and its embeddings ...");
                 }
-                boolean quiet = now - trainedSince >= quietNeeded || trainingEnd.ended(versionsOf(catalog));
+                boolean quiet = trainingEnd.ended(versionsOf(catalog))
+                        || now - trainedSince >= quietNeeded && sourceCaughtUp(now);
                 if (quiet && version > 0 && queriesAt(version) >= queries) {
                     printStatus(feed.sent(), planned);
                     return;
@@ -110,6 +118,20 @@ final class QuickstartWatch {
         } finally {
             budget.mark(QuickstartTimeBudget.Mark.WAITED);
         }
+    }
+
+    /** Whether the job's source has committed the images topic's end; asked at most every 2 s. */
+    private boolean sourceCaughtUp(long now) {
+        if (!sourceCaughtUp && now - sourceCheckedAt >= 2000) {
+            sourceCheckedAt = now;
+            try {
+                sourceCaughtUp = source.committed() >= watcher.recordsIn(config.topics().images());
+            } catch (Exception unknown) {
+                // a broker too slow to answer: the quiet period alone decides, as it did before
+                sourceCaughtUp = true;
+            }
+        }
+        return sourceCaughtUp;
     }
 
     private java.util.List<CheckpointMetadata> versionsOf(String catalog) {
