@@ -284,7 +284,12 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             TreeMap<Long, CpuLedger> readings = new TreeMap<>();
             CheckpointMetadata first = null;
             while (System.currentTimeMillis() < giveUp) {
-                readings.put(System.currentTimeMillis(), CpuLedger.read());
+                // a reading walks every thread of the process (/proc): once a second keeps its cost (a few
+                // percent of a core at four a second, on the thread the window's figures then blame) low
+                long now = System.currentTimeMillis();
+                if (readings.isEmpty() || now - readings.lastKey() >= 1000) {
+                    readings.put(now, CpuLedger.read());
+                }
                 run.feed().poll(Duration.ofMillis(250));
                 for (CheckpointMetadata m : run.feed().published()) {
                     if (first == null && m.createdAtMillis() >= warmEnd) {
@@ -296,10 +301,12 @@ public final class BenchStreamingCommand implements Callable<Integer> {
                         double seconds = (m.createdAtMillis() - first.createdAtMillis()) / 1000.0;
                         CpuLedger from = nearest(readings, first.createdAtMillis());
                         CpuLedger to = nearest(readings, m.createdAtMillis());
+                        Map<String, Double> byThread = to.threadSecondsSince(from);
                         Map<String, String> threads = new LinkedHashMap<>();
-                        to.threadSecondsSince(from).entrySet().stream().limit(8)
+                        byThread.entrySet().stream().limit(10)
                                 .forEach(e -> threads.put(e.getKey(), String.format(Locale.ROOT, "%.1f", e.getValue())));
                         threads.put("(process)", String.format(Locale.ROOT, "%.1f", to.processSecondsSince(from)));
+                        out.printf(Locale.ROOT, "         %s%n", trainerThread(byThread, images, seconds));
                         return new Rate(images / seconds, images / to.processSecondsSince(from),
                                 refresh(run.feed(), first, m), threads);
                     }
@@ -308,6 +315,19 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             out.println("  no two versions a window apart were published in time");
             return new Rate(Double.NaN, Double.NaN, "", Map.of());
         }
+    }
+
+    /**
+     * The trainer's own thread (a task that chains the batch builder, the trainer and the checkpoint
+     * encoding): its share of one core over the window and the images it trained per CPU second of
+     * its own. The bare loop's images per CPU second are the yardstick: a lower figure here is work
+     * the trainer's thread does besides the step, or a step slowed by what runs beside it.
+     */
+    static String trainerThread(Map<String, Double> byThread, double images, double seconds) {
+        double cpu = byThread.entrySet().stream().filter(e -> e.getKey().contains("trainer"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        return String.format(Locale.ROOT, "trainer's thread: %.1f CPU-s in %.1f s (%.0f%% of a core), "
+                + "%.1f images per CPU-s of its own", cpu, seconds, 100 * cpu / seconds, images / cpu);
     }
 
     /**

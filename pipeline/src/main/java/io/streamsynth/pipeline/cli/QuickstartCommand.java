@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,13 +86,18 @@ public final class QuickstartCommand implements Callable<Integer> {
                     + "must not be negative");
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
-        TorchRuntime.engine(threads);
         QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
+        // libtorch loads (reading and relocating a few hundred MB of natives) while the broker and Flink start
+        CompletableFuture<Void> torch = CompletableFuture.runAsync(() -> TorchRuntime.engine(threads), task -> {
+            Thread t = new Thread(task, "pytorch-load");
+            t.setDaemon(true);
+            t.start();
+        });
         // the files go first, then the time budget is printed, then a Ctrl-C waiting for both may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE)) {
             try (QuickstartDirs dirs = QuickstartDirs.create(workDir);
                     QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
-                run(stop, dirs, budget);
+                run(stop, dirs, budget, torch);
             } finally {
                 // a run that failed shows too where its time went
                 budget.mark(QuickstartTimeBudget.Mark.ENDED);
@@ -100,20 +107,32 @@ public final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget)
+    private void run(StopOnSignal stop, QuickstartDirs dirs, QuickstartTimeBudget budget, CompletableFuture<Void> torch)
             throws Exception {
-        try (QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
+        // closed last: the runner below has ended the job (and its Kafka clients) before the broker stops
+        try (QuickstartFlink.Starting flinkStart = QuickstartFlink.startInBackground(port, dirs);
+                QuickstartBroker kafka = QuickstartBroker.start(dirs.kafka())) {
+            budget.startupPart("broker");
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, config.seed());
+            budget.startupPart("data");
             kafka.createTopics(config);
+            budget.startupPart("topics");
+            Awaiting.result(torch);
+            budget.startupPart("pytorch");
             out.printf("Kafka (in-JVM, KRaft) at %s; topics %s%n", kafka.bootstrapServers(), config.topics());
             out.printf("PyTorch %s on %s (--device %s)%n", TorchRuntime.engine().getVersion(),
                     config.trainer().device().resolve(), config.trainer().device());
 
             // closed before the broker, so Flink's Kafka clients stop while it is still up
-            try (LocalJobRunner flink = QuickstartFlink.start(port, dirs, config);
+            MiniCluster cluster = flinkStart.await();
+            budget.startupPart("flink");
+            try (LocalJobRunner flink = startupPart(QuickstartFlink.submit(cluster, dirs, config), "job", budget);
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
-                            config.topics(), QUERY_PREFIX)) {
+                            config.topics(), QUERY_PREFIX);
+                    QuickstartSourceProgress source = new QuickstartSourceProgress(kafka.bootstrapServers(),
+                            config.kafkaProperties(), config.groupId(), config.topics().images())) {
+                budget.startupPart("watcher");
                 out.printf("Flink Web UI: http://localhost:%d  (job %s); JobManager log %s%n", port, flink.jobId(),
                         dirs.logFile());
                 QuickstartFeed feed = new QuickstartFeed(kafka.bootstrapServers(), config.kafkaProperties(),
@@ -127,8 +146,12 @@ public final class QuickstartCommand implements Callable<Integer> {
                                 QuickstartRgbCatalog.CATALOG, QuickstartRgbCatalog.SETTINGS, config.topics().catalogs(),
                                 rgb.queryCount());
                     }
-                    new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget).untilDone(feed,
-                            split.planned(), split.queryCount(), stop, follow, Duration.ofSeconds(timeoutSeconds));
+                    QuickstartTrainingEnd trainingEnd = new QuickstartTrainingEnd(QuickstartTrainingEnd.trainable(
+                            CATALOG, split.training().items().stream().map(i -> i.itemId()).toList(),
+                            config.heldOutShare()), config.batches().freshPerBatch());
+                    new QuickstartWatch(watcher, config, CATALOG, QUERY_PREFIX, out, budget, trainingEnd, source)
+                            .untilDone(feed, split.planned(), split.queryCount(), stop, follow,
+                                    Duration.ofSeconds(timeoutSeconds));
                     if (rgb != null) {
                         rgb.awaitFinal(Duration.ofSeconds(timeoutSeconds), stop::requested);
                         watcher.poll(Duration.ofSeconds(1)); // the summary's catalog lines as of now
@@ -148,6 +171,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         int shots = Math.min(2000, Math.max(1, split.training().size() / 4));
         return new QuickstartRgbCatalog(bootstrapServers, config, split.training(), shots, split.queries(), 400,
                 Math.max(1, rate / 4.0), stop::requested);
+    }
+
+    private static <T> T startupPart(T started, String part, QuickstartTimeBudget budget) {
+        budget.startupPart(part);
+        return started;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.streamsynth.pipeline.cli;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -31,6 +33,8 @@ final class QuickstartTimeBudget {
 
     private final LongSupplier nanoClock;
     private final Map<Mark, Long> marks = new EnumMap<>(Mark.class);
+    /** Ends of the start-up's parts, in the order passed: what start-up spent its time on. */
+    private final List<Map.Entry<String, Long>> startupParts = new ArrayList<>();
 
     /** A budget on {@link System#nanoTime}, started now. */
     QuickstartTimeBudget() {
@@ -48,13 +52,25 @@ final class QuickstartTimeBudget {
         marks.putIfAbsent(mark, nanoClock.getAsLong());
     }
 
+    /**
+     * Marks the end of a part of the start-up (e.g. "broker"), which began where the previous part
+     * ended; the line lists the parts beside the start-up's total, so a slow start-up says where it
+     * was slow. Parts marked after the first event are ignored.
+     */
+    synchronized void startupPart(String name) {
+        if (!marks.containsKey(Mark.FIRST_EVENT)) {
+            startupParts.add(Map.entry(name, nanoClock.getAsLong()));
+        }
+    }
+
     /** Marks {@code mark} now, replacing an earlier mark: the latest pass counts (a newer final model). */
     synchronized void markAgain(Mark mark) {
         marks.put(mark, nanoClock.getAsLong());
     }
 
     /**
-     * One line, seconds with one decimal, e.g. {@code time budget: start-up 9.1 s, first model 6.0 s,
+     * One line, seconds with one decimal, e.g. {@code time budget: start-up 9.1 s (pytorch 1.0, broker
+     * 3.1, flink 4.0, rest 1.0), first model 6.0 s,
      * training 50.2 s, refresh 4.3 s, report 2.2 s, shutdown 1.9 s = wall 73.7 s; ingest 20.1 s
      * (alongside first model and training)}. The wall runs to {@link Mark#ENDED}, or to now when it
      * is not marked yet.
@@ -70,7 +86,7 @@ final class QuickstartTimeBudget {
                 phases.add(PHASE_NAMES[i] + " -");
                 continue;
             }
-            phases.add(PHASE_NAMES[i] + " " + seconds(to - from));
+            phases.add(PHASE_NAMES[i] + " " + seconds(to - from) + (i == 0 ? startupParts(from, to) : ""));
             from = to;
         }
         Long first = marks.get(Mark.FIRST_EVENT);
@@ -78,6 +94,25 @@ final class QuickstartTimeBudget {
         String ingest = first == null || last == null ? "-" : seconds(last - first);
         return phases + " = wall " + seconds(end - start) + "; ingest " + ingest
                 + " (alongside first model and training)";
+    }
+
+    /** " (a 1.0, b 2.5, rest 0.3)" for the parts marked between {@code from} and {@code to}; "" without parts. */
+    private String startupParts(long from, long to) {
+        if (startupParts.isEmpty()) {
+            return "";
+        }
+        StringJoiner parts = new StringJoiner(", ", " (", ")");
+        long at = from;
+        for (Map.Entry<String, Long> part : startupParts) {
+            parts.add(part.getKey() + " " + number(part.getValue() - at));
+            at = part.getValue();
+        }
+        parts.add("rest " + number(to - at));
+        return parts.toString();
+    }
+
+    private static String number(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     private static String seconds(long nanos) {

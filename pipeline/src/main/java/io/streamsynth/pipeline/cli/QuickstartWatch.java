@@ -24,15 +24,27 @@ final class QuickstartWatch {
     private final String queryPrefix;
     private final PrintStream out;
     private final QuickstartTimeBudget budget;
+    private final QuickstartTrainingEnd trainingEnd;
+    private final QuickstartSourceProgress source;
+    private long sourceCheckedAt;
+    private boolean sourceCaughtUp;
 
+    /**
+     * @param trainingEnd tells when the trainer has published all it will train from the events sent,
+     *                    which ends the run without waiting out the quiet period
+     * @param source      how far the job has read the images topic: the quiet period counts only once
+     *                    it has read (and checkpointed) every event
+     */
     QuickstartWatch(PipelineWatcher watcher, JobConfig config, String catalog, String queryPrefix, PrintStream out,
-            QuickstartTimeBudget budget) {
+            QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd, QuickstartSourceProgress source) {
         this.watcher = watcher;
         this.config = config;
         this.catalog = catalog;
         this.queryPrefix = queryPrefix;
         this.out = out;
         this.budget = budget;
+        this.trainingEnd = trainingEnd;
+        this.source = source;
     }
 
     /**
@@ -46,9 +58,13 @@ final class QuickstartWatch {
             Duration timeout) {
         long lastPrint = 0;
         long lastVersion = -1;
-        long versionSince = System.currentTimeMillis();
-        // a version is final when no newer one can still be on its way: a publish interval and a
-        // few checkpoints (the sink commits on checkpoints) without one
+        long lastTrained = -1;
+        long trainedSince = System.currentTimeMillis();
+        // a version is final when the trainer has published all it will train (trainingEnd), or else when
+        // no newer one can still be on its way: a publish interval and a few checkpoints (the sink commits
+        // on checkpoints) without any new version, promoted or not (a trainer that still trains publishes
+        // candidates, which the gate may hold back for a while) once the job has read every event (on a
+        // loaded machine a job far behind the feed publishes nothing visible for longer than that)
         long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
                 + 2000;
         long deadline = Long.MAX_VALUE;
@@ -64,12 +80,15 @@ final class QuickstartWatch {
                 if (trained != null && trained.metadata().modelVersion() > 0) {
                     budget.mark(QuickstartTimeBudget.Mark.FIRST_MODEL);
                 }
+                if (trained != null && trained.metadata().modelVersion() != lastTrained) {
+                    lastTrained = trained.metadata().modelVersion();
+                    trainedSince = now;
+                }
                 // the served version: a candidate the promotion gate held back is never embedded
                 Checkpoint newest = watcher.newestPromotedCheckpointByCatalog().get(catalog);
                 long version = newest == null ? 0 : newest.metadata().modelVersion();
                 if (version != lastVersion) {
                     lastVersion = version;
-                    versionSince = now;
                     if (version > 0) {
                         budget.markAgain(QuickstartTimeBudget.Mark.FINAL_MODEL);
                     }
@@ -85,7 +104,8 @@ final class QuickstartWatch {
                     deadline = now + timeout.toMillis();
                     out.println("all events sent; waiting for the final model and its embeddings ...");
                 }
-                boolean quiet = now - versionSince >= quietNeeded;
+                boolean quiet = trainingEnd.ended(versionsOf(catalog))
+                        || now - trainedSince >= quietNeeded && sourceCaughtUp(now);
                 if (quiet && version > 0 && queriesAt(version) >= queries) {
                     printStatus(feed.sent(), planned);
                     return;
@@ -98,6 +118,25 @@ final class QuickstartWatch {
         } finally {
             budget.mark(QuickstartTimeBudget.Mark.WAITED);
         }
+    }
+
+    /** Whether the job's source has committed the images topic's end; asked at most every 2 s. */
+    private boolean sourceCaughtUp(long now) {
+        if (!sourceCaughtUp && now - sourceCheckedAt >= 2000) {
+            sourceCheckedAt = now;
+            try {
+                sourceCaughtUp = source.committed() >= watcher.recordsIn(config.topics().images());
+            } catch (Exception unknown) {
+                // a broker too slow to answer: the quiet period alone decides, as it did before
+                sourceCaughtUp = true;
+            }
+        }
+        return sourceCaughtUp;
+    }
+
+    private java.util.List<CheckpointMetadata> versionsOf(String catalog) {
+        return watcher.checkpoints().stream().map(Checkpoint::metadata).filter(m -> m.catalog().equals(catalog))
+                .toList();
     }
 
     private long queriesAt(long version) {

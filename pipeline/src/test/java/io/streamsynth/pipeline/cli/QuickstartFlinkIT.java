@@ -9,10 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +23,11 @@ class QuickstartFlinkIT {
     @Test
     void theWebUiServesTheJobManagerLogAndFlinkKeepsItsFilesInTheRunsFolder() throws Exception {
         QuickstartDirs dirs = QuickstartDirs.create(tmp.resolve("work"));
-        Configuration conf = QuickstartFlink.configuration(dirs);
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, 0);
         List<String> flinkFiles;
+        // port 0: any free port, so the test never meets a quickstart on 8081
         try (QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile());
-                MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                        .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
-            cluster.start();
+                QuickstartFlink.Starting starting = QuickstartFlink.startInBackground(0, dirs)) {
+            MiniCluster cluster = starting.await();
             URI rest = cluster.getRestAddress().get();
             HttpResponse<String> response = getOnceLeaderIsElected(rest.resolve("/jobmanager/log"));
 

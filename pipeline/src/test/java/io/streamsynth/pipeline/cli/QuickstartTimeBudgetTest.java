@@ -59,4 +59,24 @@ class QuickstartTimeBudgetTest {
                 .isEqualTo("time budget: start-up 10.0 s, first model -, training -, refresh 30.0 s, report 1.0 s, "
                         + "shutdown 2.0 s = wall 43.0 s; ingest - (alongside first model and training)");
     }
+
+    @Test
+    void theStartUpListsItsPartsEachFromTheEndOfThePreviousWithTheRestUpToTheFirstEvent() {
+        at(0);
+        QuickstartTimeBudget budget = new QuickstartTimeBudget(() -> nanos);
+        at(1.25);
+        budget.startupPart("pytorch");
+        at(4.5);
+        budget.startupPart("broker");
+        at(9);
+        budget.startupPart("flink");
+        at(9.5);
+        budget.mark(Mark.FIRST_EVENT);
+        at(12);
+        budget.startupPart("late"); // after the first event: not part of the start-up
+        budget.mark(Mark.ENDED);
+
+        assertThat(budget.line()).startsWith("time budget: start-up 9.5 s (pytorch 1.3, broker 3.3, flink 4.5, "
+                + "rest 0.5), first model -,");
+    }
 }
