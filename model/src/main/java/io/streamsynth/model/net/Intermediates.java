@@ -12,19 +12,21 @@ import ai.djl.ndarray.NDList;
  * norm's output once the relu after it has run, for example, since relu's backward reads only its
  * own result). Closing our handle drops only our reference to the libtorch tensor: whatever autograd
  * saved for the backward pass keeps its own reference and stays valid, so gradients are unchanged
- * ({@code ResNetIntermediatesTest}); the memory of the rest returns to the allocator at once and is
- * reused, still warm, by the next layer's outputs.
+ * ({@code ResNetIntermediatesTest}), and the memory of the rest returns to the allocator during the
+ * forward pass instead of after the step. (Its effect on step time was below what the shared benchmark
+ * machine resolves: docs/BENCHMARKS.md section 9.)
  */
 final class Intermediates {
     private Intermediates() {}
 
     /**
-     * Closes every array of {@code consumed} that is not also in {@code kept} (a block may hand its
-     * input through). The caller must own {@code consumed} and use none of it afterwards.
+     * Closes every array of {@code consumed} that is in neither {@code kept} nor {@code callers} (a block
+     * may hand its input through, and the caller's inputs are the caller's). The caller must own the
+     * rest of {@code consumed} and use none of it afterwards.
      */
-    static void release(NDList consumed, NDList kept) {
+    static void release(NDList consumed, NDList kept, NDList callers) {
         for (NDArray a : consumed) {
-            if (!containsSame(kept, a)) {
+            if (!containsSame(kept, a) && !containsSame(callers, a)) {
                 a.close();
             }
         }

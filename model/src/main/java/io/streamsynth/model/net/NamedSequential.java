@@ -41,7 +41,7 @@ final class NamedSequential extends TorchModule {
         for (Map.Entry<String, Block> c : namedChildren().entrySet()) {
             NDList next = c.getValue().forward(store, x, training);
             if (x != inputs) {
-                Intermediates.release(x, next);
+                Intermediates.release(x, next, inputs);
             }
             x = next;
             if (c.getKey().equals(last)) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -68,6 +69,29 @@ class ResNetIntermediatesTest {
             });
 
             assertSame(ours, reference, 10);
+        }
+    }
+
+    /** Intermediates are closed once consumed; the caller's input and the returned output never are. */
+    @Test
+    void sequentialClosesWhatItsChildrenConsumedButNotTheCallersArrays() {
+        NDArray[] middle = new NDArray[1];
+        NamedSequential root = new NamedSequential()
+                .then("same", LambdaBlock.singleton(a -> a))
+                .then("negated", LambdaBlock.singleton(a -> {
+                    middle[0] = a.neg();
+                    return middle[0];
+                }))
+                .then("relu", Layers.relu());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            root.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2));
+            NDArray x = manager.create(new float[] {-1, 2});
+            NDArray y = root.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+
+            assertThat(y.toFloatArray()).containsExactly(1f, 0f);
+            assertThat(x.isReleased()).isFalse();
+            assertThat(x.toFloatArray()).containsExactly(-1f, 2f);
+            assertThat(middle[0].isReleased()).isTrue();
         }
     }
 
