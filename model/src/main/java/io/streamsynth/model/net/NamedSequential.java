@@ -28,7 +28,8 @@ final class NamedSequential extends TorchModule {
     }
 
     /**
-     * Runs the children in order up to and including {@code last} (all of them when null).
+     * Runs the children in order up to and including {@code last} (all of them when null). Each
+     * intermediate output is closed once the next child has consumed it (see {@link Intermediates}).
      *
      * @throws IllegalArgumentException when {@code last} names no child
      */
@@ -38,7 +39,11 @@ final class NamedSequential extends TorchModule {
         }
         NDList x = inputs;
         for (Map.Entry<String, Block> c : namedChildren().entrySet()) {
-            x = c.getValue().forward(store, x, training);
+            NDList next = c.getValue().forward(store, x, training);
+            if (x != inputs) {
+                Intermediates.release(x, next, inputs);
+            }
+            x = next;
             if (c.getKey().equals(last)) {
                 break;
             }

@@ -67,18 +67,31 @@ final class ResidualBlock extends TorchModule {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDList x = inputs;
+        NDArray input = inputs.singletonOrThrow();
+        NDArray x = input;
         String[] path = mainPath();
         for (int i = 0; i < path.length; i++) {
-            x = child(path[i]).forward(store, x, training);
+            NDArray y = child(path[i]).forward(store, new NDList(x), training).singletonOrThrow();
             // relu after every batch norm but the last; that one comes after the sum
             if (path[i].startsWith("bn") && i < path.length - 1) {
-                x = new NDList(Activation.relu(x.singletonOrThrow()));
+                NDArray activated = Activation.relu(y);
+                y.close();
+                y = activated;
             }
+            if (x != input) {
+                Intermediates.release(x, y);
+            }
+            x = y;
         }
-        NDArray shortcut = project ? child("downsample").forward(store, inputs, training).singletonOrThrow()
-                : inputs.singletonOrThrow();
-        return new NDList(Activation.relu(x.singletonOrThrow().add(shortcut)));
+        NDArray shortcut = project ? child("downsample").forward(store, inputs, training).singletonOrThrow() : input;
+        // in place, as torchvision's `out += identity`: autograd saved nothing of the batch norm's output
+        NDArray sum = x.addi(shortcut);
+        if (project) {
+            shortcut.close();
+        }
+        NDArray out = Activation.relu(sum);
+        sum.close();
+        return new NDList(out);
     }
 
     @Override
