@@ -105,35 +105,49 @@ def table(title, rows):
         print(row(label, runs))
 
 
+def collapse_fixed(prefix):
+    """Runs of ours on the fixed code from the round that found the bug (442e47f, docs/results/h13-collapse.jsonl)."""
+    return {r["result"]["seed"]: r["result"] for r in read("docs/results/h13-collapse.jsonl")
+            if r["run"].startswith(prefix)}
+
+
 def main(path):
     runs = read(path)
     c = lambda name: cell(runs, name)  # noqa: E731
+    # symm at beta 50: this jar's runs where they ran, else the fixed code's runs of 442e47f (same figures)
+    symm50 = c("ms symm") or collapse_fixed("fix-gc-5x16-s")
 
-    table("1. Ours against the reference, multi-similarity, 5 x 16, 300 steps", [
-        ("ours, none", c("ms none")), ("reference, none", reused_reference("none")),
+    table("1. Ours (beta 40, the default) against the reference, multi-similarity, 5 x 16, 300 steps", [
+        ("ours, none", c("ms none, beta 40")), ("reference, none", reused_reference("none")),
         ("reference, none, 1 thread", c("ref none")),
-        ("ours, ee", c("ms ee")), ("reference, ee", reused_reference("ee")),
+        ("ours, ee", c("ms ee, beta 40")), ("reference, ee", reused_reference("ee")),
         ("reference, ee, 1 thread", c("ref ee")),
-        ("ours, symm", c("ms symm")), ("reference, symm", reused_reference("symm")),
-        ("reference, symm, 1 thread", c("ref symm"))])
+        ("ours, symm", c("ms symm, beta 40")), ("reference, symm", reused_reference("symm")),
+        ("reference, symm, 1 thread", c("ref symm")),
+        ("ours, symm, PyTorch's initialisation (beta 50)", c("ms symm, PyTorch init"))])
     print()
     for s in ("none", "ee", "symm"):
-        print(gap(f"ours - reference, {s}", c(f"ms {s}"), reused_reference(s), paired=False))
+        print(gap(f"ours - reference, {s}", c(f"ms {s}, beta 40"), reused_reference(s), paired=False))
     for s in ("ee", "symm"):
-        print(gap(f"ours, {s} - none (paired)", c(f"ms {s}"), c("ms none")))
+        print(gap(f"ours, {s} - none (paired)", c(f"ms {s}, beta 40"), c("ms none, beta 40")))
         print(gap(f"reference, {s} - none (paired)", reused_reference(s), reused_reference("none")))
+    print(gap("ours, symm, PyTorch's init - DJL's (beta 50, paired)", c("ms symm, PyTorch init"), symm50))
 
-    table("2. Multi-similarity's beta", [
-        (f"ours, {s}, beta {b}", c(f"ms {s}") if b == 50 else c(f"ms {s}, beta 40"))
-        for s in ("none", "ee", "symm") for b in (50, 40)])
+    table("2. Multi-similarity's beta (ours)", [
+        ("none, beta 40", c("ms none, beta 40")), ("none, beta 50", c("ms none")),
+        ("ee, beta 40", c("ms ee, beta 40")), ("ee, beta 50", c("ms ee")),
+        ("symm, beta 40", c("ms symm, beta 40")), ("symm, beta 50", symm50)])
     print()
-    for s in ("none", "ee", "symm"):
-        print(gap(f"beta 50 - beta 40, {s}", c(f"ms {s}"), c(f"ms {s}, beta 40")))
+    print(gap("beta 50 - beta 40, none (paired)", c("ms none"), c("ms none, beta 40")))
+    print(gap("beta 50 - beta 40, ee (paired)", c("ms ee"), c("ms ee, beta 40")))
+    print(gap("beta 50 - beta 40, symm (paired)", symm50, c("ms symm, beta 40")))
 
     table("3. The streaming shape, 4 x 8, 1000 steps, symm", [
-        ("ours", c("ms symm 4x8 1000 steps")), ("reference", c("ref symm 4x8 1000 steps"))])
+        ("ours (beta 40)", c("ms symm 4x8 1000 steps, beta 40")),
+        ("ours (beta 50; 442e47f, h13-collapse.jsonl)", collapse_fixed("fix-gc-1000-s")),
+        ("reference", c("ref symm 4x8 1000 steps"))])
     print()
-    print(gap("ours - reference", c("ms symm 4x8 1000 steps"), c("ref symm 4x8 1000 steps"), paired=False))
+    print(gap("ours - reference", c("ms symm 4x8 1000 steps, beta 40"), c("ref symm 4x8 1000 steps"), paired=False))
 
     table("4. Triplet margin", [(f"triplet, {s}, margin {m}", c(f"triplet m={m} {s}"))
                                 for s in ("ee", "symm") for m in ("0.2", "1e-5")])

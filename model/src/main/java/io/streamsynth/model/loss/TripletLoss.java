@@ -13,11 +13,11 @@ import java.util.Map;
  * pairs, so with synthesis it ranges over the anchor's group and every negative group.
  *
  * <p>Margin: 0.2 is the default of that file's HPHNTripletLoss class (and Hermans et al.'s), but the
- * authors' main.py passes {@code --margin 1e-5}, a hinge at zero, for the runs they report. Measured
- * on the issue-13 setting without synthesis (5 x 16, 300 steps, train classes 0,1,5,7,8;
- * docs/RESULTS.md), 1e-5 gave the better zero-shot figures on every seed (Recall@1 0.765, 0.765, 0.756
- * against 0.761, 0.743, 0.753 on seeds 1-3; MAP@R and NMI likewise). The default stays 0.2 until the same comparison has run with ee and symm, and
- * with the test suite that trains with the default; {@code --margin 1e-5} gives the authors' setting.
+ * authors' main.py passes {@code --margin 1e-5}, a hinge at zero, for the runs they report
+ * ({@code --margin 1e-5} here). The default stays 0.2 without a measured reason either way: the
+ * earlier comparison (1e-5 ahead without synthesis) ran before the fix of constants read from freed
+ * memory ({@code OwnedScalars}), which this loss's hinge had too, and the comparison with ee and symm
+ * on the fixed code did not fit in its round (docs/RESULTS.md, "Against a plain PyTorch loop").
  */
 public final class TripletLoss implements MetricLoss {
     public static final float DEFAULT_MARGIN = 0.2f;
