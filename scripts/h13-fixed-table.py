@@ -14,7 +14,8 @@ Each row: zero-shot Recall@1 per seed (in brackets the mean training loss of the
 batch of identical embeddings costs 1.54 with multi-similarity, so a run ending above 1 has
 collapsed), mean +- sample standard deviation (n), the untrained network's Recall@1 (mean), the
 synthetic share of mined negatives, and for ours the mean zero-shot NMI / MAP@R. A "gap" line is
-mean(a) - mean(b) with its standard error sqrt(sd_a^2 / n_a + sd_b^2 / n_b).
+mean(a) - mean(b) with its standard error sqrt(sd_a^2 / n_a + sd_b^2 / n_b) across implementations, and the
+mean per-seed difference with its standard error over the seeds both have within ours ("paired").
 """
 import json
 import math
@@ -69,7 +70,7 @@ def stats(runs):
 
 def row(label, runs):
     if not runs:
-        return f"| {label} | " + " | " * (len(SEEDS) + 4)
+        return None
     mean, sd, n = stats(runs)
     sd_text = f"{sd:.3f}" if n > 1 else "-"
     ours = [r for r in runs.values() if "zero_shot" in r]
@@ -83,17 +84,21 @@ def row(label, runs):
 
 
 def gap(label, a, b, paired=True):
+    if paired:
+        # same seed, same batches: the mean of the per-seed differences and their standard error
+        seeds = sorted(set(a) & set(b))
+        if len(seeds) < 2:
+            return f"- {label}: not enough seeds"
+        diffs = [recall(a[s]) - recall(b[s]) for s in seeds]
+        se = statistics.stdev(diffs) / math.sqrt(len(diffs))
+        return (f"- {label}: {statistics.mean(diffs):+.3f} (standard error {se:.3f}, seeds "
+                + ", ".join(map(str, seeds)) + "; seed by seed " + ", ".join(f"{d:+.3f}" for d in diffs) + ")")
+    # the reference's seed N draws other batches than ours: only the means compare
     if len(a) < 2 or len(b) < 2:
         return f"- {label}: not enough seeds"
     ma, sa, na = stats(a)
     mb, sb, nb = stats(b)
-    se = math.sqrt(sa * sa / na + sb * sb / nb)
-    text = f"- {label}: {ma - mb:+.3f} (standard error {se:.3f}"
-    if not paired:
-        # the reference's seed N draws other batches than ours: only the means compare
-        return text + ")"
-    seeds = sorted(set(a) & set(b))
-    return text + "; seed by seed " + ", ".join(f"{recall(a[s]) - recall(b[s]):+.3f}" for s in seeds) + ")"
+    return f"- {label}: {ma - mb:+.3f} (standard error {math.sqrt(sa * sa / na + sb * sb / nb):.3f})"
 
 
 def table(title, rows):
@@ -102,7 +107,9 @@ def table(title, rows):
           + " | mean ± sd (n) | untrained | synthetic share | NMI / MAP@R |")
     print("| --- " * (len(SEEDS) + 5) + "|")
     for label, runs in rows:
-        print(row(label, runs))
+        line = row(label, runs)
+        if line:  # a cell with no run yet has no row
+            print(line)
 
 
 def collapse_fixed(prefix):
@@ -114,8 +121,9 @@ def collapse_fixed(prefix):
 def main(path):
     runs = read(path)
     c = lambda name: cell(runs, name)  # noqa: E731
-    # symm at beta 50: this jar's runs where they ran, else the fixed code's runs of 442e47f (same figures)
-    symm50 = c("ms symm") or collapse_fixed("fix-gc-5x16-s")
+    # symm at beta 50: the fixed code's runs of 442e47f for seeds 1-3, this jar's runs where they ran
+    # (a run is deterministic: the same seed gives the same figures on both)
+    symm50 = {**collapse_fixed("fix-gc-5x16-s"), **c("ms symm")}
 
     table("1. Ours (beta 40, the default) against the reference, multi-similarity, 5 x 16, 300 steps", [
         ("ours, none", c("ms none, beta 40")), ("reference, none", reused_reference("none")),
