@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The grid of docs/RESULTS.md, "Issue 13, part 5: initialisation, EE, the 4 x 8 default, triplet's margin":
-# `offline` runs of the built jar and runs of scripts/torch-reference.py, one JSON line per run appended to
-# $OUT as each run ends, tagged with its cell, implementation and flags.
+# The grids of docs/RESULTS.md, "Against a plain PyTorch loop (issue 13, part 5)": `offline` runs of the
+# built jar and runs of scripts/torch-reference.py, one JSON line per run appended to $OUT as each run ends,
+# tagged with its cell, implementation and flags.
 #
-#   OUT=runs/part5.jsonl JOBS=2 scripts/h13-part5-grid.sh
+#   OUT=runs/part5.jsonl JOBS=2 scripts/h13-part5-grid.sh        # the pre-fix round (h13-part5-cells.txt)
+#   JAR=runs/fixed.jar BETA40_JAR=runs/beta40.jar TORCHINIT_JAR=runs/torchinit.jar \
+#     CELLS=scripts/h13-fixed-cells.txt OUT=runs/fixed.jsonl JOBS=2 scripts/h13-part5-grid.sh   # the fixed code
 #
 # The cells are read from $CELLS (default scripts/h13-part5-cells.txt) each time a worker takes its next
 # run, so the queue can be reordered while the grid runs. A cell line is
