@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The grid of docs/RESULTS.md, "Issue 13, part 5: initialisation, EE, the 4 x 8 default, triplet's margin":
-# `offline` runs of the built jar and runs of scripts/torch-reference.py, one JSON line per run appended to
-# $OUT as each run ends, tagged with its cell, implementation and flags.
+# The grids of docs/RESULTS.md, "Against a plain PyTorch loop (issue 13, part 5)": `offline` runs of the
+# built jar and runs of scripts/torch-reference.py, one JSON line per run appended to $OUT as each run ends,
+# tagged with its cell, implementation and flags.
 #
-#   OUT=runs/part5.jsonl JOBS=2 scripts/h13-part5-grid.sh
+#   OUT=runs/part5.jsonl JOBS=2 scripts/h13-part5-grid.sh        # the pre-fix round (h13-part5-cells.txt)
+#   JAR=runs/fixed.jar BETA40_JAR=runs/beta40.jar TORCHINIT_JAR=runs/torchinit.jar \
+#     CELLS=scripts/h13-fixed-cells.txt OUT=runs/fixed.jsonl JOBS=2 scripts/h13-part5-grid.sh   # the fixed code
 #
 # The cells are read from $CELLS (default scripts/h13-part5-cells.txt) each time a worker takes its next
 # run, so the queue can be reordered while the grid runs. A cell line is
@@ -12,6 +14,7 @@
 # scripts/h13-part5-torchinit.patch applied (`git apply -p0 scripts/h13-part5-torchinit.patch`, then build):
 # the small CNN's conv and linear layers initialised as PyTorch's nn.Conv2d / nn.Linear are, weights and
 # biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), instead of DJL's N(0, 2/fan_in) and zero bias;
+# beta40 = $BETA40_JAR, the same tree with MultiSimilarityLoss.DEFAULT_BETA = 40f (the authors' released value);
 # ref = scripts/torch-reference.py (/usr/bin/python3, torch 1.13).
 # PARTS picks groups (default: every group in the file). Runs already in $OUT or taken by a worker
 # ($OUT with .started for .jsonl) are skipped: delete a failed run's line from .started to run it again.
@@ -53,9 +56,10 @@ run_one() {
   local cell=$1 impl=$2 seed=$3 flags=$4 line err
   err="$(dirname "$OUT")/$impl-$seed-$BASHPID.err"
   case $impl in
-    ours|torchinit)
+    ours|torchinit|beta40)
       local use=$JAR
       [ "$impl" = torchinit ] && use=${TORCHINIT_JAR:?TORCHINIT_JAR must name the jar with PyTorch initialisation}
+      [ "$impl" = beta40 ] && use=${BETA40_JAR:?BETA40_JAR must name the jar with multi-similarity beta 40}
       # a jar still being built: wait for it rather than fail the run
       while [ ! -s "$use" ] || [ $(( $(date +%s) - $(stat -c %Y "$use") )) -lt 60 ]; do sleep 20; done
       # shellcheck disable=SC2086

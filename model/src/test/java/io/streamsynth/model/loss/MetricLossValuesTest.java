@@ -70,7 +70,7 @@ class MetricLossValuesTest {
     @Test
     void multiSimilarityMinesPairsByEpsilonThenWeighsThemSoftly() {
         // anchor 0 keeps positive 0.8 (0.8 - 0.1 < 0.75) and negative 0.75 (0.75 + 0.1 > 0.8) but drops 0.5
-        // worked out at beta 50, the default
+        // worked out at beta 50 (pytorch-metric-learning's default; ours is 40)
         assertThat(new MultiSimilarityLoss(2f, 50f, 0.5f, 0.1f).compute(pairs).getFloat()).isCloseTo(0.25484784f,
                 within(1e-5f));
     }
