@@ -50,8 +50,9 @@ final class StreamingRig implements AutoCloseable {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         try {
             // images and the (empty) catalog settings topic are the runs' common inputs
-            List<org.apache.kafka.clients.admin.NewTopic> common = TopicSetup.topics(topicsOf(0), imagePartitions);
-            kafka.createTopics(List.of(common.get(0), common.get(5)));
+            Topics names = topicsOf(0);
+            kafka.createTopics(TopicSetup.topics(names, imagePartitions).stream()
+                    .filter(t -> t.name().equals(names.images()) || t.name().equals(names.catalogs())).toList());
             return new StreamingRig(kafka, Files.createTempDirectory("streamsynth-bench"));
         } catch (Exception e) {
             kafka.close();
@@ -100,8 +101,8 @@ final class StreamingRig implements AutoCloseable {
 
     /**
      * The metadata of every checkpoint on one topic and the version markers on another, as a
-     * read_committed consumer sees them: only the metadata is kept, and the embeddings topic is never
-     * read, so watching costs the job next to nothing of the CPU it is measured on.
+     * read_committed consumer sees them: the metadata of each and the newest checkpoint whole are kept,
+     * and the embeddings topic is never read, so watching costs the job next to nothing of the CPU it is measured on.
      */
     static final class CheckpointFeed implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;

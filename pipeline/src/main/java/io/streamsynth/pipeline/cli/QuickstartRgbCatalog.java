@@ -143,7 +143,7 @@ final class QuickstartRgbCatalog implements Runnable, AutoCloseable {
      */
     void awaitFinal(Duration timeout, BooleanSupplier stop) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        long quiet = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis() + 2000;
+        long quiet = QuickstartWatch.quietMillis(config);
         long lastVersion = -1;
         long since = System.currentTimeMillis();
         while (System.currentTimeMillis() < deadline && !stop.getAsBoolean()) {

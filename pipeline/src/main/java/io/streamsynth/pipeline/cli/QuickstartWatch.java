@@ -65,8 +65,7 @@ final class QuickstartWatch {
         // on checkpoints) without any new version, promoted or not (a trainer that still trains publishes
         // candidates, which the gate may hold back for a while) once the job has read every event (on a
         // loaded machine a job far behind the feed publishes nothing visible for longer than that)
-        long quietNeeded = config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis()
-                + 2000;
+        long quietNeeded = quietMillis(config);
         long deadline = Long.MAX_VALUE;
         try {
             while (true) {
@@ -121,6 +120,14 @@ final class QuickstartWatch {
     }
 
     /** Whether the job's source has committed the images topic's end; asked at most every 2 s. */
+    /**
+     * How long no new version must arrive before the newest counts as final: a publish interval, three
+     * Flink checkpoints (the sink commits on checkpoints) and 2 s, in milliseconds.
+     */
+    static long quietMillis(JobConfig config) {
+        return config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis() + 2000;
+    }
+
     private boolean sourceCaughtUp(long now) {
         if (!sourceCaughtUp && now - sourceCheckedAt >= 2000) {
             sourceCheckedAt = now;

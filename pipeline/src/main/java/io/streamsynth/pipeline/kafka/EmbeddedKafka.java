@@ -90,22 +90,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             admin.createTopics(new ArrayList<>(topics)).all().get(60, TimeUnit.SECONDS);
-            awaitListed(admin, topics.stream().map(NewTopic::name).toList());
-        }
-    }
-
-    /**
-     * The controller acknowledges a creation before the broker has applied it to the metadata it
-     * answers clients with (KRaft applies the log asynchronously); a describe right after then says
-     * "does not exist". Callers expect a created topic to be there, so wait until the broker lists it.
-     */
-    private static void awaitListed(Admin admin, List<String> names) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!admin.listTopics().names().get(60, TimeUnit.SECONDS).containsAll(names)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + names + " created but not listed by the broker after 60 s");
-            }
-            Thread.sleep(50);
+            // the controller acknowledges before the broker answers clients with the new topics
+            TopicCreator.awaitVisible(admin, topics.stream().map(NewTopic::name).toList());
         }
     }
 

@@ -56,7 +56,7 @@ public final class TopicCreator {
      * Waits until the brokers' metadata shows the created topics: the controller confirms a creation
      * before every broker knows it, and the pre-flight that follows describes the topics.
      */
-    private static void awaitVisible(Admin admin, List<String> created)
+    static void awaitVisible(Admin admin, List<String> created)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (!created.isEmpty()) {
