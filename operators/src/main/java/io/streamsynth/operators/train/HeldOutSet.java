@@ -88,6 +88,22 @@ final class HeldOutSet {
         return figures;
     }
 
+    /**
+     * Drops the items not stored at {@code storedPixels} bytes (C x S x S): kept under another channel
+     * count or stored size S, e.g. saved by a job with another {@code --image-resize}, they cannot be
+     * preprocessed under the current image spec.
+     *
+     * @return how many were dropped
+     */
+    int dropOtherSizes(int storedPixels) {
+        int before = items.size();
+        items.values().removeIf(item -> item.pixels().length != storedPixels);
+        if (items.size() != before) {
+            generation++;
+        }
+        return before - items.size();
+    }
+
     /** Forgets every item, e.g. when a new lineage changed the input shape they were kept for. */
     void clear() {
         generation++;

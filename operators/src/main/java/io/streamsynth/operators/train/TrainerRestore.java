@@ -53,7 +53,7 @@ final class TrainerRestore {
         Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings);
         if (problem.isEmpty()) {
             ModelCheckpoints.restore(restored, step);
-            heldOut.read(in);
+            readHeldOut(in);
             byte[] weights = TrainerSnapshotFormat.readGateAndPromoted(in, head.format(), gate);
             if (weights != null) {
                 promoted.restore(weights);
@@ -77,7 +77,7 @@ final class TrainerRestore {
      */
     private void startNewLineage(Checkpoint restored, String problem, TrainerSnapshotFormat.Head head,
             DataInputStream in) throws IOException {
-        heldOut.read(in);
+        readHeldOut(in);
         // the promoted model was built for the old network: the first version of the new one is
         // promoted without comparison, and until then the embedder serves the old promoted version
         TrainerSnapshotFormat.readGateAndPromoted(in, head.format(), gate);
@@ -91,5 +91,15 @@ final class TrainerRestore {
         LOG.warn("catalog {}: {}; --on-incompatible-state new-lineage: its model starts anew from the seed at "
                 + "version {} (the state of step {} is not used)", catalog, problem, head.version() + 1,
                 restored.metadata().step());
+    }
+
+    /** The saved held-out items that still fit the job's image spec (S is not part of the model's shape). */
+    private void readHeldOut(DataInputStream in) throws IOException {
+        heldOut.read(in);
+        int dropped = heldOut.dropOtherSizes(settings.image().storedPixels());
+        if (dropped > 0) {
+            LOG.warn("catalog {}: {} held-out items were stored under another image size and are dropped",
+                    catalog, dropped);
+        }
     }
 }

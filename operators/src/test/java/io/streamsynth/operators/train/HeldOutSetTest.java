@@ -40,4 +40,20 @@ class HeldOutSetTest {
                     .containsExactlyInAnyOrderEntriesOf(Map.of("non_finite_embeddings", 6.0, "held_out_items", 6.0));
         }
     }
+
+    @Test
+    void itemsStoredUnderAnotherSizeAreDroppedAndTheRestKept() {
+        HeldOutSet set = new HeldOutSet(10);
+        set.add("at-28", "a", new byte[28 * 28]);
+        set.add("at-32", "b", new byte[32 * 32]);
+        set.add("rgb-28", "c", new byte[3 * 28 * 28]);
+        long generation = set.generation();
+
+        assertThat(set.dropOtherSizes(28 * 28)).isEqualTo(2);
+        assertThat(set.size()).isEqualTo(1);
+        assertThat(set.generation()).as("cached figures of the old items must not be reused").isNotEqualTo(generation);
+        generation = set.generation();
+        assertThat(set.dropOtherSizes(28 * 28)).isZero();
+        assertThat(set.generation()).isEqualTo(generation);
+    }
 }
