@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
@@ -52,6 +54,43 @@ public final class StoredImage {
         }
         return stored.length == channels * height * width
                 || (stored.length > 3 && (stored[0] & 0xff) == 0xff && (stored[1] & 0xff) == 0xd8);
+    }
+
+    /**
+     * Whether the bytes are a stored image of exactly that shape, read from the JPEG header without
+     * decoding the pixels: raw bytes of C x H x W, or a JPEG of H x W with C components (1 grey, 3
+     * colour). A JPEG's length says nothing of its shape, so a rule that kept only raw-sized bytes
+     * would drop every image stored as JPEG.
+     */
+    public static boolean hasShape(byte[] stored, int channels, int height, int width) {
+        if (stored == null) {
+            return false;
+        }
+        if (stored.length == channels * height * width) {
+            return true;
+        }
+        if (!looksStored(stored, channels, height, width)) {
+            return false;
+        }
+        try (var in = new MemoryCacheImageInputStream(new ByteArrayInputStream(stored))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return false;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                if (reader.getHeight(0) != height || reader.getWidth(0) != width) {
+                    return false;
+                }
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                return types.hasNext() && types.next().getNumBands() == channels;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable header: not an image of any shape
+        }
     }
 
     /**

@@ -132,11 +132,6 @@ public final class CatalogTrainer implements AutoCloseable {
         return heldOut.remove(itemId);
     }
 
-    /** Empties the evaluation set: its images were stored under another image contract (channels or S). */
-    public void clearHeldOut() {
-        heldOut.clear();
-    }
-
     public void addHeldOut(TrainerInput sample) {
         inputs.requireShape(sample);
         heldOut.add(sample.itemId, sample.labels[0], sample.pixels);

@@ -2,6 +2,7 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.image.InputBatch;
 import io.streamsynth.model.image.Preprocessing;
+import io.streamsynth.model.image.StoredImage;
 import io.streamsynth.model.metrics.NonFiniteEmbeddingException;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.train.EmbeddingModel;
@@ -89,25 +90,20 @@ final class HeldOutSet {
     }
 
     /**
-     * Drops the items not stored at {@code storedPixels} bytes (C x S x S): kept under another channel
-     * count or stored size S, e.g. saved by a job with another {@code --image-resize}, they cannot be
-     * preprocessed under the current image spec.
+     * Drops the items whose stored image is not C x S x S ({@link StoredImage#hasShape}, raw or JPEG): kept
+     * under another channel count or stored size S (a job restored with another {@code --image-resize}, a
+     * catalog whose settings record changed its channels or S), they cannot be preprocessed under the
+     * current image spec. Items that still fit stay, whatever else changed.
      *
      * @return how many were dropped
      */
-    int dropOtherSizes(int storedPixels) {
+    int dropOtherSizes(int channels, int resize) {
         int before = items.size();
-        items.values().removeIf(item -> item.pixels().length != storedPixels);
+        items.values().removeIf(item -> !StoredImage.hasShape(item.pixels(), channels, resize, resize));
         if (items.size() != before) {
             generation++;
         }
         return before - items.size();
-    }
-
-    /** Forgets every item, e.g. when a new lineage changed the input shape they were kept for. */
-    void clear() {
-        generation++;
-        items.clear();
     }
 
     void write(DataOutputStream out) throws IOException {

@@ -256,20 +256,15 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
      */
     private CatalogTrainer applySettings(CatalogTrainer current, SettingsStamp stamp) throws Exception {
         String catalog = current.catalog();
-        TrainerSettings before = settings.trainer(applied.get(catalog).settings);
         TrainerSettings after = settings.trainer(stamp.settings);
         applied.put(catalog, stamp);
         stamps.update(stamp);
         CatalogTrainer next;
         try {
-            // a live change never fails the job: a shape change starts a new lineage, whatever the restore flag
+            // a live change never fails the job: a shape change starts a new lineage, whatever the restore flag;
+            // the restore keeps the held-out items whose stored images still fit the new C x S x S
             next = CatalogTrainer.restore(catalog, after.withOnIncompatibleState(IncompatibleStatePolicy.NEW_LINEAGE),
                     current.snapshot());
-            if (before.image().channels() != after.image().channels()
-                    || before.image().resize() != after.image().resize()) {
-                // held-out images were stored C x S x S under the old settings; new ones arrive
-                next.clearHeldOut();
-            }
         } catch (RuntimeException e) {
             LOG.error("catalog {}: settings {} could not be applied, it trains on as before: {}", catalog, stamp,
                     e.getMessage(), e);

@@ -2,7 +2,6 @@ package io.streamsynth.operators.train;
 
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
-import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.model.train.TrainingStep;
 import java.io.DataInputStream;
@@ -73,7 +72,8 @@ final class TrainerRestore {
     /**
      * Keeps the model and optimizer the trainer was built with (fresh from the seed) instead of the
      * restored ones, and the version counter, so consumers that follow the newest version follow the
-     * new model. The held-out items stay when their images still fit the network's input.
+     * new model. The held-out items stay when their stored images still fit the image spec (readHeldOut):
+     * a new crop C or network takes them as they are.
      */
     private void startNewLineage(Checkpoint restored, String problem, TrainerSnapshotFormat.Head head,
             DataInputStream in) throws IOException {
@@ -82,11 +82,6 @@ final class TrainerRestore {
         // promoted without comparison, and until then the embedder serves the old promoted version
         TrainerSnapshotFormat.readGateAndPromoted(in, head.format(), gate);
         gate.forgetBaseline(PromotionGate.NEW_LINEAGE);
-        Architecture saved = Architecture.fromMap(restored.metadata().architecture());
-        Architecture now = settings.architecture();
-        if (saved.channels() != now.channels() || saved.height() != now.height() || saved.width() != now.width()) {
-            heldOut.clear();
-        }
         lineage.startedAnew(problem, head.version(), restored.metadata().step(), restored.metadata().weightsSha256());
         LOG.warn("catalog {}: {}; --on-incompatible-state new-lineage: its model starts anew from the seed at "
                 + "version {} (the state of step {} is not used)", catalog, problem, head.version() + 1,
@@ -96,7 +91,7 @@ final class TrainerRestore {
     /** The saved held-out items that still fit the job's image spec (S is not part of the model's shape). */
     private void readHeldOut(DataInputStream in) throws IOException {
         heldOut.read(in);
-        int dropped = heldOut.dropOtherSizes(settings.image().storedPixels());
+        int dropped = heldOut.dropOtherSizes(settings.image().channels(), settings.image().resize());
         if (dropped > 0) {
             LOG.warn("catalog {}: {} held-out items were stored under another image size and are dropped",
                     catalog, dropped);

@@ -6,6 +6,8 @@ import ai.djl.Device;
 import io.streamsynth.model.checkpoint.Tensor;
 import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.image.Preprocessing;
+import io.streamsynth.model.image.StoredImage;
+import io.streamsynth.model.data.DecodedImage;
 import io.streamsynth.model.train.EmbeddingModel;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,11 +51,31 @@ class HeldOutSetTest {
         set.add("rgb-28", "c", new byte[3 * 28 * 28]);
         long generation = set.generation();
 
-        assertThat(set.dropOtherSizes(28 * 28)).isEqualTo(2);
+        assertThat(set.dropOtherSizes(1, 28)).isEqualTo(2);
         assertThat(set.size()).isEqualTo(1);
         assertThat(set.generation()).as("cached figures of the old items must not be reused").isNotEqualTo(generation);
         generation = set.generation();
-        assertThat(set.dropOtherSizes(28 * 28)).isZero();
+        assertThat(set.dropOtherSizes(1, 28)).isZero();
         assertThat(set.generation()).isEqualTo(generation);
+    }
+
+    @Test
+    void jpegItemsAreKeptByTheShapeInTheirHeaderNotByTheirLength() {
+        HeldOutSet set = new HeldOutSet(10);
+        Random random = new Random(2);
+        set.add("grey-28", "a", jpeg(1, 28, random));
+        set.add("grey-32", "b", jpeg(1, 32, random));
+        set.add("rgb-28", "c", jpeg(3, 28, random));
+        set.add("raw-28", "d", new byte[28 * 28]);
+
+        assertThat(set.dropOtherSizes(1, 28)).isEqualTo(2);
+        assertThat(set.size()).isEqualTo(2);
+        assertThat(set.dropOtherSizes(3, 28)).as("neither the grey JPEG nor the raw grey square is RGB").isEqualTo(2);
+    }
+
+    private static byte[] jpeg(int channels, int side, Random random) {
+        byte[] pixels = new byte[channels * side * side];
+        random.nextBytes(pixels);
+        return StoredImage.encode(new DecodedImage(channels, side, side, pixels), 90);
     }
 }

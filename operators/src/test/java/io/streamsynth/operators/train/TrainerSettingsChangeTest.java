@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.model.checkpoint.CheckpointMetadata;
+import io.streamsynth.model.data.DecodedImage;
+import io.streamsynth.model.image.ImageSpec;
+import io.streamsynth.model.image.StoredImage;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.TrainingConfig;
 import io.streamsynth.operators.types.ModelRelease;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class TrainerSettingsChangeTest {
     private static final byte[] WIDER = "embedding 16".getBytes(StandardCharsets.UTF_8);
     private static final byte[] MS_LOSS = "multi-similarity".getBytes(StandardCharsets.UTF_8);
+    /** The same stored 12 x 12 squares, a 10 x 10 center crop: a new network input, a new lineage. */
+    private static final byte[] CROP_10 = "crop 10".getBytes(StandardCharsets.UTF_8);
     private static final TrainerSettings FLAGS = Batches.settings(3);
 
     /** The job's flags (failing on incompatible restores), a 16-d network, or the same network under another loss. */
@@ -29,6 +34,14 @@ class TrainerSettingsChangeTest {
             return FLAGS;
         }
         Architecture a = Batches.ARCHITECTURE;
+        if (new String(record, StandardCharsets.UTF_8).equals("crop 10")) {
+            Architecture cropped = new Architecture(a.kind(), a.channels(), 10, 10, a.embeddingSize(), a.baseFilters());
+            ImageSpec i = FLAGS.image();
+            return new TrainerSettings(cropped, FLAGS.training(), FLAGS.seed(), FLAGS.device(),
+                    FLAGS.publishEverySteps(), FLAGS.publishInterval(), FLAGS.heldOutCapacity(),
+                    FLAGS.evaluationMinItems(), FLAGS.onIncompatibleState(), null,
+                    new ImageSpec(1, i.resize(), 10, i.mean(), i.std(), i.background(), false, 0), FLAGS.promotion());
+        }
         Architecture wider = new Architecture(a.kind(), a.channels(), a.height(), a.width(), 16, a.baseFilters());
         TrainingConfig t = FLAGS.training();
         TrainingConfig ms = new TrainingConfig("ms", Float.NaN, t.synthesis(), t.syntheticPoints(), t.optimizer(),
@@ -123,6 +136,52 @@ class TrainerSettingsChangeTest {
             ModelRelease r = restored.extractOutputValues().get(0);
             assertThat(r.version + "@" + r.step).isEqualTo("1@3");
             assertThat(Architecture.fromMap(metadata(r).architecture()).embeddingSize()).isEqualTo(16);
+        }
+    }
+
+    /** Four held-out items of two classes, stored as JPEGs as an RGB catalog's default storage keeps them. */
+    private static void heldOutJpegs(KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, ModelRelease> h,
+            Random random) throws Exception {
+        for (int i = 0; i < 4; i++) {
+            TrainerInput in = Batches.heldOut("shoes", "held-" + i, i % 2, random);
+            in.pixels = StoredImage.encode(new DecodedImage(1, Batches.SIZE, Batches.SIZE, in.pixels), 90);
+            h.processElement(new StreamRecord<>(in));
+        }
+    }
+
+    @Test
+    void heldOutItemsStoredAsJpegsSurviveAChangeThatKeepsTheirSize() throws Exception {
+        Random random = new Random(4);
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new StreamRecord<>(Batches.batch("shoes", 2, 2, random)));
+            heldOutJpegs(h, random);
+            // a JPEG's length is not C x S x S: a size rule on lengths would have emptied the set here
+            h.processElement(new StreamRecord<>(stamped(Batches.batch("shoes", 2, 2, random), 4, MS_LOSS)));
+            h.processElement(new StreamRecord<>(stamped(Batches.batch("shoes", 2, 2, random), 4, MS_LOSS)));
+
+            List<ModelRelease> out = h.extractOutputValues();
+            assertThat(out).extracting(r -> r.version + "@" + r.step).containsExactly("0@0", "1@3");
+            assertThat(metadata(out.get(1)).evaluation()).containsEntry("held_out_items", 4.0);
+        }
+    }
+
+    @Test
+    void aNewCropStartsANewLineageThatKeepsTheHeldOutItemsStoredAtTheSameSize() throws Exception {
+        Random random = new Random(5);
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new StreamRecord<>(Batches.batch("shoes", 2, 2, random)));
+            heldOutJpegs(h, random);
+            h.processElement(new StreamRecord<>(seen(6, CROP_10)));
+
+            List<ModelRelease> out = h.extractOutputValues();
+            assertThat(out).extracting(r -> r.version + "@" + r.step).containsExactly("0@0", "1@0");
+            CheckpointMetadata lineage = metadata(out.get(1));
+            assertThat(lineage.promotion()).containsEntry("reason", "new_lineage");
+            assertThat(Architecture.fromMap(lineage.architecture()).height()).isEqualTo(10);
+            assertThat(lineage.evaluation()).as("the stored 12 x 12 squares are cropped to 10 x 10 as they are")
+                    .containsEntry("held_out_items", 4.0);
         }
     }
 }
