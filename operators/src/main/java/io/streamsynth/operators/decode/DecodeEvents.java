@@ -62,6 +62,9 @@ public class DecodeEvents extends BroadcastProcessFunction<RawEvent, RawEvent, I
     private transient ImageEventParser parser;
     /** The broadcast state as the event being decoded sees it. */
     private transient ReadOnlyBroadcastState<String, SettingsStamp> settings;
+    /** The catalog the parser looked up for the event being decoded, and its stamp: one read per event. */
+    private transient String lookedUp;
+    private transient SettingsStamp lookedUpStamp;
     private transient Counter eventsIn;
     private transient Counter deadLetters;
     private transient Counter heldOutItems;
@@ -84,10 +87,7 @@ public class DecodeEvents extends BroadcastProcessFunction<RawEvent, RawEvent, I
 
     @Override
     public void open(OpenContext openContext) {
-        parser = new ImageEventParser(limits, catalog -> {
-            byte[] record = stampOf(catalog).settings;
-            return new ImageEventParser.Choice(catalogs.image(record), catalogs.heldOut(record));
-        });
+        parser = new ImageEventParser(limits, catalog -> catalogs.decoding(stampOf(catalog).settings));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         eventsIn = metrics.counter("eventsIn");
         deadLetters = metrics.counter("deadLetters");
@@ -101,9 +101,14 @@ public class DecodeEvents extends BroadcastProcessFunction<RawEvent, RawEvent, I
     }
 
     private SettingsStamp stampOf(String catalog) {
+        if (catalog.equals(lookedUp)) {
+            return lookedUpStamp;
+        }
         try {
             SettingsStamp s = settings == null ? null : settings.get(catalog);
-            return s == null ? SettingsStamp.jobFlags() : s;
+            lookedUp = catalog;
+            lookedUpStamp = s == null ? SettingsStamp.jobFlags() : s;
+            return lookedUpStamp;
         } catch (Exception e) {
             // heap broadcast state does not fail; if it did, the job's flags are the safe answer
             throw new IllegalStateException("cannot read the catalog settings of '" + catalog + "'", e);
@@ -114,6 +119,7 @@ public class DecodeEvents extends BroadcastProcessFunction<RawEvent, RawEvent, I
     public void processElement(RawEvent raw, ReadOnlyContext ctx, Collector<ImageSample> out) {
         eventsIn.inc();
         settings = ctx.getBroadcastState(CATALOG_SETTINGS);
+        lookedUp = null;
         ImageSample sample;
         try {
             sample = parser.parse(raw.key, raw.value, raw.ingestTime);
@@ -152,9 +158,11 @@ public class DecodeEvents extends BroadcastProcessFunction<RawEvent, RawEvent, I
         if (current != null && current.revision >= revision) {
             return;
         }
+        byte[] stamped = null;
         if (record.value != null) {
             try {
-                catalogs.check(catalog, record.value);
+                // a backbone file the record names is read and checked here, once per record and subtask
+                stamped = catalogs.check(catalog, record.value);
             } catch (RuntimeException e) {
                 settingsRejected.inc();
                 // named as the record names it: "samples_per_class: must be even ..."
@@ -172,7 +180,7 @@ public class DecodeEvents extends BroadcastProcessFunction<RawEvent, RawEvent, I
         } else if (catalog == null) {
             return; // a tombstone without a key names no catalog
         }
-        ctx.getBroadcastState(CATALOG_SETTINGS).put(catalog, new SettingsStamp(revision, record.value));
+        ctx.getBroadcastState(CATALOG_SETTINGS).put(catalog, new SettingsStamp(revision, stamped));
         settingsApplied.inc();
         LOG.info("catalog '{}': {} from record {}", catalog, record.value == null
                 ? "back to the job's flags (tombstone)" : "new settings", record.source());

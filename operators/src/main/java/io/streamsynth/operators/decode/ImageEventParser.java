@@ -21,7 +21,7 @@ import java.util.Map;
 public final class ImageEventParser {
 
     /** A catalog's image contract and held-out share. */
-    public record Choice(ImageSpec spec, HeldOutSelector heldOut) {}
+    public record Choice(ImageSpec spec, HeldOutSelector heldOut) implements java.io.Serializable {}
 
     /** The choice for each catalog (its settings, or the job's flags). */
     @FunctionalInterface

@@ -152,10 +152,14 @@ public final class CatalogSettingsBuilder {
         return this;
     }
 
-    /** A built-in network: cnn, resnet18 or resnet50 (torchscript needs {@link #network}). */
+    /**
+     * A built-in network from random weights: cnn, resnet18 or resnet50 (torchscript, and backbone weights,
+     * need {@link #network}); forgets a backbone file set before, which fits the network it was checked for.
+     */
     public CatalogSettingsBuilder architecture(Architecture.Kind value) {
         kind = value;
         network = null;
+        backbone = null;
         return this;
     }
 

@@ -70,13 +70,15 @@ final class TrainerRestore {
     }
 
     /**
-     * Keeps the model and optimizer the trainer was built with (fresh from the seed) instead of the
-     * restored ones, and the version counter, so consumers that follow the newest version follow the
-     * new model. The held-out items stay when their stored images still fit the image spec (readHeldOut):
+     * Keeps the model and optimizer the trainer was built with (fresh from the seed, over the backbone file's
+     * weights when the settings name one) instead of the restored ones, and the version counter, so
+     * consumers that follow the newest version follow the new model. The held-out items stay when their stored images still fit the image spec (readHeldOut):
      * a new crop C or network takes them as they are.
      */
     private void startNewLineage(Checkpoint restored, String problem, TrainerSnapshotFormat.Head head,
             DataInputStream in) throws IOException {
+        // the new lineage starts where a new catalog would: its backbone file's weights, the head from the seed
+        StartingBackbone.applyTo(step.model(), settings, catalog);
         readHeldOut(in);
         // the promoted model was built for the old network: the first version of the new one is
         // promoted without comparison, and until then the embedder serves the old promoted version

@@ -86,7 +86,7 @@ class CatalogSettingsJsonTest {
 
         InvalidSettingException scripted = rejected(bytes(minimal().put("architecture", "torchscript")));
         assertThat(scripted.setting()).isEqualTo("architecture");
-        assertThat(scripted.reason()).contains("--backbone-torchscript");
+        assertThat(scripted.reason()).contains("backbone_torchscript");
     }
 
     @Test

@@ -1,12 +1,7 @@
 package io.streamsynth.pipeline.cli;
 
-import ai.djl.Device;
 import io.streamsynth.model.net.Architecture;
-import io.streamsynth.model.net.TorchScriptBackbone;
-import io.streamsynth.model.train.BackboneFile;
-import io.streamsynth.model.train.BackboneWeights;
-import io.streamsynth.model.train.EmbeddingModel;
-import io.streamsynth.operators.backbone.BackboneFiles;
+import io.streamsynth.operators.backbone.BackboneCheck;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -36,13 +31,9 @@ record BackboneChoice(Architecture architecture, String uri, String scriptedUri)
                         + "torchscript, not " + kindFlag);
             }
             String uri = qualified(torchScript);
-            BackboneFile file = BackboneFiles.read(uri);
-            Architecture.ScriptedOutput output = TorchScriptBackbone.inspect(file, channels, crop, crop);
-            Architecture a = Architecture.torchScript(channels, crop, crop, embeddingSize, pooling, output,
-                    file.sha256());
-            System.err.println("TorchScript backbone " + uri + " maps " + channels + "x" + crop + "x" + crop
-                    + " images to " + output.features() + (output.featureMap() ? " x h x w feature maps" : " features")
-                    + " (sha256 " + file.sha256() + ")");
+            BackboneCheck.Checked checked = BackboneCheck.torchScript(uri, channels, crop, embeddingSize, pooling);
+            Architecture a = checked.architecture();
+            checked.notes().forEach(note -> System.err.println(note + " (sha256 " + a.backboneSha256() + ")"));
             return new BackboneChoice(a, uri, uri);
         }
         if (kind == Architecture.Kind.TORCHSCRIPT) {
@@ -58,14 +49,11 @@ record BackboneChoice(Architecture architecture, String uri, String scriptedUri)
                     + a.kind().name().toLowerCase(Locale.ROOT));
         }
         String uri = qualified(weights);
-        BackboneFile file = BackboneFiles.read(uri);
-        BackboneWeights loaded = BackboneWeights.of(file);
-        try (EmbeddingModel probe = new EmbeddingModel(a, Device.cpu(), 0)) {
-            loaded.applyTo(probe).forEach(System.err::println);
-        }
+        BackboneCheck.Checked checked = BackboneCheck.weights(a, uri);
+        checked.notes().forEach(System.err::println);
         System.err.println("backbone weights " + uri + " fit " + a.kind().name().toLowerCase(Locale.ROOT)
-                + " (sha256 " + file.sha256() + ")");
-        return new BackboneChoice(a.withBackboneSha256(file.sha256()), uri, null);
+                + " (sha256 " + checked.architecture().backboneSha256() + ")");
+        return new BackboneChoice(checked.architecture(), uri, null);
     }
 
     /**
