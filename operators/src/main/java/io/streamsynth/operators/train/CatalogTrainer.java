@@ -103,9 +103,24 @@ public final class CatalogTrainer implements AutoCloseable {
 
     /** A catalog resumed from {@link #snapshot()}: the same weights, optimizer state, counters and held-out set. */
     public static CatalogTrainer restore(String catalog, TrainerSettings settings, byte[] snapshot) {
+        return restore(catalog, settings, snapshot, false);
+    }
+
+    /**
+     * A catalog rebuilt from its own {@link #snapshot()} under settings that replace those it trained under (a
+     * settings record): as {@link #restore}, except that the snapshot is this job's, so a network saved without
+     * {@code backbone_sha256} started from random weights and a backbone file now is a new lineage (a restore
+     * takes it for a checkpoint written before the digest was recorded).
+     */
+    public static CatalogTrainer rebuild(String catalog, TrainerSettings settings, byte[] snapshot) {
+        return restore(catalog, settings, snapshot, true);
+    }
+
+    private static CatalogTrainer restore(String catalog, TrainerSettings settings, byte[] snapshot,
+            boolean ownSnapshot) {
         CatalogTrainer t = new CatalogTrainer(catalog, settings, 0);
         try {
-            t.read(new DataInputStream(new ByteArrayInputStream(snapshot)));
+            t.read(new DataInputStream(new ByteArrayInputStream(snapshot)), ownSnapshot);
             return t;
         } catch (IncompatibleStateException e) {
             t.close();
@@ -246,12 +261,13 @@ public final class CatalogTrainer implements AutoCloseable {
         return encodedModel;
     }
 
-    private void read(DataInputStream in) throws IOException {
+    private void read(DataInputStream in, boolean ownSnapshot) throws IOException {
         TrainerSnapshotFormat.Head head = TrainerSnapshotFormat.readHead(in);
         version = head.version();
         cadence.restore(head.stepsSincePublish(), head.lastPublishMillis());
         fresh.restoreOldest(head.oldestUnpublishedFresh());
-        TrainerRestore restore = new TrainerRestore(catalog, settings, step, heldOut, gate, promoted, lineage);
+        TrainerRestore restore = new TrainerRestore(catalog, settings, step, heldOut, gate, promoted, lineage,
+                ownSnapshot);
         boolean continued = restore.apply(head, in);
         // a new lineage's model is the seed's: the saved evaluation and encoding describe another one
         lastEvaluation = continued ? head.evaluation() : Map.of();

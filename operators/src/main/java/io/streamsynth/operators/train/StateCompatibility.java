@@ -15,15 +15,20 @@ import java.util.Optional;
 final class StateCompatibility {
     private StateCompatibility() {}
 
-    /** Why the restored state cannot be used with {@code settings}, or empty when it can. */
-    static Optional<String> problem(CheckpointMetadata restored, TrainerSettings settings) {
+    /**
+     * Why the restored state cannot be used with {@code settings}, or empty when it can. With {@code ownSnapshot}
+     * (this job wrote the state, and it records every backbone file's sha256) the architecture must be the same
+     * exactly; otherwise a checkpoint without {@code backbone_sha256} is taken for one written before the digest
+     * was recorded, and fits the same network over any backbone file.
+     */
+    static Optional<String> problem(CheckpointMetadata restored, TrainerSettings settings, boolean ownSnapshot) {
         Architecture saved = Architecture.fromMap(restored.architecture());
         Architecture configured = settings.architecture();
-        if (!configured.accepts(saved)) {
+        if (ownSnapshot ? !configured.equals(saved) : !configured.accepts(saved)) {
             if (withoutBackboneFile(saved).equals(withoutBackboneFile(configured))) {
-                return Optional.of("the restored model started from the backbone file with sha256 "
-                        + saved.backboneSha256() + " but the job's backbone file has sha256 "
-                        + configured.backboneSha256());
+                return Optional.of("the restored model started from " + origin(saved) + " but the job's "
+                        + (configured.backboneSha256() == null ? "settings start it from random weights"
+                                : "backbone file has sha256 " + configured.backboneSha256()));
             }
             return Optional.of("the restored model is " + describe(saved) + " but the job configures "
                     + describe(configured));
@@ -41,6 +46,10 @@ final class StateCompatibility {
         Map<String, Object> m = a.toMap();
         m.remove("backbone_sha256");
         return m;
+    }
+
+    private static String origin(Architecture a) {
+        return a.backboneSha256() == null ? "random weights" : "the backbone file with sha256 " + a.backboneSha256();
     }
 
     private static String describe(Architecture a) {

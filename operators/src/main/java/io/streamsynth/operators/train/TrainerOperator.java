@@ -263,7 +263,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         try {
             // a live change never fails the job: a shape change starts a new lineage, whatever the restore flag;
             // the restore keeps the held-out items whose stored images still fit the new C x S x S
-            next = CatalogTrainer.restore(catalog, after.withOnIncompatibleState(IncompatibleStatePolicy.NEW_LINEAGE),
+            next = CatalogTrainer.rebuild(catalog, after.withOnIncompatibleState(IncompatibleStatePolicy.NEW_LINEAGE),
                     current.snapshot());
         } catch (RuntimeException e) {
             LOG.error("catalog {}: settings {} could not be applied, it trains on as before: {}", catalog, stamp,

@@ -26,9 +26,11 @@ final class TrainerRestore {
     private final PromotionGate gate;
     private final PromotedModel promoted;
     private final ReleaseLineage lineage;
+    /** The snapshot is this job's own (a live settings change), not a checkpoint of any age. */
+    private final boolean ownSnapshot;
 
     TrainerRestore(String catalog, TrainerSettings settings, TrainingStep step, HeldOutSet heldOut,
-            PromotionGate gate, PromotedModel promoted, ReleaseLineage lineage) {
+            PromotionGate gate, PromotedModel promoted, ReleaseLineage lineage, boolean ownSnapshot) {
         this.catalog = catalog;
         this.settings = settings;
         this.step = step;
@@ -36,6 +38,7 @@ final class TrainerRestore {
         this.gate = gate;
         this.promoted = promoted;
         this.lineage = lineage;
+        this.ownSnapshot = ownSnapshot;
     }
 
     /**
@@ -49,7 +52,7 @@ final class TrainerRestore {
      */
     boolean apply(TrainerSnapshotFormat.Head head, DataInputStream in) throws IOException {
         Checkpoint restored = CheckpointCodec.decode(head.checkpoint());
-        Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings);
+        Optional<String> problem = StateCompatibility.problem(restored.metadata(), settings, ownSnapshot);
         if (problem.isEmpty()) {
             ModelCheckpoints.restore(restored, step);
             readHeldOut(in);
