@@ -12,6 +12,7 @@ import io.streamsynth.model.train.BackboneFile;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.ModelCheckpoints;
 import io.streamsynth.operators.backbone.BackboneFiles;
+import io.streamsynth.operators.train.CatalogTrainer;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ModelRelease;
@@ -32,33 +33,49 @@ final class CatalogModels implements AutoCloseable {
 
     private final Device device;
     private final String scriptedBackbone;
-    /** Read on the first torchscript checkpoint, then kept: every version of every catalog shares the file. */
-    private BackboneFile scripted;
+    /**
+     * TorchScript modules by path or URI, read on their first checkpoint, then kept: every version of a catalog
+     * (and often every catalog) shares its file.
+     */
+    private final Map<String, BackboneFile> modules = new HashMap<>();
     private final Map<String, Loaded> models = new HashMap<>();
 
     CatalogModels(Device device) {
         this(device, null);
     }
 
-    /** @param scriptedBackbone the TorchScript module torchscript checkpoints are rebuilt over, or null */
+    /**
+     * @param scriptedBackbone the TorchScript module of torchscript checkpoints that do not name theirs (the
+     *                         job's --backbone-torchscript), or null
+     */
     CatalogModels(Device device, String scriptedBackbone) {
         this.device = device;
         this.scriptedBackbone = scriptedBackbone;
     }
 
+    /**
+     * The module a torchscript checkpoint is built over: the file its lineage names
+     * ({@code lineage.backbone_file}: a catalogs-topic record's module, or the job's), else the job's flag.
+     */
     private BackboneFile scripted(Checkpoint checkpoint) {
         Architecture a = Architecture.fromMap(checkpoint.metadata().architecture());
         if (a.kind() != Architecture.Kind.TORCHSCRIPT) {
             return null;
         }
-        if (scriptedBackbone == null) {
+        Map<String, Object> lineage = checkpoint.metadata().lineage();
+        Object named = lineage == null ? null : lineage.get(CatalogTrainer.BACKBONE_FILE_KEY);
+        String uri = named != null ? named.toString() : scriptedBackbone;
+        if (uri == null) {
             throw new IllegalArgumentException("a checkpoint of a torchscript model (backbone sha256 "
-                    + a.backboneSha256() + ") reached an embedder without --backbone-torchscript");
+                    + a.backboneSha256() + ") names no module and reached an embedder without --backbone-torchscript");
         }
-        if (scripted == null) {
-            scripted = BackboneFiles.read(scriptedBackbone);
+        BackboneFile file = modules.get(uri);
+        if (file == null || !file.sha256().equals(a.backboneSha256())) {
+            // read again when the kept bytes are not the checkpoint's module: the file may have been replaced
+            file = BackboneFiles.read(uri);
+            modules.put(uri, file);
         }
-        return scripted;
+        return file;
     }
 
     Loaded get(String catalog) {

@@ -45,6 +45,11 @@ public final class CatalogTrainer implements AutoCloseable {
      * not fit: reason, previous_model_version, previous_step, previous_weights_sha256.
      */
     public static final String NEW_LINEAGE_KEY = ReleaseLineage.NEW_LINEAGE_KEY;
+    /**
+     * Lineage entry of every checkpoint of a model over a backbone file: its path or URI (torchvision weights
+     * it started from, or the TorchScript module it is built over, which the embedder loads to rebuild it).
+     */
+    public static final String BACKBONE_FILE_KEY = ReleaseLineage.BACKBONE_FILE_KEY;
 
     private final String catalog;
     private final TrainerSettings settings;
@@ -69,7 +74,7 @@ public final class CatalogTrainer implements AutoCloseable {
     private Map<String, Double> lastEvaluation = Map.of();
     private StepResult lastStep;
     /** Where the model came from, told in the next published checkpoint; see {@link TrainerRestore}. */
-    private final ReleaseLineage lineage = new ReleaseLineage();
+    private final ReleaseLineage lineage;
 
     private CatalogTrainer(String catalog, TrainerSettings settings, long now) {
         this.catalog = catalog;
@@ -83,6 +88,7 @@ public final class CatalogTrainer implements AutoCloseable {
         this.gate = new PromotionGate(settings.promotion());
         this.promoted = new PromotedModel(settings, model.device());
         this.cadence = new PublishCadence(settings.publishEverySteps(), settings.publishInterval(), now);
+        this.lineage = new ReleaseLineage(settings.backboneWeights());
     }
 
     /**

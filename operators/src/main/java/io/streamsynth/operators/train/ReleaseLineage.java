@@ -14,9 +14,19 @@ final class ReleaseLineage {
     /** See {@link CatalogTrainer#NEW_LINEAGE_KEY}. */
     static final String NEW_LINEAGE_KEY = "new_lineage";
 
+    /** See {@link CatalogTrainer#BACKBONE_FILE_KEY}. */
+    static final String BACKBONE_FILE_KEY = "backbone_file";
+
+    /** The backbone file the model is built over or started from, told in every checkpoint; null for none. */
+    private final String backboneFile;
     /** Entries for the next checkpoint only; empty once told. */
     private Map<String, Object> origin = Map.of();
     private boolean newLineage;
+
+    /** @param backboneFile the path or URI of the catalog's backbone file, or null */
+    ReleaseLineage(String backboneFile) {
+        this.backboneFile = backboneFile;
+    }
 
     /** Restored from a snapshot whose model was used as saved. */
     void resumed(String weightsSha256, long step) {
@@ -43,11 +53,15 @@ final class ReleaseLineage {
     }
 
     /**
-     * The lineage of the checkpoint being published: the origin (once) then {@link #FRESHNESS_KEY}
-     * with {@link FreshnessHistogram#toMap()}. Readers that do not know an entry ignore it.
+     * The lineage of the checkpoint being published: the origin (once), {@link #BACKBONE_FILE_KEY} when there
+     * is one, then {@link #FRESHNESS_KEY} with {@link FreshnessHistogram#toMap()}. Readers that do not know an
+     * entry ignore it.
      */
     Map<String, Object> next(FreshnessHistogram freshness) {
         Map<String, Object> lineage = new LinkedHashMap<>(origin);
+        if (backboneFile != null) {
+            lineage.put(BACKBONE_FILE_KEY, backboneFile);
+        }
         lineage.put(FRESHNESS_KEY, freshness.toMap());
         origin = Map.of();
         return lineage;

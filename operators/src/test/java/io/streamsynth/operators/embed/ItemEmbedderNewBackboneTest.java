@@ -10,6 +10,10 @@ import io.streamsynth.operators.train.TorchScriptSettings;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ModelRelease;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -20,11 +24,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A job restored with another TorchScript file under --on-incompatible-state new-lineage: the trainer
- * starts the catalog anew over the new file, so the embedder must not fail on the restored checkpoint
- * of the old one (which it cannot rebuild) but wait for the new lineage's first version.
+ * A job restored with its TorchScript file replaced under the same name, under --on-incompatible-state
+ * new-lineage: the trainer starts the catalog anew over the new file, so the embedder must not fail on the
+ * restored checkpoint of the old one (which it cannot rebuild: the file its lineage names has another sha256
+ * now) but wait for the new lineage's first version.
  */
 @Timeout(120)
 class ItemEmbedderNewBackboneTest {
@@ -61,31 +67,34 @@ class ItemEmbedderNewBackboneTest {
     }
 
     @Test
-    void aRestoreOverAnotherModuleWaitsForTheNewLineageInsteadOfFailing() throws Exception {
+    void aRestoreOverAReplacedModuleWaitsForTheNewLineageInsteadOfFailing(@TempDir Path dir) throws Exception {
+        String module = dir.resolve("module.pt").toString();
+        Files.copy(Path.of(URI.create(TorchScriptSettings.GREY)), Path.of(module));
         ModelRelease old;
         try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
-                TorchScriptSettings.grey(IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
             old = trainer.publish(1);
         }
         OperatorSubtaskState snapshot;
-        try (var h = harness(TorchScriptSettings.GREY)) {
+        try (var h = harness(module)) {
             h.open();
             h.processElement1(item("a"), 0);
             h.processElement1(item("b"), 0);
             h.processElement2(old, 0); // its pass over a and b has not run when the snapshot is taken
             snapshot = h.snapshot(1, 1);
         }
+        Files.copy(Path.of(TorchScriptSettings.OTHER), Path.of(module), StandardCopyOption.REPLACE_EXISTING);
         ModelRelease anew;
         try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
-                TorchScriptSettings.of(TorchScriptSettings.OTHER, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
             trainer.publish(1);
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
             anew = trainer.publish(2); // the job's new lineage keeps counting versions: newer than the old one
         }
         assertThat(anew.version).isGreaterThan(old.version);
-        try (var h = harness(TorchScriptSettings.OTHER)) {
+        try (var h = harness(module)) {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(1_000); // the waiting batch's flush is due

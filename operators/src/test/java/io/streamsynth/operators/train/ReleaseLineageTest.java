@@ -18,7 +18,7 @@ class ReleaseLineageTest {
 
     @Test
     void aFreshTrainerTellsFreshnessOnly() {
-        ReleaseLineage lineage = new ReleaseLineage();
+        ReleaseLineage lineage = new ReleaseLineage(null);
         FreshnessHistogram h = twoSamples();
         assertEquals(Map.of(ReleaseLineage.FRESHNESS_KEY, h.toMap()), lineage.next(h));
         assertFalse(lineage.startedNewLineage());
@@ -26,7 +26,7 @@ class ReleaseLineageTest {
 
     @Test
     void aResumedTrainerTellsItsOriginInTheFirstCheckpointOnly() {
-        ReleaseLineage lineage = new ReleaseLineage();
+        ReleaseLineage lineage = new ReleaseLineage(null);
         lineage.resumed("ab12", 37);
         Map<String, Object> first = lineage.next(new FreshnessHistogram());
         assertEquals(List.of("resumed_from_weights_sha256", "resumed_at_step", ReleaseLineage.FRESHNESS_KEY)
@@ -40,7 +40,7 @@ class ReleaseLineageTest {
 
     @Test
     void aNewLineageNamesWhatItDoesNotContinueAndStaysMarked() {
-        ReleaseLineage lineage = new ReleaseLineage();
+        ReleaseLineage lineage = new ReleaseLineage(null);
         lineage.startedAnew("architecture differs", 6, 120, "cd34");
         Map<String, Object> first = lineage.next(twoSamples());
         assertEquals(Map.of("reason", "architecture differs", "previous_model_version", 6L, "previous_step", 120L,
@@ -52,5 +52,14 @@ class ReleaseLineageTest {
         assertTrue(lineage.startedNewLineage());
         assertEquals("freshness", CatalogTrainer.FRESHNESS_KEY);
         assertEquals("new_lineage", CatalogTrainer.NEW_LINEAGE_KEY);
+    }
+
+    @Test
+    void everyCheckpointOverABackboneFileNamesIt() {
+        ReleaseLineage lineage = new ReleaseLineage("s3://models/mobilenet.pt");
+        lineage.resumed("ab12", 37);
+        assertEquals("s3://models/mobilenet.pt", lineage.next(twoSamples()).get(ReleaseLineage.BACKBONE_FILE_KEY));
+        assertEquals("s3://models/mobilenet.pt", lineage.next(twoSamples()).get(ReleaseLineage.BACKBONE_FILE_KEY));
+        assertEquals("backbone_file", CatalogTrainer.BACKBONE_FILE_KEY);
     }
 }
