@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
 import java.nio.charset.StandardCharsets;
+import io.streamsynth.model.runtime.DeviceSpec;
+import io.streamsynth.operators.settings.CatalogSettings;
+import io.streamsynth.operators.settings.CatalogSettingsBuilder;
+import io.streamsynth.operators.settings.CatalogSettingsResolver;
+import io.streamsynth.operators.train.IncompatibleStatePolicy;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -67,6 +73,40 @@ class BatchBuilderSettingsTest {
                 assertThat(batch.pixels[n * 3 * TestSamples.BYTES]).as("only RGB samples, ids 3 and 6-12")
                         .isIn((byte) 3, (byte) 6, (byte) 7, (byte) 8, (byte) 9, (byte) 10, (byte) 11, (byte) 12);
             }
+        }
+    }
+
+    /** The policies the builder looked up; static because the harness may run a serialized copy of the operator. */
+    private static final List<BatchPolicy> LOOKED_UP = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Test
+    void everySampleOfARevisionSharesOneResolvedPolicy() throws Exception {
+        LOOKED_UP.clear();
+        CatalogSettings job = new CatalogSettingsBuilder().channels(1).resize(8).crop(8).embeddingSize(8).build();
+        CatalogSettingsResolver resolver = new CatalogSettingsResolver(job, 1, DeviceSpec.parse("cpu"), 100, 2,
+                IncompatibleStatePolicy.FAIL, 64, 100, null);
+        CatalogPolicies recording = settings -> {
+            BatchPolicy p = resolver.policy(settings);
+            LOOKED_UP.add(p);
+            return p;
+        };
+        byte[] record = ("{\"schema_version\":1,\"image_channels\":1,\"image_resize\":8,\"image_crop\":8,"
+                + "\"architecture\":\"cnn\",\"embedding_size\":8,\"classes_per_batch\":2,\"samples_per_class\":4}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new ClassBalancedBatchBuilder(recording),
+                (ImageSample s) -> s.catalog, Types.STRING)) {
+            h.open();
+            for (int id = 1; id <= 8; id++) {
+                ImageSample s = TestSamples.train("shop", id % 2 == 0 ? "a" : "b", id);
+                s.settingsRevision = 3;
+                // each sample brings its own copy of the stamp, as after a network shuffle
+                s.settings = Arrays.copyOf(record, record.length);
+                h.processElement(new StreamRecord<>(s));
+            }
+
+            assertThat(of(h.extractOutputValues(), TrainerInput.BATCH)).hasSize(1);
+            assertThat(LOOKED_UP).isNotEmpty().allSatisfy(p -> assertThat(p).isSameAs(LOOKED_UP.get(0)));
+            assertThat(LOOKED_UP.get(0).samplesPerClass()).isEqualTo(4);
         }
     }
 }

@@ -170,4 +170,50 @@ class CatalogSettingsRecordsTest {
         assertThat(List.of(sample.channels, sample.height)).containsExactly(3, 10);
         assertThat(sample.settingsRevision).isEqualTo(4);
     }
+
+    /** What the decoder looked up, per call; static because the harness runs a serialized copy of the function. */
+    private static final List<ImageEventParser.Choice> LOOKED_UP = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The resolver, recording each lookup. */
+    private record Recording(CatalogSettingsResolver resolver) implements CatalogDecoding {
+        @Override
+        public ImageEventParser.Choice decoding(byte[] settings) {
+            ImageEventParser.Choice c = resolver.decoding(settings);
+            LOOKED_UP.add(c);
+            return c;
+        }
+
+        @Override
+        public byte[] check(String key, byte[] value) {
+            return resolver.check(key, value);
+        }
+    }
+
+    @Test
+    void eachEventLooksItsCatalogUpOnceAndEveryEventOfARevisionSharesOneDecoding() throws Exception {
+        LOOKED_UP.clear();
+        CatalogSettingsResolver catalogs = new CatalogSettingsResolver(JOB, 1, DeviceSpec.parse("cpu"), 100, 2,
+                IncompatibleStatePolicy.FAIL, 64, 100, null);
+        try (var h = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(
+                new DecodeEvents(EventLimits.defaults(), new Recording(catalogs)),
+                List.of(DecodeEvents.CATALOG_SETTINGS)), 1, 1, 0)) {
+            h.open();
+            h.processBroadcastElement(settings("products", RGB, 0), 1);
+            for (int i = 0; i < 3; i++) {
+                h.processElement(event("products", "p-" + i, i), 2 + i);
+            }
+            h.processBroadcastElement(settings("products", RGB.replace("\"image_resize\":10", "\"image_resize\":12"),
+                    1), 5);
+            for (int i = 3; i < 5; i++) {
+                h.processElement(event("products", "p-" + i, i), 6 + i);
+            }
+
+            assertThat(h.extractOutputValues()).hasSize(5);
+            assertThat(LOOKED_UP).as("one lookup per event").hasSize(5);
+            assertThat(LOOKED_UP.subList(0, 3)).allSatisfy(c -> assertThat(c).isSameAs(LOOKED_UP.get(0)));
+            assertThat(LOOKED_UP.get(3)).as("the new revision's").isNotSameAs(LOOKED_UP.get(0))
+                    .isSameAs(LOOKED_UP.get(4));
+            assertThat(LOOKED_UP.get(3).spec().resize()).isEqualTo(12);
+        }
+    }
 }
