@@ -89,8 +89,9 @@ public final class CatalogSettingsJson {
     public static Checked checked(String key, byte[] value, CatalogSettings job) {
         requireKey(key);
         JsonNode root = parse(value);
-        CatalogSettings settings = decode(root, job, BackboneSource.FILES);
+        // before the file is read: a record for another catalog costs no read
         requireCatalog(key, root);
+        CatalogSettings settings = decode(root, job, BackboneSource.FILES);
         if (settings.backbone() == null) {
             return new Checked(settings, value);
         }

@@ -56,10 +56,12 @@ import org.slf4j.LoggerFactory;
  * before the input: the catalog's trainer is rebuilt from its own snapshot under the new settings. When the
  * model and optimizer state still fit (learning rate, loss, synthesis, P, K, cadence, promotion, held-out
  * share changed) training goes on from the same weights and step with the new settings from the next
- * batch. When they do not (architecture, channels, crop C, embedding size, pooling, base filters, optimizer:
- * {@link StateCompatibility}), the catalog starts a new lineage whatever {@code --on-incompatible-state}
- * says (that flag is about restores): a model fresh from the seed, versions counting on, published at once
- * as the next version (promoted, reason {@code new_lineage}) so the catalog's items are embedded with it.
+ * batch. When they do not (architecture, channels, crop C, embedding size, pooling, base filters, backbone
+ * file, optimizer: {@link StateCompatibility}), the catalog starts a new lineage whatever
+ * {@code --on-incompatible-state} says (that flag is about restores): a model fresh from the seed (over the
+ * settings' backbone weights, if any), versions counting on, published at once as the next version
+ * (promoted, reason {@code new_lineage}) so the catalog's items are embedded with it. Held-out items whose
+ * stored images still fit the new C x S x S stay.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         implements OneInputStreamOperator<TrainerInput, ModelRelease>, Triggerable<String, VoidNamespace> {

@@ -140,4 +140,50 @@ class CatalogSettingsJsonTest {
         assertThat(rejected("[1]".getBytes(StandardCharsets.UTF_8)).asField()).isEqualTo("value: must be a JSON object");
         assertThat(rejected(null).setting()).isEqualTo("value");
     }
+
+    /** A grey 28 x 28 catalog over the model module's traced grey_pooled.pt. */
+    private static ObjectNode scripted() {
+        return minimal().put("image_channels", 1).put("image_resize", 28).put("image_crop", 28)
+                .put("architecture", "torchscript").put("backbone_torchscript", java.nio.file.Path.of("..", "model", "src",
+                        "test", "resources", "torchscript", "grey_pooled.pt").toAbsolutePath().normalize().toString());
+    }
+
+    @Test
+    void aCheckedBackboneRecordCarriesTheChecksFactsAndRoundTrips() throws Exception {
+        CatalogSettingsJson.Checked checked = CatalogSettingsJson.checked("shop", bytes(scripted()), JOB);
+
+        var stamped = JSON.readTree(checked.stamped());
+        Architecture a = checked.settings().architecture();
+        assertThat(stamped.get("backbone_sha256").textValue()).isEqualTo(a.backboneSha256()).hasSize(64);
+        assertThat(stamped.get("backbone_features").intValue()).isEqualTo(a.scripted().features());
+        assertThat(CatalogSettingsJson.decode(checked.stamped(), JOB)).as("downstream, without the file")
+                .isEqualTo(checked.settings());
+        assertThat(CatalogSettingsJson.decode(CatalogSettingsJson.encode(checked.settings()), JOB))
+                .isEqualTo(checked.settings());
+    }
+
+    @Test
+    void aBackboneRecordThatNoDecoderCheckedIsRefused() {
+        InvalidSettingException unchecked = rejected(bytes(minimal().put("architecture", "resnet18")
+                .put("backbone_weights", "/models/r18.safetensors")));
+        assertThat(unchecked.asField()).startsWith("backbone_sha256: is required");
+        InvalidSettingException noFile = rejected(bytes(minimal().put("backbone_sha256", "0".repeat(64))));
+        assertThat(noFile.asField()).startsWith("backbone_sha256: describes a backbone file");
+        InvalidSettingException both = rejected(bytes(scripted().put("backbone_weights", "/models/r18.safetensors")));
+        assertThat(both.asField()).startsWith("backbone_torchscript: excludes backbone_weights");
+    }
+
+    @Test
+    void aRecordNeverInheritsTheJobsBackboneFile() {
+        CatalogSettings withBackbone = JOB.toBuilder().channels(3).resize(72).crop(64)
+                .network(new Architecture(Architecture.Kind.RESNET18, 3, 64, 64, 32, 32).withBackboneSha256(
+                        "a".repeat(64)), "/models/r18.safetensors").build();
+
+        CatalogSettings s = CatalogSettingsJson.decode(bytes(minimal().put("architecture", "resnet18")), withBackbone);
+
+        assertThat(s.backbone()).isNull();
+        assertThat(s.architecture().backboneSha256()).isNull();
+        assertThat(CatalogSettingsJson.decode(bytes(minimal()), withBackbone).architecture().kind())
+                .as("a cnn record on a job with backbone weights").isEqualTo(Architecture.Kind.CNN);
+    }
 }
