@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * disagrees with its value included ({@link EventKeys}).
  *
  * <p>The broadcast side takes the records of the catalogs topic into {@link #CATALOG_SETTINGS}, broadcast
- * state that every checkpoint holds and a restore brings back: a valid record becomes its catalog's
+ * state that every checkpoint holds and a restore brings back: a valid record (its backbone file, if it
+ * names one, read and checked here once, see {@link CatalogDecoding#check}) becomes its catalog's
  * settings from the next event on, a tombstone returns the catalog to the job's flags, and an invalid one
  * is dead-lettered with reason {@link #INVALID_CATALOG_SETTINGS} (by subtask 0 only, so once, although
  * every subtask sees it) while the catalog keeps its last valid settings. Metrics: counters
