@@ -19,8 +19,10 @@ import ai.djl.util.PairList;
  * {@code brgemm_convolution_bwd_utils::brg_blocking_t::est_eff_1x1} special-cases ("maskrcnn" workaround:
  * 1024/2048, 1024/512, 256/1024, 512/1024, 512/2048), as ResNet-50's {@code layer3.0.downsample} and
  * {@code layer4.0.downsample} are: an integer division by a count of row blocks that is 0 whenever a
- * candidate spatial block is narrower than the kernel's row block, on every CPU without AMX from AVX2 up
- * (docs/BENCHMARKS.md section 9). A matrix product never reaches that code.
+ * candidate spatial block is narrower than the kernel's row block. It depends neither on the image size
+ * nor on the machine's cache sizes; here it happened with oneDNN limited to any instruction set from AVX2
+ * to AVX-512 with bfloat16 (below AVX2 oneDNN has no brgemm kernels; AMX untested), see
+ * docs/BENCHMARKS.md section 9. A matrix product never reaches that code.
  *
  * <p>For input (N, in, H, W): a stride s keeps rows and columns 0, s, 2s, ... (what a 1x1 kernel with
  * stride s and no padding reads), then y = x' W^T over the channels of each pixel, with x' the input as
