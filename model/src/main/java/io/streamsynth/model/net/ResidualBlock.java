@@ -60,8 +60,8 @@ final class ResidualBlock extends TorchModule {
 
     /**
      * The downsample branch's 1x1 convolution. A bottleneck's is a matrix product ({@link PointwiseConv2d}):
-     * libtorch 2.7.1 dies in the backward pass of ResNet-50's strided 512-to-1024 and 1024-to-2048 ones on
-     * CPUs without AMX. Only the strided ones: measured in one run, alternating (docs/BENCHMARKS.md section 9),
+     * libtorch 2.7.1 dies in the backward pass of ResNet-50's strided 512-to-1024 and 1024-to-2048 ones
+     * wherever oneDNN runs its brgemm kernels without AMX (here, from AVX2 to AVX-512). Only the strided ones: measured in one run, alternating (docs/BENCHMARKS.md section 9),
      * a ResNet-50 step with every 1x1 convolution as a matrix product cost 0.86x the convolutions' CPU time at
      * 64 x 64 but 1.76x at 112 x 112, so the stride-1 ones stay convolutions. A basic block's downsample
      * (64 to 128, 128 to 256, 256 to 512 channels) is none of the pairs oneDNN trips on.
