@@ -6,6 +6,7 @@ import io.streamsynth.bench.step.BatchShape;
 import io.streamsynth.bench.step.InterleavedTimer;
 import io.streamsynth.bench.step.TorchComparison;
 import io.streamsynth.bench.step.TorchLoop;
+import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -19,11 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Our ResNet-18 training step against a plain PyTorch loop of the same network and batch (issue 11). */
+/** Our ResNet-18 (or ResNet-50) training step against a plain PyTorch loop of the same network and batch (issue 11). */
 @Command(name = "pytorch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Times our training step of ResNet-18 (global average pooling, linear to the embedding "
+        description = {"Times our training step of ResNet-18 or ResNet-50 (global average pooling, linear to the embedding "
                 + "size, L2 normalisation; batch-hard triplet loss with hard negative pair mining, Adam) against a "
-                + "plain PyTorch loop of torchvision's resnet18 with the same head, loss, synthesis, optimizer and "
+                + "plain PyTorch loop of torchvision's resnet18 (or resnet50, --architecture) with the same head, loss, synthesis, optimizer and "
                 + "thread count, run by --python as a second process. Rounds interleave (k of our steps, then k of "
                 + "theirs, the order swapping every round); each ratio ours/theirs is the median of per-round "
                 + "ratios, with quartiles. Images are random RGB noise. Exit code 2 when --python cannot import "
@@ -37,6 +38,9 @@ public final class BenchPytorchCommand implements Callable<Integer> {
 
     @Mixin
     BenchRuntimeOptions runtime;
+
+    @Option(names = "--architecture", description = "resnet18 or resnet50, on both sides (default: ${DEFAULT-VALUE}).")
+    String architecture = "resnet18";
 
     @Option(names = "--sizes", split = ",", description = "Image sides in pixels (default: 112,224).")
     List<Integer> sizes = List.of(112, 224);
@@ -68,11 +72,17 @@ public final class BenchPytorchCommand implements Callable<Integer> {
 
     /** The checks that need no engine and no Python, so bad flags fail at once with exit code 2. */
     Settings validate() {
+        Architecture.Kind kind = switch (architecture.trim().toLowerCase(Locale.ROOT)) {
+            case "resnet18" -> Architecture.Kind.RESNET18;
+            case "resnet50" -> Architecture.Kind.RESNET50;
+            default -> throw new IllegalArgumentException("--architecture must be resnet18 or resnet50, got '"
+                    + architecture + "'");
+        };
         BatchShape shape = BatchShape.parse(batch);
         InterleavedTimer.Plan plan = new InterleavedTimer.Plan(rounds, steps, warmup);
         for (int s : sizes) {
             if (s < 32 || s > 1024) {
-                throw new IllegalArgumentException("--sizes must be within 32..1024 pixels (ResNet-18 halves the "
+                throw new IllegalArgumentException("--sizes must be within 32..1024 pixels (a ResNet halves the "
                         + "image five times), got " + s);
             }
         }
@@ -85,10 +95,10 @@ public final class BenchPytorchCommand implements Callable<Integer> {
         if (embeddingSize < 2 || embeddingSize > 4096) {
             throw new IllegalArgumentException("--embedding-size must be within 2..4096, got " + embeddingSize);
         }
-        return new Settings(shape, plan, methods);
+        return new Settings(kind, shape, plan, methods);
     }
 
-    record Settings(BatchShape batch, InterleavedTimer.Plan plan, List<String> syntheses) {}
+    record Settings(Architecture.Kind kind, BatchShape batch, InterleavedTimer.Plan plan, List<String> syntheses) {}
 
     @Override
     public Integer call() throws Exception {
@@ -103,9 +113,10 @@ public final class BenchPytorchCommand implements Callable<Integer> {
             return 2;
         }
         Device device = runtime.start();
-        String header = String.format(Locale.ROOT, "ResNet-18 training step, batch %s, embedding %d, triplet loss, "
+        String header = String.format(Locale.ROOT, "%s training step, batch %s, embedding %d, triplet loss, "
                 + "Adam; ours: PyTorch %s through DJL on %s; theirs: torch %s (%s); %d thread(s); %d rounds x %d "
-                + "steps per side after %d warm-up steps", s.batch(), embeddingSize,
+                + "steps per side after %d warm-up steps", s.kind() == Architecture.Kind.RESNET50 ? "ResNet-50"
+                : "ResNet-18", s.batch(), embeddingSize,
                 TorchRuntime.engine().getVersion(), device, TorchLoop.torchVersion(python), python, runtime.threads,
                 rounds, steps, warmup);
         err.println(header);
@@ -117,7 +128,7 @@ public final class BenchPytorchCommand implements Callable<Integer> {
         for (int size : sizes) {
             for (String synthesis : s.syntheses()) {
                 int index = ++done;
-                rows.add(TorchComparison.run(python, size, synthesis, s.batch(), embeddingSize, runtime.threads,
+                rows.add(TorchComparison.run(python, s.kind(), size, synthesis, s.batch(), embeddingSize, runtime.threads,
                         s.plan(), device, r -> {
                             err.printf(Locale.ROOT, "  [%d/%d] %dx%d %s: round %d/%d, %.0f s%n", index, total, size,
                                     size, synthesis, r[0], r[1], (System.nanoTime() - start) / 1e9);

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Our training step of ResNet-18 against a plain PyTorch loop of the same network, batch, loss,
+ * Our training step of ResNet-18 (or ResNet-50) against a plain PyTorch loop of the same network, batch, loss,
  * synthesis and optimizer ({@link TorchLoop}), in interleaved rounds: each round runs k of our steps
  * then k of theirs, the order swapping every round so neither side always runs first after a pause.
  * Our times are this thread's (wall, and CPU from {@code ThreadMXBean}); theirs are measured by the
@@ -21,10 +21,11 @@ public final class TorchComparison {
      * One (image size, synthesis) row: both sides' figures and the per-step CPU milliseconds of the
      * PyTorch loop's phases (medians over rounds), for a rough account of where its time goes.
      */
-    public record Row(int size, String synthesis, String batch, SideBySide timing, double theirForwardCpuMillis,
-            double theirBackwardCpuMillis, double theirOptimizerCpuMillis) {
+    public record Row(String architecture, int size, String synthesis, String batch, SideBySide timing,
+            double theirForwardCpuMillis, double theirBackwardCpuMillis, double theirOptimizerCpuMillis) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("architecture", architecture);
             m.put("size", size);
             m.put("synthesis", synthesis);
             m.put("batch", batch);
@@ -40,12 +41,18 @@ public final class TorchComparison {
     private TorchComparison() {}
 
     /**
+     * @param kind     RESNET18 or RESNET50, on both sides
      * @param progress called after the warm-up and after each round with (rounds done, rounds)
      */
-    public static Row run(String python, int size, String synthesis, BatchShape batch, int embeddingSize, int threads,
-            InterleavedTimer.Plan plan, Device device, Consumer<int[]> progress) {
-        Architecture architecture = new Architecture(Architecture.Kind.RESNET18, 3, size, size, embeddingSize, 32);
-        TorchLoop.Config config = new TorchLoop.Config(size, batch, synthesis, embeddingSize, threads, LEARNING_RATE);
+    public static Row run(String python, Architecture.Kind kind, int size, String synthesis, BatchShape batch,
+            int embeddingSize, int threads, InterleavedTimer.Plan plan, Device device, Consumer<int[]> progress) {
+        if (kind != Architecture.Kind.RESNET18 && kind != Architecture.Kind.RESNET50) {
+            throw new IllegalArgumentException("the PyTorch comparison runs resnet18 or resnet50, not " + kind);
+        }
+        String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+        Architecture architecture = new Architecture(kind, 3, size, size, embeddingSize, 32);
+        TorchLoop.Config config = new TorchLoop.Config(name, size, batch, synthesis, embeddingSize, threads,
+                LEARNING_RATE);
         try (StepCase ours = new StepCase(architecture, batch, "triplet", synthesis, device);
                 TorchLoop theirs = TorchLoop.start(python, config)) {
             for (int i = 0; i < plan.warmupSteps(); i++) {
@@ -87,7 +94,7 @@ public final class TorchComparison {
                 progress.accept(new int[] {r + 1, n});
             }
             SideBySide timing = SideBySide.of(oursWall, theirsWall, oursCpu, theirsCpu);
-            return new Row(size, synthesis, batch.toString(), timing, Quartiles.of(forward).median(),
+            return new Row(name, size, synthesis, batch.toString(), timing, Quartiles.of(forward).median(),
                     Quartiles.of(backward).median(), Quartiles.of(update).median());
         }
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A plain PyTorch training loop in a second process: {@code torch_loop.py} (a resource next to this
- * class) run by a system Python with torch and torchvision, which trains torchvision's resnet18 with
+ * class) run by a system Python with torch and torchvision, which trains torchvision's resnet18 (or 50) with
  * the same head, loss, synthesis and optimizer as our step and reports its own step times. The
  * script is copied to a temporary file, since the shaded jar cannot be executed by Python.
  */
@@ -38,6 +38,7 @@ public final class TorchLoop implements AutoCloseable {
             double optimizerCpuMillis, double loss) {}
 
     /**
+     * @param architecture  torchvision's network: resnet18 or resnet50
      * @param size          side of the square RGB images
      * @param batch         P x K
      * @param synthesis     none, ee or symm
@@ -45,8 +46,14 @@ public final class TorchLoop implements AutoCloseable {
      * @param threads       torch.set_num_threads
      * @param learningRate  Adam's
      */
-    public record Config(int size, BatchShape batch, String synthesis, int embeddingSize, int threads,
-            float learningRate) {}
+    public record Config(String architecture, int size, BatchShape batch, String synthesis, int embeddingSize,
+            int threads, float learningRate) {
+        /** ResNet-18. */
+        public Config(int size, BatchShape batch, String synthesis, int embeddingSize, int threads,
+                float learningRate) {
+            this("resnet18", size, batch, synthesis, embeddingSize, threads, learningRate);
+        }
+    }
 
     private final Process process;
     private final BufferedReader out;
@@ -73,7 +80,7 @@ public final class TorchLoop implements AutoCloseable {
         try {
             Path log = Files.createTempFile("streamsynth-torch-loop", ".log");
             List<String> command = new ArrayList<>(List.of(python, script.toString(), "loop",
-                    "--size", Integer.toString(c.size()), "--classes", Integer.toString(c.batch().classes()),
+                    "--architecture", c.architecture(), "--size", Integer.toString(c.size()), "--classes", Integer.toString(c.batch().classes()),
                     "--per-class", Integer.toString(c.batch().samplesPerClass()), "--synthesis", c.synthesis(),
                     "--embedding-size", Integer.toString(c.embeddingSize()),
                     "--threads", Integer.toString(Math.max(1, c.threads())),

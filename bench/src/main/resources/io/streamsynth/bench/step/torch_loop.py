@@ -1,8 +1,8 @@
 """The plain PyTorch side of `streamsynth bench pytorch`: the same training step as streamsynth's
 TrainingStep, written as a PyTorch user would, so the two step times can be compared.
 
-Network: torchvision's resnet18(num_classes=D) in train mode, then x / sqrt(sum(x^2) + 1e-12)
-(streamsynth's --architecture resnet18 head: global average pooling, linear to D, L2 normalisation).
+Network: torchvision's resnet18(num_classes=D) (or resnet50) in train mode, then x / sqrt(sum(x^2) + 1e-12)
+(streamsynth's --architecture resnet18/resnet50 head: global average pooling, linear to D, L2 normalisation).
 Loss: batch-hard triplet with margin 0.2 (Hermans et al. 2017; streamsynth's default loss), positives
 from the originals, the nearest negative from hard negative pair mining under the papers' rule
 (streamsynth's default --mining paper):
@@ -15,7 +15,7 @@ from the originals, the nearest negative from hard negative pair mining under th
 Optimizer: Adam (torch.optim.Adam, no weight decay).
 
 Modes (run with Debian's /usr/bin/python3, torch 1.13, torchvision 0.14):
-  loop  --size S --classes P --per-class K --synthesis M --embedding-size D --threads T --lr LR
+  loop  [--architecture resnet18|resnet50] --size S --classes P --per-class K --synthesis M --embedding-size D --threads T --lr LR
         prints "ready", then for each stdin line "steps N" runs N steps on one fixed random batch and
         prints one JSON line: wall_ms, cpu_ms (process CPU) per step, forward_cpu_ms (forward pass,
         synthesis, mining and loss), backward_cpu_ms, optimizer_cpu_ms (process CPU per step: on a
@@ -96,7 +96,7 @@ def loop(args):
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    net = torchvision.models.resnet18(num_classes=args.embedding_size)
+    net = getattr(torchvision.models, args.architecture)(num_classes=args.embedding_size)
     net.train()
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     n = args.classes * args.per_class
@@ -136,6 +136,7 @@ def losses():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("mode", choices=("loop", "loss"))
+    parser.add_argument("--architecture", default="resnet18", choices=("resnet18", "resnet50"))
     parser.add_argument("--size", type=int, default=112)
     parser.add_argument("--classes", type=int, default=4)
     parser.add_argument("--per-class", type=int, default=8)

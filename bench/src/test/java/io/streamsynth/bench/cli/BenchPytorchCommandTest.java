@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.bench.step.TorchLoop;
+import io.streamsynth.model.net.Architecture;
 import io.streamsynth.pipeline.cli.CommandRun;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,9 @@ class BenchPytorchCommandTest {
         assertThat(s.syntheses()).containsExactly("none", "ee", "symm");
         assertThat(s.batch().classes()).isEqualTo(4);
         assertThat(s.batch().samplesPerClass()).isEqualTo(8);
+        assertThat(s.kind()).isEqualTo(Architecture.Kind.RESNET18);
+        c.architecture = "ResNet50";
+        assertThat(c.validate().kind()).isEqualTo(Architecture.Kind.RESNET50);
     }
 
     @Test
@@ -47,6 +51,9 @@ class BenchPytorchCommandTest {
         assertThat(size.err()).contains("32..1024");
         CommandRun rounds = CommandRun.of("bench", "pytorch", "--rounds", "0");
         assertThat(rounds.exitCode()).isEqualTo(2);
+        CommandRun architecture = CommandRun.of("bench", "pytorch", "--architecture", "cnn");
+        assertThat(architecture.exitCode()).isEqualTo(2);
+        assertThat(architecture.err()).contains("resnet18 or resnet50", "cnn");
     }
 
     @Test
@@ -76,6 +83,7 @@ class BenchPytorchCommandTest {
         assertThat(rows).extracting(r -> r.get("size").asInt() + " " + r.get("synthesis").asText())
                 .containsExactly("32 none", "32 ee");
         for (JsonNode r : rows) {
+            assertThat(r.get("architecture").asText()).isEqualTo("resnet18");
             double ours = r.get("ours_median_wall_ms_per_step").asDouble();
             double theirs = r.get("pytorch_median_wall_ms_per_step").asDouble();
             assertThat(ours).isPositive();

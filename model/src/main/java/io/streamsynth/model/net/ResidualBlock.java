@@ -22,7 +22,9 @@ import ai.djl.util.PairList;
  * </ul>
  *
  * then the shortcut is added, {@code downsample} (a 1x1 convolution with stride s and a batch norm,
- * named {@code downsample.0} and {@code downsample.1}) when the shape changes, and a final relu.
+ * named {@code downsample.0} and {@code downsample.1}) when the shape changes, and a final relu. A
+ * bottleneck's strided downsample convolution is computed as a matrix product ({@link PointwiseConv2d}):
+ * same weight, same numbers, and no libtorch convolution to crash in.
  */
 final class ResidualBlock extends TorchModule {
     private final boolean bottleneck;
@@ -51,8 +53,21 @@ final class ResidualBlock extends TorchModule {
         }
         this.project = stride != 1 || inChannels != out;
         if (project) {
-            add("downsample", new NamedSequential().then("0", Layers.conv(out, 1, stride, 0)).then("1", new BatchNorm2d()));
+            add("downsample", new NamedSequential().then("0", downsampleConv(bottleneck, out, stride))
+                    .then("1", new BatchNorm2d()));
         }
+    }
+
+    /**
+     * The downsample branch's 1x1 convolution. A bottleneck's is a matrix product ({@link PointwiseConv2d}):
+     * libtorch 2.7.1 dies in the backward pass of ResNet-50's strided 512-to-1024 and 1024-to-2048 ones
+     * wherever oneDNN runs its brgemm kernels without AMX (here, from AVX2 to AVX-512). Only the strided ones: measured in one run, alternating (docs/BENCHMARKS.md section 9),
+     * a ResNet-50 step with every 1x1 convolution as a matrix product cost 0.86x the convolutions' CPU time at
+     * 64 x 64 but 1.76x at 112 x 112, so the stride-1 ones stay convolutions. A basic block's downsample
+     * (64 to 128, 128 to 256, 256 to 512 channels) is none of the pairs oneDNN trips on.
+     */
+    private static Block downsampleConv(boolean bottleneck, int out, int stride) {
+        return bottleneck && stride > 1 ? new PointwiseConv2d(out, stride) : Layers.conv(out, 1, stride, 0);
     }
 
     static int outChannels(boolean bottleneck, int planes) {
