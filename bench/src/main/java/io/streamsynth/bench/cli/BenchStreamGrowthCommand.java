@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,8 +58,8 @@ import picocli.CommandLine.Option;
             "  versions: published in the span, promoted, announced complete (embedding-versions topic), and the "
                 + "longest delay from a version's publication (created_at_millis) to its 'complete' marker;",
             "  stored items (items with an embedding by the end of the span) and versions so far.",
-            "It ends with a verdict: trainer images/s and refresh items/s of the last window at least 80% of the "
-                + "first's, freshness p99 at most 120% of the first's. Prints one JSON object per window, per "
+            "It ends with a verdict: trainer images/s and refresh items/s of the last window at least 80%% of the "
+                + "first's, freshness p99 at most 120%% of the first's. Prints one JSON object per window, per "
                 + "version and for the verdict, then a table. Progress on stderr. Exit code 0 whatever the "
                 + "verdict; 2 for bad flags."})
 public final class BenchStreamGrowthCommand implements Callable<Integer> {
@@ -101,6 +102,11 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
             + "core (default: ${DEFAULT-VALUE}).")
     int threads = 1;
 
+    @Option(names = "--max-send-seconds", description = "Stop sending after this long even if fewer than --events "
+            + "went out; the windows then cut the events sent. For a machine too busy to take them all in the time "
+            + "there is; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int maxSendSeconds = 0;
+
     @Option(names = "--timeout", description = "Longest wait in seconds, after the last event, for every item's "
             + "first embedding and every promoted version's marker (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 900;
@@ -130,9 +136,9 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
 
     Result measure() throws Exception {
         if (events < 2 || windows < 2 || windows > events || rate < 0 || backlog < 1 || threads < 0
-                || timeoutSeconds < 1 || warmupEvents < 0) {
+                || timeoutSeconds < 1 || warmupEvents < 0 || maxSendSeconds < 0) {
             throw new IllegalArgumentException("need --events >= 2, 2 <= --windows <= --events, --rate >= 0, "
-                    + "--backlog >= 1, --threads >= 0, --timeout >= 1, --warmup-events >= 0");
+                    + "--backlog >= 1, --threads >= 0, --timeout >= 1, --warmup-events >= 0, --max-send-seconds >= 0");
         }
         Set<Integer> classes = new TreeSet<>(trainClasses);
         if (classes.size() < 2 || classes.stream().anyMatch(c -> c < 0 || c > 9)) {
@@ -167,7 +173,7 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
                 warmUp(rig, run, pool, order);
                 GrowingFeed feed = new GrowingFeed(rig.bootstrapServers(), config.kafkaProperties(),
                         StreamingRig.IMAGES_TOPIC, CATALOG, ITEM_PREFIX, pool, order, events, config.seed(), rate,
-                        backlog, offsets::committed);
+                        backlog, offsets::committed, maxSendSeconds == 0 ? null : Duration.ofSeconds(maxSendSeconds));
                 try {
                     long start = System.currentTimeMillis();
                     feed.start();
@@ -179,7 +185,16 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
                 if (feed.failure() != null) {
                     throw new IllegalStateException("sending the events failed", feed.failure());
                 }
-                RunTimeline timeline = new RunTimeline(feed.sentMillis(), watch.firstWritten(), watch.firstVisible(),
+                long[] sent = feed.sentMillis();
+                if (sent.length < events) {
+                    err.printf(Locale.ROOT, "warning: --max-send-seconds %d ended the feed after %d of %d events; the "
+                            + "windows cut those%n", maxSendSeconds, sent.length, events);
+                }
+                if (sent.length < windows) {
+                    throw new IllegalStateException("only " + sent.length + " events went out, fewer than --windows");
+                }
+                RunTimeline timeline = new RunTimeline(sent, Arrays.copyOf(watch.firstWritten(), sent.length),
+                        Arrays.copyOf(watch.firstVisible(), sent.length),
                         watch.written(), trainer(run.feed().published()),
                         versions(run.feed().published(), run.feed().markers()),
                         c.classesPerBatch() * c.samplesPerClass());
@@ -187,7 +202,7 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
                 GrowthVerdict verdict = GrowthVerdict.of(rows.get(0), rows.get(rows.size() - 1),
                         GrowthVerdict.MAX_DEGRADATION);
                 err.printf(Locale.ROOT, "load average at the end %s%n", loadAverage());
-                return new Result(timeline, rows, verdict, feed.sentMillis()[0]);
+                return new Result(timeline, rows, verdict, sent[0]);
             }
         }
     }
@@ -236,12 +251,12 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
             if (!sending && giveUp == Long.MAX_VALUE) {
                 giveUp = now + timeoutSeconds * 1000L;
             }
-            if (!sending && watch.itemsEmbedded() >= events && allPromotedMarked(run.feed())) {
+            if (!sending && watch.itemsEmbedded() >= feed.sent() && allPromotedMarked(run.feed())) {
                 return;
             }
             if (now > giveUp) {
                 err.printf(Locale.ROOT, "warning: gave up after %d s: %d of %d items embedded, promoted versions "
-                        + "without a marker remain: %s%n", timeoutSeconds, watch.itemsEmbedded(), events,
+                        + "without a marker remain: %s%n", timeoutSeconds, watch.itemsEmbedded(), feed.sent(),
                         !allPromotedMarked(run.feed()));
                 return;
             }

@@ -6,6 +6,8 @@ import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.operators.kafka.ImageEventJson;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import io.streamsynth.pipeline.produce.EventPacer;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +36,7 @@ final class GrowingFeed implements Runnable {
     private final EventPacer pacer;
     private final int backlog;
     private final Progress progress;
+    private final long deadlineNanos;
     private final long[] sentMillis;
     private final AtomicInteger sent = new AtomicInteger();
     private final Thread thread;
@@ -45,9 +48,11 @@ final class GrowingFeed implements Runnable {
      * @param events  how many to send
      * @param rate    events per second, 0 for "as fast as the job takes"
      * @param backlog with rate 0, the most events sent and not yet committed by the job's source
+     * @param maxSending    stop sending after this long, fewer events than asked; null for no limit
      */
     GrowingFeed(String bootstrapServers, Properties clientProperties, String topic, String catalog, String itemPrefix,
-            ImageSet pool, int[] order, int events, long seed, double rate, int backlog, Progress progress) {
+            ImageSet pool, int[] order, int events, long seed, double rate, int backlog, Progress progress,
+            Duration maxSending) {
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = clientProperties;
         this.topic = topic;
@@ -59,6 +64,7 @@ final class GrowingFeed implements Runnable {
         this.pacer = new EventPacer(rate);
         this.backlog = rate > 0 ? Integer.MAX_VALUE : backlog;
         this.progress = progress;
+        this.deadlineNanos = maxSending == null ? Long.MAX_VALUE : System.nanoTime() + maxSending.toNanos();
         this.sentMillis = new long[events];
         this.thread = new Thread(this, "bench-growing-feed");
         this.thread.setDaemon(true);
@@ -78,10 +84,14 @@ final class GrowingFeed implements Runnable {
         return thread.isAlive();
     }
 
-    /** Per event, when it was handed to the producer (the record's CreateTime); complete once sending is over. */
+    /**
+     * Per event sent, when it was handed to the producer (the record's CreateTime); read once sending is
+     * over. Shorter than asked when the time limit stopped the feed.
+     */
     long[] sentMillis() {
-        return sentMillis;
+        return Arrays.copyOf(sentMillis, sent.get());
     }
+
 
     /** What stopped the feed early, or null. */
     Exception failure() {
@@ -97,7 +107,7 @@ final class GrowingFeed implements Runnable {
     public void run() {
         try (ImageEventProducer producer = new ImageEventProducer(bootstrapServers, clientProperties, topic)) {
             long committed = 0;
-            for (int i = 0; i < sentMillis.length && !stopping; i++) {
+            for (int i = 0; i < sentMillis.length && !stopping && System.nanoTime() < deadlineNanos; i++) {
                 while (i - committed >= backlog && !stopping) {
                     Thread.sleep(200);
                     committed = progress.consumed();

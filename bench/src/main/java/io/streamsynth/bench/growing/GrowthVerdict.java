@@ -22,7 +22,7 @@ public record GrowthVerdict(List<Check> checks, double maxDegradation) {
      * @param degradation the share by which it got worse: {@code 1 - last/first} for a rate,
      *                    {@code last/first - 1} for a delay; negative when it got better; NaN when unmeasured
      */
-    public record Check(String name, String unit, double first, double last, boolean higherIsBetter,
+    public record Check(String name, double first, double last, boolean higherIsBetter,
             double degradation, boolean passed) {}
 
     public static GrowthVerdict of(Window first, Window last, double maxDegradation) {
@@ -36,14 +36,14 @@ public record GrowthVerdict(List<Check> checks, double maxDegradation) {
 
     static Check rate(String name, double first, double last, double max) {
         double d = first > 0 && Double.isFinite(first) && Double.isFinite(last) ? 1 - last / first : Double.NaN;
-        return new Check(name, "/s", first, last, true, d, !Double.isNaN(d) && d <= max);
+        return new Check(name, first, last, true, d, !Double.isNaN(d) && d <= max);
     }
 
     static Check delay(String name, long first, long last, double max) {
         boolean measured = first >= 0 && first != Percentile.NEVER && last >= 0 && last != Percentile.NEVER;
         // a first p99 of 0 ms (below the clock's tick) is taken as 1 ms, so any rise shows
         double d = measured ? (double) last / Math.max(1, first) - 1 : Double.NaN;
-        return new Check(name, "ms", first == Percentile.NEVER ? Double.NaN : first,
+        return new Check(name, first == Percentile.NEVER ? Double.NaN : first,
                 last == Percentile.NEVER ? Double.NaN : last, false, d, !Double.isNaN(d) && d <= max);
     }
 

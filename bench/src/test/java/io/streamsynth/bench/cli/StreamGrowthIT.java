@@ -22,7 +22,7 @@ class StreamGrowthIT {
         bench.images = StreamingBenchmarksIT.generated(1000);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         bench.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        int code = new CommandLine(bench).execute("--events", "2000", "--rate", "150", "--warmup-events", "200",
+        int code = new CommandLine(bench).execute("--events", "2000", "--rate", "100", "--warmup-events", "200",
                 "--timeout", "60", "--embedding-size", "16", "--base-filters", "8", "--checkpoint-interval", "0.5",
                 "--held-out-capacity", "50", "--publish-every-steps", "3", "--publish-interval", "1");
         String text = printed.toString(StandardCharsets.UTF_8);
