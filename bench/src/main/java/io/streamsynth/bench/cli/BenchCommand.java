@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
                 + "`bench step` with its defaults."},
         subcommands = {BenchStepCommand.class, BenchGrowthCommand.class, BenchStreamingCommand.class,
                 BenchFreshnessCommand.class, BenchEmbedCommand.class, BenchPytorchCommand.class,
-                BenchSpecsCommand.class, BenchIncrementalCommand.class, BenchStreamVsOfflineCommand.class})
+                BenchSpecsCommand.class, BenchIncrementalCommand.class, BenchStreamVsOfflineCommand.class,
+                BenchStreamGrowthCommand.class})
 public final class BenchCommand implements Callable<Integer>, CommandPlugin {
     @Spec
     CommandSpec spec;

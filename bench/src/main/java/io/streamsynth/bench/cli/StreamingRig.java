@@ -86,11 +86,16 @@ final class StreamingRig implements AutoCloseable {
         StreamsynthJob.build(env, config, withEmbedder);
         LocalJobRunner job = LocalJobRunner.start(env, "streamsynth bench run " + run);
         return new Run(job, new CheckpointFeed(kafka.bootstrapServers(), config.kafkaProperties(),
-                topics.checkpoints(), topics.versions()), System.currentTimeMillis());
+                topics.checkpoints(), topics.versions()), System.currentTimeMillis(), config);
     }
 
-    /** A running job and the checkpoints it published so far. */
-    record Run(LocalJobRunner job, CheckpointFeed feed, long startedAtMillis) implements AutoCloseable {
+    /**
+     * A running job and the checkpoints it published so far.
+     *
+     * @param config the settings it runs with: its own topics, consumer group and transactional ids
+     */
+    record Run(LocalJobRunner job, CheckpointFeed feed, long startedAtMillis, JobConfig config)
+            implements AutoCloseable {
         /** Cancels the job and waits until it is gone, so its Kafka clients stop before the broker. */
         @Override
         public void close() {
