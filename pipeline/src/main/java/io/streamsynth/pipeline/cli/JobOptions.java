@@ -152,6 +152,12 @@ public final class JobOptions {
     @Option(names = "--publish-interval", description = "...or after this many seconds (default: " + CatalogSettingsBuilder.DEFAULT_PUBLISH_INTERVAL_SECONDS + ").")
     Double publishIntervalSeconds;
 
+    @Option(names = "--publish-when-idle", paramLabel = "SECONDS",
+            description = "When a catalog's batches stop for this long (and for four of their usual gaps), publish "
+                    + "its unpublished steps at once rather than at the end of --publish-interval; 0 = never "
+                    + "(default: " + JobConfigBuilder.DEFAULT_PUBLISH_WHEN_IDLE_SECONDS + ").")
+    Double publishWhenIdleSeconds;
+
     @Option(names = "--promotion-tolerance", paramLabel = "R@1",
             description = "A trained version replaces the served one only if its held-out Recall@1 is at most this "
                     + "much below the served version's on the same items (absolute, 0.01 = one point; default: "
@@ -235,6 +241,7 @@ public final class JobOptions {
         set(embedMaxDelayMillis, ms -> job.embedMaxDelay(Duration.ofMillis(ms)));
         set(checkpointIntervalSeconds, s -> job.checkpointInterval(JobConfigBuilder.seconds(s)));
         set(checkpointChunkBytes, job::checkpointChunkBytes);
+        set(publishWhenIdleSeconds, s -> job.publishWhenIdle(JobConfigBuilder.seconds(s)));
 
         CatalogSettingsBuilder catalog = job.catalog();
         set(channels, catalog::channels);

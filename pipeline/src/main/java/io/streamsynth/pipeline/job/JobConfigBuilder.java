@@ -32,6 +32,8 @@ public final class JobConfigBuilder {
     public static final long DEFAULT_EMBED_MAX_DELAY_MS = 200;
     public static final double DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 5;
     public static final int DEFAULT_CHECKPOINT_CHUNK_BYTES = 512 * 1024;
+    /** Far above the gaps between batches of a busy stream (milliseconds), far below the 15 s publish interval. */
+    public static final double DEFAULT_PUBLISH_WHEN_IDLE_SECONDS = 2;
     /**
      * Fail by default: a savepoint holds a model trained for hours or days, and a typo in
      * --embedding-size must not throw it away silently; starting over is a choice made once, by flag.
@@ -62,6 +64,7 @@ public final class JobConfigBuilder {
     private int embedBatchesPerSlice = EmbedderSettings.DEFAULT_BATCHES_PER_SLICE;
     private Duration checkpointInterval = seconds(DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
     private int checkpointChunkBytes = DEFAULT_CHECKPOINT_CHUNK_BYTES;
+    private Duration publishWhenIdle = seconds(DEFAULT_PUBLISH_WHEN_IDLE_SECONDS);
 
     JobConfigBuilder(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
@@ -97,6 +100,7 @@ public final class JobConfigBuilder {
         b.embedBatchesPerSlice = c.embedder().batchesPerSlice();
         b.checkpointInterval = c.checkpointInterval();
         b.checkpointChunkBytes = c.maxChunkBytes();
+        b.publishWhenIdle = c.publishWhenIdle();
         return b;
     }
 
@@ -227,6 +231,12 @@ public final class JobConfigBuilder {
         return this;
     }
 
+    /** How long a catalog's batches must stop before its unpublished steps are published; zero: never. */
+    public JobConfigBuilder publishWhenIdle(Duration value) {
+        publishWhenIdle = value;
+        return this;
+    }
+
     /**
      * The trainer's settings these settings give the default catalog, for a trainer run outside the job
      * (benchmarks); no Kafka setting is needed or checked.
@@ -254,6 +264,11 @@ public final class JobConfigBuilder {
             throw new InvalidSettingException("checkpoint-interval", "must be within (0, 86400] seconds, got "
                     + (checkpointInterval == null ? null : checkpointInterval.toMillis() / 1000.0));
         }
+        if (publishWhenIdle == null || publishWhenIdle.isNegative()
+                || publishWhenIdle.compareTo(Duration.ofDays(1)) > 0) {
+            throw new InvalidSettingException("publish-when-idle", "must be within [0, 86400] seconds, got "
+                    + (publishWhenIdle == null ? null : publishWhenIdle.toMillis() / 1000.0));
+        }
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
                 new ImageLimits(maxImageBytes, maxImageSide, maxImageSide));
         EmbedderSettings embedder = new EmbedderSettings(device, embedBatchSize, embedMaxDelay, embedBatchesPerSlice)
@@ -262,7 +277,7 @@ public final class JobConfigBuilder {
                 transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits,
                 DuplicateSettings.defaults().withRetention(duplicateRetention), settings, seed, device,
                 maxSamplesPerClass, maxClasses, freshPerBatch, heldOutCapacity, evaluationMinItems,
-                onIncompatibleState, embedder, checkpointInterval, checkpointChunkBytes);
+                onIncompatibleState, embedder, checkpointInterval, checkpointChunkBytes, publishWhenIdle);
     }
 
     /** The job name with anything but letters, digits, '.', '_' and '-' made a '-', as a transactional-id prefix. */
