@@ -158,6 +158,13 @@ public final class JobOptions {
                     + "(default: " + JobConfigBuilder.DEFAULT_PUBLISH_WHEN_IDLE_SECONDS + ").")
     Double publishWhenIdleSeconds;
 
+    @Option(names = "--refresh-pause-factor", paramLabel = "K",
+            description = "After a catalog's re-embedding pass that took D seconds, start its next pass no sooner "
+                    + "than K x D later (passes then take at most 1/(K+1) of the embedder's time); a version promoted "
+                    + "meanwhile waits, the newest only; 0 = a newer version takes the running pass over at once "
+                    + "(default: " + JobConfigBuilder.DEFAULT_REFRESH_PAUSE_FACTOR + ").")
+    Double refreshPauseFactor;
+
     @Option(names = "--promotion-tolerance", paramLabel = "R@1",
             description = "A trained version replaces the served one only if its held-out Recall@1 is at most this "
                     + "much below the served version's on the same items (absolute, 0.01 = one point; default: "
@@ -242,6 +249,7 @@ public final class JobOptions {
         set(checkpointIntervalSeconds, s -> job.checkpointInterval(JobConfigBuilder.seconds(s)));
         set(checkpointChunkBytes, job::checkpointChunkBytes);
         set(publishWhenIdleSeconds, s -> job.publishWhenIdle(JobConfigBuilder.seconds(s)));
+        set(refreshPauseFactor, job::refreshPauseFactor);
 
         CatalogSettingsBuilder catalog = job.catalog();
         set(channels, catalog::channels);

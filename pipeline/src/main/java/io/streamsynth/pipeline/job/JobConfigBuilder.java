@@ -34,6 +34,8 @@ public final class JobConfigBuilder {
     public static final int DEFAULT_CHECKPOINT_CHUNK_BYTES = 512 * 1024;
     /** Far above the gaps between batches of a busy stream (milliseconds), far below the 15 s publish interval. */
     public static final double DEFAULT_PUBLISH_WHEN_IDLE_SECONDS = 2;
+    /** Re-embedding passes unpaced: see {@code --refresh-pause-factor} and docs/BENCHMARKS.md section 4. */
+    public static final double DEFAULT_REFRESH_PAUSE_FACTOR = 0;
     /**
      * Fail by default: a savepoint holds a model trained for hours or days, and a typo in
      * --embedding-size must not throw it away silently; starting over is a choice made once, by flag.
@@ -65,6 +67,7 @@ public final class JobConfigBuilder {
     private Duration checkpointInterval = seconds(DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
     private int checkpointChunkBytes = DEFAULT_CHECKPOINT_CHUNK_BYTES;
     private Duration publishWhenIdle = seconds(DEFAULT_PUBLISH_WHEN_IDLE_SECONDS);
+    private double refreshPauseFactor = DEFAULT_REFRESH_PAUSE_FACTOR;
 
     JobConfigBuilder(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
@@ -98,6 +101,7 @@ public final class JobConfigBuilder {
         b.embedBatchSize = c.embedder().batchSize();
         b.embedMaxDelay = c.embedder().maxDelay();
         b.embedBatchesPerSlice = c.embedder().batchesPerSlice();
+        b.refreshPauseFactor = c.embedder().refreshPauseFactor();
         b.checkpointInterval = c.checkpointInterval();
         b.checkpointChunkBytes = c.maxChunkBytes();
         b.publishWhenIdle = c.publishWhenIdle();
@@ -231,6 +235,12 @@ public final class JobConfigBuilder {
         return this;
     }
 
+    /** After a re-embedding pass that took D, the next starts no sooner than this many times D later; 0: unpaced. */
+    public JobConfigBuilder refreshPauseFactor(double value) {
+        refreshPauseFactor = value;
+        return this;
+    }
+
     /** How long a catalog's batches must stop before its unpublished steps are published; zero: never. */
     public JobConfigBuilder publishWhenIdle(Duration value) {
         publishWhenIdle = value;
@@ -271,8 +281,12 @@ public final class JobConfigBuilder {
         }
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
                 new ImageLimits(maxImageBytes, maxImageSide, maxImageSide));
+        if (!(refreshPauseFactor >= 0 && refreshPauseFactor <= 1000)) {
+            throw new InvalidSettingException("refresh-pause-factor", "must be within 0..1000, got "
+                    + refreshPauseFactor);
+        }
         EmbedderSettings embedder = new EmbedderSettings(device, embedBatchSize, embedMaxDelay, embedBatchesPerSlice)
-                .withScriptedBackbone(settings.scriptedBackbone());
+                .withScriptedBackbone(settings.scriptedBackbone()).withRefreshPauseFactor(refreshPauseFactor);
         return new JobConfig(bootstrapServers, kafkaProperties, topics, groupId,
                 transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits,
                 DuplicateSettings.defaults().withRetention(duplicateRetention), settings, seed, device,
