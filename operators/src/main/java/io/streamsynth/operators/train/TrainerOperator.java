@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Publishing when the stream goes idle.</b> With {@code publishWhenIdle} set, a catalog whose
  * batches stopped ({@link StreamIdleness}: no step for that long, and for several typical gaps between
  * steps) publishes the steps trained since its last version at once, through the promotion gate like
- * any version, instead of waiting for the publish interval: the last model of a stream that ended (the
- * quickstart's, a catalog's nightly upload) is out seconds after its last step. A processing-time timer
- * checks it, at most one pending per catalog.
+ * any version, instead of waiting for the publish interval (at least {@link #MIN_IDLE_STEPS} of them):
+ * the last model of a stream that ended (the quickstart's, a catalog's nightly upload) is out seconds
+ * after its last step. A processing-time timer checks it, at most one pending per catalog.
  *
  * <p>Each catalog's model lives in memory between events, because writing a megabyte of weights
  * and optimizer moments to state after every step would cost more than the step. Instead the
@@ -75,6 +75,12 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
     private final CatalogTrainerSettings settings;
+    /**
+     * Fewer unpublished steps than this wait for the cadence even when the stream is idle: a starved
+     * trainer (its decoder behind on a loaded machine) pauses between its first steps, before the usual
+     * gap is known, and a version of one or two steps is not worth an evaluation and a checkpoint.
+     */
+    static final int MIN_IDLE_STEPS = 4;
     /** 0: publish by the cadence only. */
     private final long publishWhenIdleMillis;
 
@@ -218,7 +224,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
             publish(trainer, now);
         } else if (trainer.hasUnpublishedSteps()) {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, trainer.publishDeadline());
-            checkIdleLater(catalog, idle);
+            if (trainer.unpublishedSteps() >= MIN_IDLE_STEPS) {
+                checkIdleLater(catalog, idle);
+            }
         }
     }
 
@@ -250,7 +258,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
             idleChecks.remove(catalog);
         }
         StreamIdleness idle = idleness.get(catalog);
-        boolean idleDue = idle != null && trainer.hasUnpublishedSteps() && idle.idle(now);
+        boolean idleDue = idle != null && trainer.unpublishedSteps() >= MIN_IDLE_STEPS && idle.idle(now);
         if (trainer.publishDue(now) || trainer.promotionRetryDue(now) || idleDue) {
             if (idleDue && !trainer.publishDue(now)) {
                 LOG.debug("catalog {}: no batch since the stream went idle, publishing step {}", catalog,
@@ -258,7 +266,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
             }
             publish(trainer, now);
             changed.add(catalog);
-        } else if (trainer.hasUnpublishedSteps()) {
+        } else if (trainer.unpublishedSteps() >= MIN_IDLE_STEPS) {
             checkIdleLater(catalog, idle);
         }
     }

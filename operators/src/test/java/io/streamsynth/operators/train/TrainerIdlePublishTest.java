@@ -41,14 +41,14 @@ class TrainerIdlePublishTest {
         Random random = new Random(31);
         try (var h = harness(SETTINGS, Duration.ofSeconds(2))) {
             h.open();
-            for (long t = 1_000; t <= 1_100; t += 50) {
+            for (long t = 1_000; t <= 1_150; t += 50) {
                 step(h, t, random);
             }
             assertThat(versions(h)).containsExactly("0@0:true");
-            h.setProcessingTime(3_099);
-            assertThat(versions(h)).as("the first check, at 3 s, found a step 100 ms old").containsExactly("0@0:true");
-            h.setProcessingTime(3_100);
-            assertThat(versions(h)).containsExactly("0@0:true", "1@3:true");
+            h.setProcessingTime(3_149);
+            assertThat(versions(h)).as("the check registered at the fourth step").containsExactly("0@0:true");
+            h.setProcessingTime(3_150);
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true");
             ModelRelease idle = h.extractOutputValues().get(1);
             assertThat(CheckpointCodec.decode(idle.checkpoint).metadata().promotion())
                     .as("judged by the gate like any candidate").containsEntry("reason", "no_held_out_figures");
@@ -63,13 +63,15 @@ class TrainerIdlePublishTest {
         TrainerSettings settings = Batches.settings(100).withPromotion(new PromotionPolicy(0, Duration.ofSeconds(10)));
         try (var h = harness(settings, Duration.ofSeconds(2))) {
             h.open();
-            step(h, 1_000, random); // version 0 promoted at 1 s
-            h.setProcessingTime(3_000);
-            assertThat(versions(h)).containsExactly("0@0:true", "1@1:false");
+            for (long t = 1_000; t <= 1_030; t += 10) {
+                step(h, t, random); // version 0 promoted at 1 s
+            }
+            h.setProcessingTime(3_030);
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:false");
             assertThat(CheckpointCodec.decode(h.extractOutputValues().get(1).checkpoint).metadata().promotion())
                     .containsEntry("reason", "too_soon");
             h.setProcessingTime(11_000); // the gate's retry: the same model, served now
-            assertThat(versions(h)).containsExactly("0@0:true", "1@1:false", "2@1:true");
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:false", "2@4:true");
         }
     }
 
@@ -78,17 +80,35 @@ class TrainerIdlePublishTest {
         Random random = new Random(33);
         try (var h = harness(SETTINGS, Duration.ofSeconds(2))) {
             h.open();
-            step(h, 1_000, random);
-            h.setProcessingTime(3_000); // one step: nothing known of the gaps yet, 2 s count
-            assertThat(versions(h)).containsExactly("0@0:true", "1@1:true");
+            for (long t = 1_000; t <= 1_150; t += 50) {
+                step(h, t, random);
+            }
+            h.setProcessingTime(3_150);
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true");
             for (long t = 4_000; t <= 13_000; t += 3_000) {
                 step(h, t, random);
             }
-            // gaps of 3 s: idle after four of them, 12 s after the last batch
-            h.setProcessingTime(24_999);
+            // the typical gap grew from 50 ms over gaps of 2.85 s and three of 3 s to 1776.32 ms: idle after
+            // four of them, 7105 ms after the last batch (no version 2 s after each batch)
+            h.setProcessingTime(20_104);
             assertThat(versions(h)).hasSize(2);
-            h.setProcessingTime(25_000);
-            assertThat(versions(h)).containsExactly("0@0:true", "1@1:true", "2@5:true");
+            h.setProcessingTime(20_105);
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true", "2@8:true");
+        }
+    }
+
+    @Test
+    void fewerThanFourStepsWaitForTheIntervalEvenWhenTheStreamStopped() throws Exception {
+        Random random = new Random(35);
+        try (var h = harness(SETTINGS, Duration.ofSeconds(2))) {
+            h.open();
+            for (long t = 1_000; t <= 1_100; t += 50) {
+                step(h, t, random);
+            }
+            h.setProcessingTime(600_000);
+            assertThat(versions(h)).containsExactly("0@0:true");
+            h.setProcessingTime(3_601_000);
+            assertThat(versions(h)).containsExactly("0@0:true", "1@3:true");
         }
     }
 
@@ -97,11 +117,13 @@ class TrainerIdlePublishTest {
         Random random = new Random(34);
         try (var h = harness(SETTINGS, Duration.ZERO)) {
             h.open();
-            step(h, 1_000, random);
+            for (long t = 1_000; t <= 1_150; t += 50) {
+                step(h, t, random);
+            }
             h.setProcessingTime(600_000);
             assertThat(versions(h)).containsExactly("0@0:true");
             h.setProcessingTime(3_601_000);
-            assertThat(versions(h)).containsExactly("0@0:true", "1@1:true");
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true");
         }
     }
 }
