@@ -8,27 +8,28 @@ import java.time.Duration;
  * the last model of a stream that stopped should not wait up to the interval).
  *
  * <p>Idle means no step for at least {@code minIdle} <em>and</em> for at least {@link #GAP_FACTOR} times
- * the typical gap between steps, an exponentially weighted mean of the recent gaps (weight
- * {@link #WEIGHT} for the newest). The second rule keeps a stream that trickles a batch every few
- * seconds from looking idle after each batch, which would publish (evaluate and send) a version per
- * batch: with gaps of 3 s the stream is idle only after 12 s without a batch. Each gap counts at most
- * {@code GAP_FACTOR x minIdle}, so one long pause before a burst is forgotten within a few steps.
+ * the longest gap between the last {@link #WINDOW} steps. The second rule keeps a stream that merely
+ * pauses from looking idle: one that trickles a batch every 3 s is idle only after 6 s without one, and
+ * a trainer starved by its decoder on a loaded machine, which pauses for seconds between steps, waits
+ * for the interval as before rather than publishing (evaluating, encoding, sending) at every pause.
+ * Each gap counts at most {@code GAP_FACTOR x GAP_FACTOR x minIdle} (8 s for 2 s), so a stream is idle
+ * after 16 s at the most, and one long pause before a burst leaves the window after {@code WINDOW} steps.
  *
- * <p>Times are processing-time milliseconds. Not checkpointed: after a restore the typical gap is
- * learned again from the next steps.
+ * <p>Times are processing-time milliseconds. Not checkpointed: after a restore the gaps are learned
+ * again from the next steps.
  */
 final class StreamIdleness {
-    /** How many typical gaps without a step make the stream idle. */
-    static final int GAP_FACTOR = 4;
-    /** Weight of the newest gap in the typical gap. */
-    static final double WEIGHT = 0.2;
+    /** How many times the longest recent gap without a step makes the stream idle. */
+    static final int GAP_FACTOR = 2;
+    /** Recent gaps remembered. */
+    static final int WINDOW = 32;
 
     private final long minIdleMillis;
     private final long maxGapMillis;
+    private final long[] gaps = new long[WINDOW];
+    private int gapCount;
     /** -1 before the first step. */
     private long lastStepMillis = -1;
-    /** -1 before the first gap. */
-    private double typicalGapMillis = -1;
 
     /** @param minIdle at least this long without a step; positive */
     StreamIdleness(Duration minIdle) {
@@ -36,14 +37,14 @@ final class StreamIdleness {
             throw new IllegalArgumentException("publish-when-idle must be positive, got " + minIdle);
         }
         this.minIdleMillis = minIdle.toMillis();
-        this.maxGapMillis = GAP_FACTOR * minIdleMillis;
+        this.maxGapMillis = GAP_FACTOR * GAP_FACTOR * minIdleMillis;
     }
 
     /** A training step ran at {@code now}. */
     void stepped(long now) {
         if (lastStepMillis >= 0) {
-            double gap = Math.min(Math.max(0, now - lastStepMillis), maxGapMillis);
-            typicalGapMillis = typicalGapMillis < 0 ? gap : (1 - WEIGHT) * typicalGapMillis + WEIGHT * gap;
+            gaps[gapCount % WINDOW] = Math.min(Math.max(0, now - lastStepMillis), maxGapMillis);
+            gapCount++;
         }
         lastStepMillis = now;
     }
@@ -53,8 +54,11 @@ final class StreamIdleness {
         if (lastStepMillis < 0) {
             return -1;
         }
-        long wait = Math.max(minIdleMillis, Math.round(GAP_FACTOR * Math.max(0, typicalGapMillis)));
-        return lastStepMillis + wait;
+        long longest = 0;
+        for (int i = 0; i < Math.min(gapCount, WINDOW); i++) {
+            longest = Math.max(longest, gaps[i]);
+        }
+        return lastStepMillis + Math.max(minIdleMillis, GAP_FACTOR * longest);
     }
 
     /** True when a step ran and none followed for long enough (see the class comment). */

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * publishes the current model again (see {@link CatalogTrainer#promotionRetryDue}).
  *
  * <p><b>Publishing when the stream goes idle.</b> With {@code publishWhenIdle} set, a catalog whose
- * batches stopped ({@link StreamIdleness}: no step for that long, and for several typical gaps between
- * steps) publishes the steps trained since its last version at once, through the promotion gate like
+ * batches stopped ({@link StreamIdleness}: no step for that long, and for twice the longest recent gap
+ * between steps) publishes the steps trained since its last version at once, through the promotion gate like
  * any version, instead of waiting for the publish interval (at least {@link #MIN_IDLE_STEPS} of them):
  * the last model of a stream that ended (the quickstart's, a catalog's nightly upload) is out seconds
  * after its last step. A processing-time timer checks it, at most one pending per catalog.

@@ -153,7 +153,7 @@ public final class JobOptions {
     Double publishIntervalSeconds;
 
     @Option(names = "--publish-when-idle", paramLabel = "SECONDS",
-            description = "When a catalog's batches stop for this long (and for four of their usual gaps), publish "
+            description = "When a catalog's batches stop for this long (and for twice their longest recent gap), publish "
                     + "its unpublished steps at once rather than at the end of --publish-interval; 0 = never "
                     + "(default: " + JobConfigBuilder.DEFAULT_PUBLISH_WHEN_IDLE_SECONDS + ").")
     Double publishWhenIdleSeconds;
