@@ -129,6 +129,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient BroadcastState<String, String> newestDigests;
     private transient BroadcastState<String, ModelRelease> deferred;
     private transient RefreshPacing pacing;
+    /**
+     * Per catalog, waiting versions a newer one replaced while the served version's pass ran: reported
+     * superseded when that pass is through. Not checkpointed: after a restore they go unreported, and with
+     * several embedder subtasks such a version's marker may then stay open.
+     */
+    private transient Map<String, List<ModelRelease>> skipped;
     private transient EmbedderOperatorState operatorState;
     private transient ServedModels served;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
@@ -209,6 +215,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             schedule.flushLater();
         }
         pacing = new RefreshPacing(settings.refreshPauseFactor());
+        skipped = new HashMap<>();
         for (Map.Entry<String, ModelRelease> waitingRelease : deferred.entries()) {
             // a restored catalog's pass, if one runs, ends without a recorded start: no pause after it
             startDeferredAt(waitingRelease.getKey(), getProcessingTimeService().getCurrentProcessingTime() + 1);
@@ -311,8 +318,10 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             return false;
         }
         if (before != null) {
-            reporting.skipped(catalog, before.version, before.checkpointDigest(),
-                    CheckpointCodec.readMetadata(before.checkpoint).weightsSha256());
+            skipped.computeIfAbsent(catalog, c -> new ArrayList<>()).add(before);
+            if (!running) {
+                reportSkipped(catalog);
+            }
         }
         deferred.put(catalog, release);
         if (!running) {
@@ -334,11 +343,27 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         });
     }
 
+    /**
+     * Reports the catalog's skipped versions superseded. Only once the served version's own report is
+     * out: the markers settle every version up to a superseded one, so an earlier report would leave the
+     * served version without its marker.
+     */
+    private void reportSkipped(String catalog) {
+        List<ModelRelease> versions = skipped.remove(catalog);
+        if (versions != null) {
+            for (ModelRelease r : versions) {
+                reporting.skipped(catalog, r.version, r.checkpointDigest(),
+                        CheckpointCodec.readMetadata(r.checkpoint).weightsSha256());
+            }
+        }
+    }
+
     /** After a pass's keys shrank: when the catalog's pass is through, its pause starts, then a waiting version. */
     private void passProgressed(String catalog) throws Exception {
         if (!pacing.enabled() || passes.isRunning(catalog)) {
             return;
         }
+        reportSkipped(catalog); // after reportIfThrough sent the served version's report
         pacing.ended(catalog, getProcessingTimeService().getCurrentProcessingTime());
         if (deferred.contains(catalog)) {
             startDeferredAt(catalog, pacing.nextStartAt(catalog));

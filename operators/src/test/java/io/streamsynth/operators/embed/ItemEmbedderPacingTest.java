@@ -39,7 +39,7 @@ class ItemEmbedderPacingTest {
     static void releases() {
         trainer = CatalogTrainer.create("shoes", Batches.settings(1), 0);
         trainer.publishColdStart(0);
-        for (int v = 1; v <= 4; v++) {
+        for (int v = 1; v <= 5; v++) {
             trainer.train(Batches.batch("shoes", 2, 2, RANDOM));
             VERSIONS.add(trainer.publish(v));
         }
@@ -115,17 +115,21 @@ class ItemEmbedderPacingTest {
             h.processElement2(version(4), 12); // the pass of version 3 runs (10 ms to 15 ms): 4 waits for it
             h.processElement1(item(ITEMS), 12); // new items are embedded at once, with the served version
             h.processElement1(item(ITEMS + 1), 12);
+            at(h, 13);
+            h.processElement2(version(5), 13); // replaces 4 while 3's pass runs: 4 is reported after 3
             at(h, 19);
-            assertThat(perVersion(h.extractOutputValues())).as("version 4 waits for the pause after 3's pass")
+            assertThat(perVersion(h.extractOutputValues())).as("version 5 waits for the pause after 3's pass")
                     .isEqualTo(Map.of(1L, (long) ITEMS, 3L, (long) ITEMS + 2));
             at(h, 40);
 
             List<ItemEmbedding> out = h.extractOutputValues();
-            assertThat(perVersion(out)).isEqualTo(Map.of(1L, (long) ITEMS, 3L, (long) ITEMS + 2, 4L,
+            assertThat(perVersion(out)).isEqualTo(Map.of(1L, (long) ITEMS, 3L, (long) ITEMS + 2, 5L,
                     (long) ITEMS + 2));
-            assertThat(out.stream().filter(e -> e.modelVersion == 4).map(e -> e.itemId).distinct().count())
+            assertThat(out.stream().filter(e -> e.modelVersion == 5).map(e -> e.itemId).distinct().count())
                     .as("the newest version reaches every item, once").isEqualTo(ITEMS + 2);
-            assertThat(reports(h)).containsExactly("1 complete", "2 superseded", "3 complete", "4 complete");
+            // the markers settle every version up to a superseded one: 3's report must come before 4's
+            assertThat(reports(h)).containsExactly("1 complete", "2 superseded", "3 complete", "4 superseded",
+                    "5 complete");
         }
     }
 
