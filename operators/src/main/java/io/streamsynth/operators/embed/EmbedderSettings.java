@@ -13,9 +13,13 @@ import java.time.Duration;
  * @param scriptedBackbone the TorchScript module a torchscript model's checkpoints are rebuilt over (a path or
  *                        Flink file system URI each TaskManager can read; its sha256 must be the checkpoint's
  *                        {@code backbone_sha256}); null when the job trains a built-in network
+ * @param refreshPauseFactor after a catalog's re-embedding pass that took D, its next pass starts no sooner
+ *                        than this many times D after it ended, and a version promoted meanwhile waits, the
+ *                        newest only ({@link RefreshPacing}); 0 = a newer version takes the running pass over
+ *                        at once
  */
 public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay, int batchesPerSlice,
-        String scriptedBackbone) implements Serializable {
+        String scriptedBackbone, double refreshPauseFactor) implements Serializable {
     /** Slices of a few batches: long enough that scheduling costs nothing, short enough not to hold barriers up. */
     public static final int DEFAULT_BATCHES_PER_SLICE = 4;
 
@@ -30,6 +34,16 @@ public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDel
             throw new IllegalArgumentException("embed batches per slice must be within 1..1024, got "
                     + batchesPerSlice);
         }
+        if (!(refreshPauseFactor >= 0 && refreshPauseFactor <= 1000)) {
+            throw new IllegalArgumentException("refresh-pause-factor must be within 0..1000, got "
+                    + refreshPauseFactor);
+        }
+    }
+
+    /** Without refresh pacing. */
+    public EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay, int batchesPerSlice,
+            String scriptedBackbone) {
+        this(device, batchSize, maxDelay, batchesPerSlice, scriptedBackbone, 0);
     }
 
     public EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDelay) {
@@ -43,6 +57,11 @@ public record EmbedderSettings(DeviceSpec device, int batchSize, Duration maxDel
 
     /** The same settings, rebuilding torchscript models over {@code uri}. */
     public EmbedderSettings withScriptedBackbone(String uri) {
-        return new EmbedderSettings(device, batchSize, maxDelay, batchesPerSlice, uri);
+        return new EmbedderSettings(device, batchSize, maxDelay, batchesPerSlice, uri, refreshPauseFactor);
+    }
+
+    /** The same settings, pacing re-embedding passes by {@code factor}. */
+    public EmbedderSettings withRefreshPauseFactor(double factor) {
+        return new EmbedderSettings(device, batchSize, maxDelay, batchesPerSlice, scriptedBackbone, factor);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamsynth.operators.embed;
 
+import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
@@ -62,6 +63,14 @@ import org.slf4j.LoggerFactory;
  * waiting for the whole catalog. The keys still to do are operator state (a union list, filtered to
  * this subtask's key groups on restore so that rescaling keeps every key exactly once).
  *
+ * <p><b>Pacing</b> ({@link EmbedderSettings#refreshPauseFactor} k above 0): after a catalog's pass that
+ * took D, its next pass starts no sooner than k x D after it ended ({@link RefreshPacing}), so passes
+ * take at most 1/(k+1) of the subtask's time and leave the rest to the trainer on a shared machine. A
+ * version that arrives while the catalog's pass runs or pauses waits; a newer one replaces it (the one
+ * replaced is reported superseded), so each pass serves the newest version promoted when it starts.
+ * New items are embedded meanwhile with the served version. The waiting version is broadcast state,
+ * so a restored job serves it. A catalog's first version never waits.
+ *
  * <p>New images wait in a small in-memory batch (at most {@code batchSize} items or
  * {@code maxDelay}) so inference runs batched. That batch is operator state too: a checkpoint taken
  * while items wait keeps them, and a restored job embeds them, so none is lost or embedded twice.
@@ -103,6 +112,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      */
     static final MapStateDescriptor<String, String> MODEL_DIGESTS = new MapStateDescriptor<>("model-digests",
             BasicTypeInfo.STRING_TYPE_INFO, BasicTypeInfo.STRING_TYPE_INFO);
+    /** Per catalog, the promoted version waiting for the pause after the last pass (pacing only). */
+    static final MapStateDescriptor<String, ModelRelease> DEFERRED = new MapStateDescriptor<>("deferred-releases",
+            BasicTypeInfo.STRING_TYPE_INFO, TypeInformation.of(ModelRelease.class));
     static final ValueStateDescriptor<ImageSample> ITEM = new ValueStateDescriptor<>("item",
             TypeInformation.of(ImageSample.class));
     /** Per catalog and version, what this subtask's key groups have done: see "Version reports" above. */
@@ -115,6 +127,14 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient SubtaskKeys subtask;
     private transient BroadcastState<String, byte[]> newest;
     private transient BroadcastState<String, String> newestDigests;
+    private transient BroadcastState<String, ModelRelease> deferred;
+    private transient RefreshPacing pacing;
+    /**
+     * Per catalog, waiting versions a newer one replaced while the served version's pass ran: reported
+     * superseded when that pass is through. Not checkpointed: after a restore they go unreported, and with
+     * several embedder subtasks such a version's marker may then stay open.
+     */
+    private transient Map<String, List<ModelRelease>> skipped;
     private transient EmbedderOperatorState operatorState;
     private transient ServedModels served;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
@@ -150,6 +170,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         subtask = SubtaskKeys.of(getRuntimeContext().getTaskInfo());
         newest = store.getBroadcastState(MODELS);
         newestDigests = store.getBroadcastState(MODEL_DIGESTS);
+        deferred = store.getBroadcastState(DEFERRED);
         operatorState = new EmbedderOperatorState(store);
         waiting = operatorState.restoreWaiting(subtask);
         passes = operatorState.restorePasses(subtask);
@@ -193,6 +214,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (!waiting.isEmpty()) {
             schedule.flushLater();
         }
+        pacing = new RefreshPacing(settings.refreshPauseFactor());
+        skipped = new HashMap<>();
+        for (Map.Entry<String, ModelRelease> waitingRelease : deferred.entries()) {
+            // a restored catalog's pass, if one runs, ends without a recorded start: no pause after it
+            startDeferredAt(waitingRelease.getKey(), getProcessingTimeService().getCurrentProcessingTime() + 1);
+        }
         // restored reports whose pass is through (or whose items all moved here done) go out then
         if (!passes.isEmpty() || !reports.isEmpty()) {
             passStartNanos = System.nanoTime();
@@ -235,6 +262,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         if (leftPass) {
             reporting.reportIfThrough(sample.catalog);
+            passProgressed(sample.catalog);
         }
     }
 
@@ -256,6 +284,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         deleted.inc();
         if (leftPass) {
             reporting.reportIfThrough(stored.catalog);
+            passProgressed(stored.catalog);
         }
     }
 
@@ -266,6 +295,86 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (current != null && current.version() >= release.version) {
             return;
         }
+        if (pacing.enabled() && current != null && mustWait(release)) {
+            return;
+        }
+        serve(release);
+        schedule.sliceSoon();
+    }
+
+    /**
+     * Under pacing, keeps {@code release} as the catalog's waiting version when its pass runs or pauses;
+     * returns false when the release may be served now. A waiting version it replaces is reported superseded.
+     */
+    private boolean mustWait(ModelRelease release) throws Exception {
+        String catalog = release.catalog;
+        ModelRelease before = deferred.get(catalog);
+        if (before != null && before.version >= release.version) {
+            return true;
+        }
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        boolean running = passes.isRunning(catalog);
+        if (before == null && !running && now >= pacing.nextStartAt(catalog)) {
+            return false;
+        }
+        if (before != null) {
+            skipped.computeIfAbsent(catalog, c -> new ArrayList<>()).add(before);
+            if (!running) {
+                reportSkipped(catalog);
+            }
+        }
+        deferred.put(catalog, release);
+        if (!running) {
+            startDeferredAt(catalog, pacing.nextStartAt(catalog));
+        }
+        return true;
+    }
+
+    /** Serves the catalog's waiting version at {@code at} (or at once), unless its pass runs again by then. */
+    private void startDeferredAt(String catalog, long at) {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(Math.max(at, now + 1), t -> {
+            ModelRelease waitingRelease = deferred.get(catalog);
+            if (waitingRelease != null && !passes.isRunning(catalog)) {
+                deferred.remove(catalog);
+                serve(waitingRelease);
+                schedule.sliceSoon();
+            }
+        });
+    }
+
+    /**
+     * Reports the catalog's skipped versions superseded. Only once the served version's own report is
+     * out: the markers settle every version up to a superseded one, so an earlier report would leave the
+     * served version without its marker.
+     */
+    private void reportSkipped(String catalog) {
+        List<ModelRelease> versions = skipped.remove(catalog);
+        if (versions != null) {
+            for (ModelRelease r : versions) {
+                reporting.skipped(catalog, r.version, r.checkpointDigest(),
+                        CheckpointCodec.readMetadata(r.checkpoint).weightsSha256());
+            }
+        }
+    }
+
+    /** After a pass's keys shrank: when the catalog's pass is through, its pause starts, then a waiting version. */
+    private void passProgressed(String catalog) throws Exception {
+        if (!pacing.enabled() || passes.isRunning(catalog)) {
+            return;
+        }
+        reportSkipped(catalog); // after reportIfThrough sent the served version's report
+        pacing.ended(catalog, getProcessingTimeService().getCurrentProcessingTime());
+        if (deferred.contains(catalog)) {
+            startDeferredAt(catalog, pacing.nextStartAt(catalog));
+        }
+    }
+
+    /**
+     * Serves the release from now on and starts its pass over the catalog's stored items; the caller
+     * runs the slices (schedules them, or runs them itself when the input has ended).
+     */
+    private void serve(ModelRelease release) throws Exception {
         // items waiting for the previous version get it, so each version covers every item it saw
         flush();
         reporting.reportIfThrough(release.catalog);
@@ -284,7 +393,10 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         reporting.reportIfThrough(release.catalog);
         gauges.lag(waiting.values(), passes, unmodelled);
         passStartNanos = System.nanoTime();
-        schedule.sliceSoon();
+        if (pacing.enabled()) {
+            pacing.started(release.catalog, getProcessingTimeService().getCurrentProcessingTime());
+            passProgressed(release.catalog); // a catalog without items here is through at once
+        }
     }
 
     private Stream<String> storedKeys() {
@@ -314,6 +426,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             reports.embedded(slice.catalog(), model.version(), batch.size());
         }
         reporting.reportIfThrough(slice.catalog());
+        passProgressed(slice.catalog());
         if (passes.isEmpty()) {
             lastReembedMillis = (System.nanoTime() - passStartNanos) / 1_000_000;
         }
@@ -362,6 +475,16 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     /** Bounded input has ended: finish the running passes and the waiting batch before the operator closes. */
     @Override
     public void finish() throws Exception {
+        // the input has ended: the waiting versions are the last, served without a pause
+        // collected first: serving changes the state being iterated
+        List<ModelRelease> last = new ArrayList<>();
+        for (Map.Entry<String, ModelRelease> e : deferred.entries()) {
+            last.add(e.getValue());
+        }
+        deferred.clear();
+        for (ModelRelease r : last) {
+            serve(r);
+        }
         flush();
         while (runSlice()) {
             // each slice is bounded; the loop ends when every pass is done

@@ -66,6 +66,17 @@ final class VersionReporting {
         }
     }
 
+    /**
+     * A version this subtask never served (paced, a newer one replaced it while it waited): reported
+     * superseded for all of this subtask's key groups, nothing embedded, so its marker does not wait for them.
+     */
+    void skipped(String catalog, long version, String checkpointSha256, String weightsSha256) {
+        int[] groups = java.util.stream.IntStream.rangeClosed(subtask.keyGroups().getStartKeyGroup(),
+                subtask.keyGroups().getEndKeyGroup()).toArray();
+        out.accept(new VersionProgress(catalog, version, true, subtask.maxParallelism(), groups,
+                new int[groups.length], 0, checkpointSha256, weightsSha256));
+    }
+
     /** The catalog's stored items per owed key group, in the order of {@link OwedReports.Owed#keyGroupArray}. */
     private int[] liveItems(String catalog, OwedReports.Owed owed) {
         int[] perGroup = new int[subtask.maxParallelism()];

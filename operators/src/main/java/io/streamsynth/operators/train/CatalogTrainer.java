@@ -172,6 +172,11 @@ public final class CatalogTrainer implements AutoCloseable {
         return cadence.hasUnpublishedSteps();
     }
 
+    /** Training steps since the last version. */
+    public long unpublishedSteps() {
+        return cadence.stepsSincePublish();
+    }
+
     /**
      * True when the newest candidate was held back only by the minimum refresh interval and that
      * interval has now passed: publishing again then offers the current model (the same weights if

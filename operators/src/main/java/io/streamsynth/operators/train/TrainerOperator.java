@@ -4,6 +4,7 @@ import io.streamsynth.model.train.StepResult;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.SettingsStamp;
 import io.streamsynth.operators.types.TrainerInput;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -43,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * candidate was held back only by the minimum refresh interval, a timer at the end of the interval
  * publishes the current model again (see {@link CatalogTrainer#promotionRetryDue}).
  *
+ * <p><b>Publishing when the stream goes idle.</b> With {@code publishWhenIdle} set, a catalog whose
+ * batches stopped ({@link StreamIdleness}: no step for that long, and for twice the longest recent gap
+ * between steps) publishes the steps trained since its last version at once, through the promotion gate like
+ * any version, instead of waiting for the publish interval (at least {@link #MIN_IDLE_STEPS} of them):
+ * the last model of a stream that ended (the quickstart's, a catalog's nightly upload) is out seconds
+ * after its last step. A processing-time timer checks it, at most one pending per catalog.
+ *
  * <p>Each catalog's model lives in memory between events, because writing a megabyte of weights
  * and optimizer moments to state after every step would cost more than the step. Instead the
  * operator writes the snapshot of every catalog that changed into keyed state in
@@ -69,6 +77,14 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
     private final CatalogTrainerSettings settings;
+    /**
+     * Fewer unpublished steps than this wait for the cadence even when the stream is idle: a starved
+     * trainer (its decoder behind on a loaded machine) pauses between its first steps, before the usual
+     * gap is known, and a version of one or two steps is not worth an evaluation and a checkpoint.
+     */
+    static final int MIN_IDLE_STEPS = 4;
+    /** 0: publish by the cadence only. */
+    private final long publishWhenIdleMillis;
 
     private transient ValueState<byte[]> snapshots;
     /** The settings stamp each catalog trains under (absent: the job's flags). */
@@ -77,6 +93,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private transient InternalTimerService<VoidNamespace> timers;
     private transient Map<String, CatalogTrainer> trainers;
     private transient Set<String> changed;
+    private transient Map<String, StreamIdleness> idleness;
+    /** Per catalog, the time of its pending idle check; absent when none is pending. */
+    private transient Map<String, Long> idleChecks;
     private transient Counter steps;
     private transient Meter stepsPerSecond;
     private transient Counter images;
@@ -84,13 +103,26 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private transient Counter rejectedInputs;
     private transient Counter releases;
 
-    /** Every catalog with {@code settings}: a job graph without catalog settings records. */
+    /** Every catalog with {@code settings}: a job graph without catalog settings records; no idle publishing. */
     public TrainerOperator(TrainerSettings settings) {
         this(CatalogTrainerSettings.fixed(settings));
     }
 
+    /** Publishing by each catalog's cadence only. */
     public TrainerOperator(CatalogTrainerSettings settings) {
+        this(settings, Duration.ZERO);
+    }
+
+    /**
+     * @param publishWhenIdle a catalog whose batches stopped for this long (see the class comment) publishes
+     *                        its unpublished steps at once; zero: only by the cadence
+     */
+    public TrainerOperator(CatalogTrainerSettings settings, Duration publishWhenIdle) {
+        if (publishWhenIdle == null || publishWhenIdle.isNegative()) {
+            throw new IllegalArgumentException("publish-when-idle must not be negative, got " + publishWhenIdle);
+        }
         this.settings = settings;
+        this.publishWhenIdleMillis = publishWhenIdle.toMillis();
     }
 
     @Override
@@ -105,6 +137,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         timers = getInternalTimerService("publish", VoidNamespaceSerializer.INSTANCE, this);
         trainers = new HashMap<>();
         changed = new HashSet<>();
+        idleness = new HashMap<>();
+        idleChecks = new HashMap<>();
         MetricGroup g = getMetricGroup();
         steps = g.counter("steps");
         stepsPerSecond = g.meter("stepsPerSecond", new MeterView(steps));
@@ -182,26 +216,60 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         }
         changed.add(catalog);
         long now = getProcessingTimeService().getCurrentProcessingTime();
+        StreamIdleness idle = publishWhenIdleMillis > 0
+                ? idleness.computeIfAbsent(catalog, c -> new StreamIdleness(Duration.ofMillis(publishWhenIdleMillis)))
+                : null;
+        if (idle != null && in.kind != TrainerInput.HELD_OUT) {
+            idle.stepped(now);
+        }
         if (trainer.publishDue(now)) {
             publish(trainer, now);
         } else if (trainer.hasUnpublishedSteps()) {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, trainer.publishDeadline());
+            if (trainer.unpublishedSteps() >= MIN_IDLE_STEPS) {
+                checkIdleLater(catalog, idle);
+            }
         }
     }
 
     /**
-     * Both timers of a catalog land here: the publish deadline of unpublished steps, and the end of the
-     * minimum refresh interval when a candidate was held back only by it. Timers are not state of the
-     * catalog's trainer, but Flink keeps them in the checkpoint, so a restored job still fires them.
+     * One pending idle check per catalog: a later step moves the idle time on, the check then looks again.
+     * None before a step was seen here (steps restored unpublished wait for the deadline).
      */
+    private void checkIdleLater(String catalog, StreamIdleness idle) {
+        if (idle != null && idle.idleAt() >= 0 && !idleChecks.containsKey(catalog)) {
+            long at = idle.idleAt();
+            idleChecks.put(catalog, at);
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, at);
+        }
+    }
 
+    /**
+     * Every timer of a catalog lands here: the publish deadline of unpublished steps, the end of the
+     * minimum refresh interval when a candidate was held back only by it, and the idle check. Timers are
+     * not state of the catalog's trainer, but Flink keeps them in the checkpoint, so a restored job still
+     * fires them (a restored idle check finds no idleness known and leaves the steps to the deadline).
+     */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        CatalogTrainer trainer = trainerFor(timer.getKey(), null);
+        String catalog = timer.getKey();
+        CatalogTrainer trainer = trainerFor(catalog, null);
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        if (trainer.publishDue(now) || trainer.promotionRetryDue(now)) {
+        Long idleCheck = idleChecks.get(catalog);
+        if (idleCheck != null && idleCheck <= now) {
+            idleChecks.remove(catalog);
+        }
+        StreamIdleness idle = idleness.get(catalog);
+        boolean idleDue = idle != null && trainer.unpublishedSteps() >= MIN_IDLE_STEPS && idle.idle(now);
+        if (trainer.publishDue(now) || trainer.promotionRetryDue(now) || idleDue) {
+            if (idleDue && !trainer.publishDue(now)) {
+                LOG.debug("catalog {}: no batch since the stream went idle, publishing step {}", catalog,
+                        trainer.steps());
+            }
             publish(trainer, now);
-            changed.add(trainer.catalog());
+            changed.add(catalog);
+        } else if (trainer.unpublishedSteps() >= MIN_IDLE_STEPS) {
+            checkIdleLater(catalog, idle);
         }
     }
 

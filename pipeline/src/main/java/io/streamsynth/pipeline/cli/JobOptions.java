@@ -152,6 +152,19 @@ public final class JobOptions {
     @Option(names = "--publish-interval", description = "...or after this many seconds (default: " + CatalogSettingsBuilder.DEFAULT_PUBLISH_INTERVAL_SECONDS + ").")
     Double publishIntervalSeconds;
 
+    @Option(names = "--publish-when-idle", paramLabel = "SECONDS",
+            description = "When a catalog's batches stop for this long (and for twice their longest recent gap), publish "
+                    + "its unpublished steps at once rather than at the end of --publish-interval; 0 = never "
+                    + "(default: " + JobConfigBuilder.DEFAULT_PUBLISH_WHEN_IDLE_SECONDS + ").")
+    Double publishWhenIdleSeconds;
+
+    @Option(names = "--refresh-pause-factor", paramLabel = "K",
+            description = "After a catalog's re-embedding pass that took D seconds, start its next pass no sooner "
+                    + "than K x D later (passes then take at most 1/(K+1) of the embedder's time); a version promoted "
+                    + "meanwhile waits, the newest only; 0 = a newer version takes the running pass over at once "
+                    + "(default: " + JobConfigBuilder.DEFAULT_REFRESH_PAUSE_FACTOR + ").")
+    Double refreshPauseFactor;
+
     @Option(names = "--promotion-tolerance", paramLabel = "R@1",
             description = "A trained version replaces the served one only if its held-out Recall@1 is at most this "
                     + "much below the served version's on the same items (absolute, 0.01 = one point; default: "
@@ -235,6 +248,8 @@ public final class JobOptions {
         set(embedMaxDelayMillis, ms -> job.embedMaxDelay(Duration.ofMillis(ms)));
         set(checkpointIntervalSeconds, s -> job.checkpointInterval(JobConfigBuilder.seconds(s)));
         set(checkpointChunkBytes, job::checkpointChunkBytes);
+        set(publishWhenIdleSeconds, s -> job.publishWhenIdle(JobConfigBuilder.seconds(s)));
+        set(refreshPauseFactor, job::refreshPauseFactor);
 
         CatalogSettingsBuilder catalog = job.catalog();
         set(channels, catalog::channels);

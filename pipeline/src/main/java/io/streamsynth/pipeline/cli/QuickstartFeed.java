@@ -11,8 +11,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Sends the quickstart's events into the images topic on a thread of its own, at a steady rate
- * ({@link EventPacer}): first the query items (index-only, so the embedder holds them before the
- * first model), then a few malformed events for the dead-letter path, then the training events.
+ * ({@link EventPacer}): first the training events, then the query items (index-only), then a few
+ * malformed events for the dead-letter path. Training comes first because the trainer, not the feed,
+ * sets the run's length: sent first, the 2,000 default queries held the first step back by 2 s at the
+ * default rate, and the final version's pass embeds the queries all the same.
  */
 final class QuickstartFeed implements Runnable {
     private final String bootstrapServers;
@@ -65,6 +67,9 @@ final class QuickstartFeed implements Runnable {
     @Override
     public void run() {
         try (ImageEventProducer p = new ImageEventProducer(bootstrapServers, clientProperties, topic)) {
+            if (!send(p, data.training().items(), data.training(), true)) {
+                return;
+            }
             ImageItems queries = data.queries();
             if (!send(p, queries == null ? List.of() : queries.items(), queries, false)) {
                 return;
@@ -72,9 +77,6 @@ final class QuickstartFeed implements Runnable {
             for (int i = 0; i < badEvents; i++) {
                 p.sendRaw("bad-" + i, ("{\"schema_version\":1,\"catalog\":\"" + catalog
                         + "\",\"image\":\"not base64!\"}").getBytes(StandardCharsets.UTF_8));
-            }
-            if (!send(p, data.training().items(), data.training(), true)) {
-                return;
             }
             p.flush();
             budget.mark(QuickstartTimeBudget.Mark.LAST_EVENT);

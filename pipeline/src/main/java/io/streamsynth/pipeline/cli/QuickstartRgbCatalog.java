@@ -107,7 +107,7 @@ final class QuickstartRgbCatalog implements Runnable, AutoCloseable {
     public void run() {
         try (ImageEventProducer p = new ImageEventProducer(bootstrapServers, config.kafkaProperties(),
                 config.topics().images())) {
-            // queries first, as for fashion: the embedder holds them at version 0 before any training
+            // queries first (fashion now sends its training events first): the embedder holds them at version 0
             if (queries != null && !send(p, ProductShotCatalog.outgoing(queries, renderer), false)) {
                 return;
             }

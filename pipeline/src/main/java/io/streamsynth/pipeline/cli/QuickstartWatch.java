@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.TimeoutException;
  */
 final class QuickstartWatch {
     private static final long PRINT_EVERY_MILLIS = 3000;
+    private static final long SOURCE_ASK_EVERY_MILLIS = 2000;
 
     private final PipelineWatcher watcher;
     private final JobConfig config;
@@ -25,15 +26,14 @@ final class QuickstartWatch {
     private final PrintStream out;
     private final QuickstartTimeBudget budget;
     private final QuickstartTrainingEnd trainingEnd;
-    private final QuickstartSourceProgress source;
-    private long sourceCheckedAt;
-    private boolean sourceCaughtUp;
+    private final SourceCatchUp source;
 
     /**
      * @param trainingEnd tells when the trainer has published all it will train from the events sent,
      *                    which ends the run without waiting out the quiet period
      * @param source      how far the job has read the images topic: the quiet period counts only once
-     *                    it has read (and checkpointed) every event
+     *                    it has read (and checkpointed) every event; an ask that fails counts as "not yet"
+     *                    and is asked again ({@link SourceCatchUp})
      */
     QuickstartWatch(PipelineWatcher watcher, JobConfig config, String catalog, String queryPrefix, PrintStream out,
             QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd, QuickstartSourceProgress source) {
@@ -44,7 +44,17 @@ final class QuickstartWatch {
         this.out = out;
         this.budget = budget;
         this.trainingEnd = trainingEnd;
-        this.source = source;
+        this.source = new SourceCatchUp(new SourceCatchUp.Offsets() {
+            @Override
+            public long committed() throws Exception {
+                return source.committed();
+            }
+
+            @Override
+            public long inTopic() {
+                return watcher.recordsIn(config.topics().images());
+            }
+        }, SOURCE_ASK_EVERY_MILLIS);
     }
 
     /**
@@ -104,7 +114,7 @@ final class QuickstartWatch {
                     out.println("all events sent; waiting for the final model and its embeddings ...");
                 }
                 boolean quiet = trainingEnd.ended(versionsOf(catalog))
-                        || now - trainedSince >= quietNeeded && sourceCaughtUp(now);
+                        || now - trainedSince >= quietNeeded && source.caughtUp(now);
                 if (quiet && version > 0 && queriesAt(version) >= queries) {
                     printStatus(feed.sent(), planned);
                     return;
@@ -119,26 +129,12 @@ final class QuickstartWatch {
         }
     }
 
-    /** Whether the job's source has committed the images topic's end; asked at most every 2 s. */
     /**
      * How long no new version must arrive before the newest counts as final: a publish interval, three
      * Flink checkpoints (the sink commits on checkpoints) and 2 s, in milliseconds.
      */
     static long quietMillis(JobConfig config) {
         return config.trainer().publishInterval().toMillis() + 3 * config.checkpointInterval().toMillis() + 2000;
-    }
-
-    private boolean sourceCaughtUp(long now) {
-        if (!sourceCaughtUp && now - sourceCheckedAt >= 2000) {
-            sourceCheckedAt = now;
-            try {
-                sourceCaughtUp = source.committed() >= watcher.recordsIn(config.topics().images());
-            } catch (Exception unknown) {
-                // a broker too slow to answer: the quiet period alone decides, as it did before
-                sourceCaughtUp = true;
-            }
-        }
-        return sourceCaughtUp;
     }
 
     private java.util.List<CheckpointMetadata> versionsOf(String catalog) {

@@ -40,12 +40,15 @@ import java.util.Properties;
  * @param embedder           the embedder's batching; its TorchScript module follows the catalog settings
  * @param checkpointInterval Flink checkpoint interval (also how often results become visible to read_committed readers)
  * @param maxChunkBytes      checkpoint chunk size on the checkpoints topic
+ * @param publishWhenIdle    a catalog whose batches stopped for this long publishes its unpublished steps at
+ *                           once instead of at the end of its publish interval; zero: never (issue 14, part 2)
  */
 public record JobConfig(String bootstrapServers, Properties kafkaProperties, Topics topics, String groupId,
         String transactionalIdPrefix, EventLimits limits, DuplicateSettings duplicates, CatalogSettings catalog,
         long seed, DeviceSpec device, int maxSamplesPerClass, int maxClasses, Integer freshPerBatch,
         int heldOutCapacity, int evaluationMinItems, IncompatibleStatePolicy onIncompatibleState,
-        EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes) implements Serializable {
+        EmbedderSettings embedder, Duration checkpointInterval, int maxChunkBytes, Duration publishWhenIdle)
+        implements Serializable {
 
     public JobConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -64,6 +67,9 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
         }
         if (checkpointInterval.toMillis() < 100) {
             throw new IllegalArgumentException("checkpoint-interval must be at least 100ms, got " + checkpointInterval);
+        }
+        if (publishWhenIdle == null || publishWhenIdle.isNegative()) {
+            throw new IllegalArgumentException("publish-when-idle must not be negative, got " + publishWhenIdle);
         }
         if (maxChunkBytes < 1024 || maxChunkBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("checkpoint-chunk-bytes must be within 1KiB..64MiB, got " + maxChunkBytes);
@@ -136,6 +142,7 @@ public record JobConfig(String bootstrapServers, Properties kafkaProperties, Top
                 + ", maxSamplesPerClass=" + maxSamplesPerClass + ", maxClasses=" + maxClasses + ", freshPerBatch="
                 + freshPerBatch + ", heldOutCapacity=" + heldOutCapacity + ", evaluationMinItems="
                 + evaluationMinItems + ", onIncompatibleState=" + onIncompatibleState + ", embedder=" + embedder
-                + ", checkpointInterval=" + checkpointInterval + ", maxChunkBytes=" + maxChunkBytes + "]";
+                + ", checkpointInterval=" + checkpointInterval + ", maxChunkBytes=" + maxChunkBytes
+                + ", publishWhenIdle=" + publishWhenIdle + "]";
     }
 }

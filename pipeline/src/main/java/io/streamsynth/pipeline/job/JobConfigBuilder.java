@@ -32,6 +32,10 @@ public final class JobConfigBuilder {
     public static final long DEFAULT_EMBED_MAX_DELAY_MS = 200;
     public static final double DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 5;
     public static final int DEFAULT_CHECKPOINT_CHUNK_BYTES = 512 * 1024;
+    /** Far above the gaps between batches of a busy stream (milliseconds), far below the 15 s publish interval. */
+    public static final double DEFAULT_PUBLISH_WHEN_IDLE_SECONDS = 2;
+    /** Re-embedding passes unpaced: see {@code --refresh-pause-factor} and docs/BENCHMARKS.md section 4. */
+    public static final double DEFAULT_REFRESH_PAUSE_FACTOR = 0;
     /**
      * Fail by default: a savepoint holds a model trained for hours or days, and a typo in
      * --embedding-size must not throw it away silently; starting over is a choice made once, by flag.
@@ -62,6 +66,8 @@ public final class JobConfigBuilder {
     private int embedBatchesPerSlice = EmbedderSettings.DEFAULT_BATCHES_PER_SLICE;
     private Duration checkpointInterval = seconds(DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
     private int checkpointChunkBytes = DEFAULT_CHECKPOINT_CHUNK_BYTES;
+    private Duration publishWhenIdle = seconds(DEFAULT_PUBLISH_WHEN_IDLE_SECONDS);
+    private double refreshPauseFactor = DEFAULT_REFRESH_PAUSE_FACTOR;
 
     JobConfigBuilder(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
@@ -95,8 +101,10 @@ public final class JobConfigBuilder {
         b.embedBatchSize = c.embedder().batchSize();
         b.embedMaxDelay = c.embedder().maxDelay();
         b.embedBatchesPerSlice = c.embedder().batchesPerSlice();
+        b.refreshPauseFactor = c.embedder().refreshPauseFactor();
         b.checkpointInterval = c.checkpointInterval();
         b.checkpointChunkBytes = c.maxChunkBytes();
+        b.publishWhenIdle = c.publishWhenIdle();
         return b;
     }
 
@@ -227,6 +235,18 @@ public final class JobConfigBuilder {
         return this;
     }
 
+    /** After a re-embedding pass that took D, the next starts no sooner than this many times D later; 0: unpaced. */
+    public JobConfigBuilder refreshPauseFactor(double value) {
+        refreshPauseFactor = value;
+        return this;
+    }
+
+    /** How long a catalog's batches must stop before its unpublished steps are published; zero: never. */
+    public JobConfigBuilder publishWhenIdle(Duration value) {
+        publishWhenIdle = value;
+        return this;
+    }
+
     /**
      * The trainer's settings these settings give the default catalog, for a trainer run outside the job
      * (benchmarks); no Kafka setting is needed or checked.
@@ -254,15 +274,24 @@ public final class JobConfigBuilder {
             throw new InvalidSettingException("checkpoint-interval", "must be within (0, 86400] seconds, got "
                     + (checkpointInterval == null ? null : checkpointInterval.toMillis() / 1000.0));
         }
+        if (publishWhenIdle == null || publishWhenIdle.isNegative()
+                || publishWhenIdle.compareTo(Duration.ofDays(1)) > 0) {
+            throw new InvalidSettingException("publish-when-idle", "must be within [0, 86400] seconds, got "
+                    + (publishWhenIdle == null ? null : publishWhenIdle.toMillis() / 1000.0));
+        }
         EventLimits limits = new EventLimits(maxEventBytes, EventLimits.DEFAULT_MAX_ID_LENGTH,
                 new ImageLimits(maxImageBytes, maxImageSide, maxImageSide));
+        if (!(refreshPauseFactor >= 0 && refreshPauseFactor <= 1000)) {
+            throw new InvalidSettingException("refresh-pause-factor", "must be within 0..1000, got "
+                    + refreshPauseFactor);
+        }
         EmbedderSettings embedder = new EmbedderSettings(device, embedBatchSize, embedMaxDelay, embedBatchesPerSlice)
-                .withScriptedBackbone(settings.scriptedBackbone());
+                .withScriptedBackbone(settings.scriptedBackbone()).withRefreshPauseFactor(refreshPauseFactor);
         return new JobConfig(bootstrapServers, kafkaProperties, topics, groupId,
                 transactionalIdPrefix != null ? transactionalIdPrefix : prefixOf(jobName), limits,
                 DuplicateSettings.defaults().withRetention(duplicateRetention), settings, seed, device,
                 maxSamplesPerClass, maxClasses, freshPerBatch, heldOutCapacity, evaluationMinItems,
-                onIncompatibleState, embedder, checkpointInterval, checkpointChunkBytes);
+                onIncompatibleState, embedder, checkpointInterval, checkpointChunkBytes, publishWhenIdle);
     }
 
     /** The job name with anything but letters, digits, '.', '_' and '-' made a '-', as a transactional-id prefix. */

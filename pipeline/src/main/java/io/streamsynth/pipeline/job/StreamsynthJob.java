@@ -113,7 +113,7 @@ public final class StreamsynthJob {
         // hash and ship every batch again (the two now chain into one task)
         SingleOutputStreamOperator<ModelRelease> releases = DataStreamUtils
                 .reinterpretAsKeyedStream(batches, b -> b.catalog, Types.STRING)
-                .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(catalogs))
+                .transform("trainer", TypeInformation.of(ModelRelease.class), new TrainerOperator(catalogs, c.publishWhenIdle()))
                 .uid("trainer").slotSharingGroup(groups.trainer());
 
         releases.flatMap(new ChunkCheckpoints(c.maxChunkBytes())).name("checkpoint chunks").uid("chunks")

@@ -35,7 +35,7 @@ class QuickstartFeedTest {
     }
 
     @Test
-    void sendsQueriesThenMalformedEventsThenTrainingEventsAtTheRate() throws Exception {
+    void sendsTrainingEventsThenQueriesThenMalformedEventsAtTheRate() throws Exception {
         IdxDataset.write(dir, 40, 20);
         QuickstartData split = QuickstartData.select(dir, List.of("0", "1"), 6, 4, 3);
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
@@ -58,9 +58,9 @@ class QuickstartFeedTest {
                     ? " train" : " index-only") : "malformed");
         }
         List<String> expected = new ArrayList<>();
+        split.training().items().forEach(i -> expected.add(i.itemId() + " train"));
         split.queries().items().forEach(i -> expected.add(i.itemId() + " index-only"));
         expected.addAll(List.of("malformed", "malformed"));
-        split.training().items().forEach(i -> expected.add(i.itemId() + " train"));
         assertThat(sent).containsExactlyElementsOf(expected);
         assertThat(budget.line()).doesNotContain("ingest -");
     }

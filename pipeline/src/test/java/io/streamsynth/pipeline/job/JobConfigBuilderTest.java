@@ -43,6 +43,7 @@ class JobConfigBuilderTest {
         assertThat(c.embedder()).isEqualTo(new EmbedderSettings(DeviceSpec.parse("auto"), 256, Duration.ofMillis(200)));
         assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.maxChunkBytes()).isEqualTo(512 * 1024);
+        assertThat(c.publishWhenIdle()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.kafkaProperties()).isEmpty();
     }
 
@@ -91,6 +92,12 @@ class JobConfigBuilderTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("duplicate-retention must be");
         assertThatThrownBy(() -> JobConfig.builder("k:1").checkpointInterval(Duration.ofDays(2)).build())
                 .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("checkpoint-interval must be");
+        assertThatThrownBy(() -> JobConfig.builder("k:1").publishWhenIdle(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("publish-when-idle must be");
+        assertThat(JobConfig.builder("k:1").publishWhenIdle(Duration.ZERO).build().publishWhenIdle()).isZero();
+        assertThatThrownBy(() -> JobConfig.builder("k:1").refreshPauseFactor(-0.5).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("refresh-pause-factor must be");
+        assertThat(JobConfig.builder("k:1").refreshPauseFactor(2).build().embedder().refreshPauseFactor()).isEqualTo(2);
         assertThatThrownBy(() -> JobConfig.builder().build()).hasMessageContaining("bootstrap-servers is required");
         // the buffers must take a batch of the catalog: checked at build, not on the cluster
         JobConfigBuilder small = JobConfig.builder("k:1").maxSamplesPerClass(4);
@@ -104,7 +111,7 @@ class JobConfigBuilderTest {
         JobConfigBuilder b = JobConfig.builder("k:1").kafkaProperties(client).groupId("g").maxEventBytes(1 << 20)
                 .maxImageBytes(1 << 19).maxImageSide(2048).duplicateRetention(Duration.ofMinutes(5)).seed(9)
                 .freshPerBatch(3).embedBatchSize(8).embedBatchesPerSlice(2).checkpointInterval(Duration.ofSeconds(2))
-                .checkpointChunkBytes(4096).topics(new Topics("a", "b", "c", "d", "e"));
+                .checkpointChunkBytes(4096).publishWhenIdle(Duration.ofMillis(500)).refreshPauseFactor(1.5).topics(new Topics("a", "b", "c", "d", "e"));
         b.catalog().channels(3).resize(40).crop(32);
         JobConfig c = b.build();
 
