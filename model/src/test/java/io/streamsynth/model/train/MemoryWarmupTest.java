@@ -15,7 +15,10 @@ class MemoryWarmupTest {
     private static final Architecture SMALL = new Architecture(Architecture.Kind.CNN, 1, 16, 16, 16, 8);
     private static final TrainingConfig BASE = new TrainingConfig("ms", Float.NaN, "symm", 2, "adam", 1e-5f, 0.9f, 0f);
 
-    /** Losses of {@code steps} steps on the same seeded batches and the same initial weights (a small step size keeps every loss above 0). */
+    /**
+     * Losses of {@code steps} steps on the same seeded batches and the same initial weights (a small
+     * step size keeps every loss above 0).
+     */
     private static List<Float> losses(TrainingConfig config, int steps) {
         List<Float> out = new ArrayList<>();
         try (EmbeddingModel model = new EmbeddingModel(SMALL, Device.cpu(), 1);
