@@ -7,6 +7,7 @@ import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.train.TrainingConfig;
+import io.streamsynth.operators.batch.BatchPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 /** Forgetting under a class-incremental feed through the job's batch builder, with and without replay. */
 @Command(name = "class-incremental", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Feeds the Fashion-MNIST train images of each phase's classes, shuffled, phase after phase, "
-                + "through the streaming job's batch builder (its default policy) into one training step per batch; "
+                + "through the streaming job's batch builder (its policy, with --replay-classes) into one training step per batch; "
                 + "after each phase evaluates Recall@1, NMI and MAP@R on the test images of every phase so far, of "
                 + "all seen classes and of the classes no phase trains on. Runs each seed with replay (earlier "
                 + "classes stay buffered, as in the job) and without (their samples leave the buffers when a phase "
@@ -55,6 +56,12 @@ public final class BenchIncrementalCommand implements Callable<Integer> {
     @Option(names = "--replay", description = "on, off or both (default: ${DEFAULT-VALUE}).")
     String replay = "both";
 
+    @Option(names = "--replay-classes", paramLabel = "N",
+            description = "Of the P classes of a batch, up to N go to buffered classes without fresh samples, drawn "
+                    + "uniformly among them (the batch policy's replayClassesPerBatch; default: ${DEFAULT-VALUE}, "
+                    + "the job's).")
+    int replayClasses = BatchPolicy.DEFAULT_REPLAY_CLASSES_PER_BATCH;
+
     @Option(names = "--seeds", split = ",", description = "Seeds, comma separated (default: 1,2,3).")
     List<Long> seeds = List.of(1L, 2L, 3L);
 
@@ -70,6 +77,10 @@ public final class BenchIncrementalCommand implements Callable<Integer> {
             case "both" -> List.of(true, false);
             default -> throw new IllegalArgumentException("--replay must be on, off or both, got '" + replay + "'");
         };
+        if (replayClasses < 0 || replayClasses >= classesPerBatch) {
+            throw new IllegalArgumentException("--replay-classes must be from 0 to --classes-per-batch - 1 ("
+                    + (classesPerBatch - 1) + "), got " + replayClasses);
+        }
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("--seeds needs at least one seed");
         }
@@ -77,7 +88,7 @@ public final class BenchIncrementalCommand implements Callable<Integer> {
         // every setting is checked before the data loads
         for (boolean r : replays) {
             new ClassIncrementalRun.Settings(phaseClasses, perClass, classesPerBatch, samplesPerClass, 128, training,
-                    r, seeds.get(0));
+                    r, seeds.get(0), replayClasses);
         }
         Device device = runtime.start();
         ImageSet train = FashionMnist.load(data, FashionMnist.Split.TRAIN);
@@ -87,7 +98,7 @@ public final class BenchIncrementalCommand implements Callable<Integer> {
         for (boolean r : replays) {
             for (long seed : seeds) {
                 var settings = new ClassIncrementalRun.Settings(phaseClasses, perClass, classesPerBatch,
-                        samplesPerClass, 128, training, r, seed);
+                        samplesPerClass, 128, training, r, seed, replayClasses);
                 List<ClassIncrementalRun.PhaseResult> results = ClassIncrementalRun.run(settings, train, test, device,
                         System.err);
                 all.computeIfAbsent(r, k -> new ArrayList<>()).add(results);
@@ -122,6 +133,7 @@ public final class BenchIncrementalCommand implements Callable<Integer> {
         m.put("per_class", s.perClass());
         m.put("classes_per_batch", s.classesPerBatch());
         m.put("samples_per_class", s.samplesPerClass());
+        m.put("replay_classes_per_batch", s.replayClasses());
         m.put("loss", s.training().loss());
         m.put("synthesis", s.training().synthesis());
         List<Map<String, Object>> phases = new ArrayList<>();

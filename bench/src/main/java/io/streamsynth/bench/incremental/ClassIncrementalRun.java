@@ -1,19 +1,20 @@
 package io.streamsynth.bench.incremental;
 
 import ai.djl.Device;
+import io.streamsynth.bench.streamoffline.BatchFeed;
+import io.streamsynth.bench.streamoffline.EventSequence;
+import io.streamsynth.bench.streamoffline.ReplayTraining;
 import io.streamsynth.model.data.ImageSet;
+import io.streamsynth.model.image.ImageSpec;
 import io.streamsynth.model.metrics.RetrievalReport;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.train.EmbeddingModel;
 import io.streamsynth.model.train.TrainingConfig;
-import io.streamsynth.model.train.TrainingStep;
 import io.streamsynth.operators.batch.BatchPolicy;
-import io.streamsynth.operators.batch.CatalogBuffers;
-import io.streamsynth.operators.batch.CatalogIndex;
-import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -23,20 +24,23 @@ import java.util.TreeSet;
 /**
  * A class-incremental feed (issue 14, part 5): the train images of each phase's classes arrive,
  * shuffled, one phase after the other, through the streaming job's own batch builder
- * ({@link CatalogBuffers} with its default {@link BatchPolicy}) into one training step per batch, as
- * the job's trainer would take them. After each phase the model is evaluated on the test images of
+ * ({@link BatchFeed}: its core under the job's {@link BatchPolicy}, with a chosen
+ * {@link BatchPolicy#replayClassesPerBatch}) into one training step per batch
+ * ({@link ReplayTraining}: the streaming trainer's conversion of stored pixels into inputs), as the
+ * job's trainer would take them. After each phase the model is evaluated on the test images of
  * every phase so far, one group per phase (Recall@1 of a group that drops after later phases is
  * forgetting), on the union of the seen classes and on the classes no phase trains on.
  *
  * <p>Replay: with {@code replay} (the job's behaviour) earlier classes stay in the buffers, so the
  * builder may pick them for a batch: {@code BatchComposer.pickClasses} takes the P eligible classes
  * with the most fresh samples, and an old class, holding none, fills a batch only when fewer than P
- * classes have fresh samples. Without replay the buffered samples of earlier phases are removed when
+ * classes have fresh samples or a place is reserved for it ({@code replayClassesPerBatch}). Without replay the buffered samples of earlier phases are removed when
  * a phase starts, as if the buffers had been emptied; a phase with fewer than P classes then trains
  * on nothing.
  *
- * <p>What differs from the job: no Flink, no Kafka, no held-out selection or publishing; pixels are
- * scaled to [0, 1] without augmentation, as the offline trainer does.
+ * <p>What differs from the job: no Flink, no Kafka, no held-out selection or publishing, and the
+ * images are the grey catalog's unchanged squares ({@link ImageSpec#unchanged}: x / 255, no
+ * augmentation).
  */
 public final class ClassIncrementalRun {
     private static final String CATALOG = "class-incremental";
@@ -51,9 +55,17 @@ public final class ClassIncrementalRun {
      * @param training        loss, synthesis, optimizer
      * @param replay          keep earlier phases' samples in the buffers (the job's behaviour)
      * @param seed            weights, feed order, batch choices and k-means
+     * @param replayClasses   the batch policy's {@link BatchPolicy#replayClassesPerBatch}
      */
     public record Settings(List<List<Integer>> phases, int perClass, int classesPerBatch, int samplesPerClass,
-            int embeddingSize, TrainingConfig training, boolean replay, long seed) {
+            int embeddingSize, TrainingConfig training, boolean replay, long seed, int replayClasses) {
+        /** With the job's default {@link BatchPolicy#replayClassesPerBatch}. */
+        public Settings(List<List<Integer>> phases, int perClass, int classesPerBatch, int samplesPerClass,
+                int embeddingSize, TrainingConfig training, boolean replay, long seed) {
+            this(phases, perClass, classesPerBatch, samplesPerClass, embeddingSize, training, replay, seed,
+                    BatchPolicy.DEFAULT_REPLAY_CLASSES_PER_BATCH);
+        }
+
         public Settings {
             if (phases.isEmpty()) {
                 throw new IllegalArgumentException("--phases needs at least one phase");
@@ -76,8 +88,16 @@ public final class ClassIncrementalRun {
                 throw new IllegalArgumentException("--per-class must be at least --samples-per-class (" + samplesPerClass
                         + "), got " + perClass);
             }
-            // checks P and K the way the job does
-            BatchPolicy.of(classesPerBatch, samplesPerClass, seed);
+            // checks P, K and the reserved places the way the job does
+            policy(classesPerBatch, samplesPerClass, seed, replayClasses);
+        }
+
+        BatchPolicy policy() {
+            return policy(classesPerBatch, samplesPerClass, seed, replayClasses);
+        }
+
+        private static BatchPolicy policy(int p, int k, long seed, int replayClasses) {
+            return BatchPolicy.of(p, k, seed).withReplayClassesPerBatch(replayClasses);
         }
 
         /** Classes of phases 0..phase. */
@@ -106,52 +126,56 @@ public final class ClassIncrementalRun {
     private ClassIncrementalRun() {}
 
     /**
-     * @param train images the phases draw from; must hold at least {@code perClass} of every phase's class
+     * @param train images the phases draw from, square; must hold at least {@code perClass} of every
+     *              phase's class
      * @param test  held-out images of every class, evaluated per group
-     * @throws IllegalArgumentException when a class has too few train images
+     * @throws IllegalArgumentException when a class has too few train images or the images are not square
      */
     public static List<PhaseResult> run(Settings s, ImageSet train, ImageSet test, Device device, PrintStream progress)
             throws Exception {
+        if (train.height() != train.width()) {
+            throw new IllegalArgumentException("the batch builder stores square images, got " + train.height() + " x "
+                    + train.width());
+        }
         Architecture architecture = new Architecture(Architecture.Kind.CNN, train.channels(), train.height(),
                 train.width(), s.embeddingSize(), 32);
-        BatchPolicy policy = BatchPolicy.of(s.classesPerBatch(), s.samplesPerClass(), s.seed());
-        CatalogBuffers buffers = new CatalogBuffers(policy, new HeapSampleStore());
-        CatalogIndex index = new CatalogIndex();
-        List<String> fedItems = new ArrayList<>();
+        ImageSpec image = ImageSpec.unchanged(train.channels(), train.height());
+        // one sequence over all phases, so every event is its own item (a repeated item id would replace a sample)
+        int[] phaseStart = new int[s.phases().size() + 1];
+        List<Integer> order = new ArrayList<>();
+        for (int t = 0; t < s.phases().size(); t++) {
+            phaseStart[t] = order.size();
+            for (int i : feed(train, s.phases().get(t), s.perClass(), s.seed() * 31 + t)) {
+                order.add(i);
+            }
+        }
+        phaseStart[s.phases().size()] = order.size();
+        EventSequence events = new EventSequence(CATALOG, order.stream().mapToInt(Integer::intValue).toArray());
+        BatchFeed batches = new BatchFeed(CATALOG, s.policy());
         List<PhaseResult> results = new ArrayList<>();
-        long ingest = 0;
-        try (EmbeddingModel model = new EmbeddingModel(architecture, device, s.seed());
-                TrainingStep step = new TrainingStep(model, s.training())) {
+        try (ReplayTraining training = new ReplayTraining(architecture, s.training(), image, s.seed(), device)) {
             for (int t = 0; t < s.phases().size(); t++) {
                 if (!s.replay()) {
-                    for (String item : fedItems) {
-                        buffers.remove(index, item);
+                    for (int n = 0; n < phaseStart[t]; n++) {
+                        batches.remove(EventSequence.itemId(n));
                     }
                 }
                 Set<Integer> earlier = t == 0 ? Set.of() : s.classesUpTo(t - 1);
                 long steps = 0;
                 long replayed = 0;
-                for (int i : feed(train, s.phases().get(t), s.perClass(), s.seed() * 31 + t)) {
-                    String item = "train-" + i;
-                    fedItems.add(item);
-                    CatalogBuffers.Outcome outcome = buffers.add(CATALOG, index, sample(train, i, item, ++ingest));
-                    if (outcome.rejection() != null) {
-                        throw new IllegalStateException("the batch builder rejected " + item + ": " + outcome.rejection());
-                    }
-                    TrainerInput batch = outcome.batch();
+                for (int n = phaseStart[t]; n < phaseStart[t + 1]; n++) {
+                    TrainerInput batch = batches.offer(events.sample(train, n, false, n + 1L));
                     if (batch != null) {
-                        int[] labels = new int[batch.count()];
-                        for (int n = 0; n < labels.length; n++) {
-                            labels[n] = Integer.parseInt(batch.labels[n]);
-                            if (earlier.contains(labels[n])) {
+                        for (String label : batch.labels) {
+                            if (earlier.contains(Integer.parseInt(label))) {
                                 replayed++;
                             }
                         }
-                        step.run(scaled(batch.pixels), labels);
+                        training.train(List.of(batch));
                         steps++;
                     }
                 }
-                results.add(evaluate(s, t, steps, replayed, model, test));
+                results.add(evaluate(s, t, steps, replayed, training.model(), test));
                 progress.printf("phase %d (classes %s): %d steps, %d replayed samples%n", t, s.phases().get(t), steps,
                         replayed);
             }
@@ -195,38 +219,11 @@ public final class ClassIncrementalRun {
                 throw new IllegalArgumentException("class " + c + " has " + ofClass.size() + " train images, fewer than "
                         + "--per-class " + perClass);
             }
-            java.util.Collections.shuffle(ofClass, random);
+            Collections.shuffle(ofClass, random);
             chosen.addAll(ofClass.subList(0, perClass));
         }
-        java.util.Collections.shuffle(chosen, random);
+        Collections.shuffle(chosen, random);
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static ImageSample sample(ImageSet images, int i, String item, long ingestTime) {
-        ImageSample s = new ImageSample();
-        s.catalog = CATALOG;
-        s.itemId = item;
-        s.label = Integer.toString(images.label(i));
-        s.channels = images.channels();
-        s.height = images.height();
-        s.width = images.width();
-        float[] pixels = images.image(i);
-        byte[] bytes = new byte[pixels.length];
-        for (int p = 0; p < pixels.length; p++) {
-            bytes[p] = (byte) Math.round(Math.max(0f, Math.min(1f, pixels[p])) * 255f);
-        }
-        s.pixels = bytes;
-        s.eventTime = ingestTime;
-        s.ingestTime = ingestTime;
-        s.train = true;
-        return s;
-    }
-
-    private static float[] scaled(byte[] pixels) {
-        float[] out = new float[pixels.length];
-        for (int p = 0; p < pixels.length; p++) {
-            out[p] = (pixels[p] & 0xff) / 255f;
-        }
-        return out;
-    }
 }

@@ -1,10 +1,7 @@
 package io.streamsynth.bench.streamoffline;
 
-import io.streamsynth.bench.incremental.HeapSampleStore;
 import io.streamsynth.model.data.ImageSet;
 import io.streamsynth.operators.batch.BatchPolicy;
-import io.streamsynth.operators.batch.CatalogBuffers;
-import io.streamsynth.operators.batch.CatalogIndex;
 import io.streamsynth.operators.decode.HeldOutSelector;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.TrainerInput;
@@ -19,7 +16,7 @@ import java.util.function.IntFunction;
  * <p>It takes what {@link io.streamsynth.operators.batch.ClassBalancedBatchBuilder} does with a
  * training sample and nothing else: a held-out sample (the decoder's {@link HeldOutSelector} decided)
  * goes to the trainer's evaluation set and never into a batch; every other sample goes through
- * {@link CatalogBuffers}, the builder's own plain-Java core, under the job's {@link BatchPolicy}
+ * {@link BatchFeed}, the builder's own plain-Java core, under the job's {@link BatchPolicy}
  * (buffers, trigger, class and sample choice, replay, seeded per batch number) on a heap store. So
  * batch n here holds the same samples in the same order as the job's batch n, for a single catalog
  * fed in order (one partition, parallelism 1), which is what {@code bench stream-vs-offline} runs.
@@ -67,15 +64,14 @@ public final class StreamOrderBatches {
      * @throws IllegalArgumentException when the events form fewer batches, or a sample is of another catalog
      * @throws IllegalStateException    when the builder's core rejects a sample (a shape that differs
      *                                  from the catalog's first: the job would drop it, which this
-     *                                  comparison does not expect)
+     *                                  comparison does not expect; see {@link BatchFeed#offer})
      */
     public static Replay replay(IntFunction<ImageSample> events, int available, String catalog, BatchPolicy policy,
             int steps) throws Exception {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
         }
-        CatalogBuffers buffers = new CatalogBuffers(policy, new HeapSampleStore());
-        CatalogIndex index = new CatalogIndex();
+        BatchFeed feed = new BatchFeed(catalog, policy);
         List<TrainerInput> batches = new ArrayList<>(steps);
         int heldOut = 0;
         for (int n = 0; n < available; n++) {
@@ -88,13 +84,9 @@ public final class StreamOrderBatches {
                 heldOut++;
                 continue;
             }
-            CatalogBuffers.Outcome outcome = buffers.add(catalog, index, sample);
-            if (outcome.rejection() != null) {
-                throw new IllegalStateException("the batch builder rejects event " + n + " (" + sample.itemId + "): "
-                        + outcome.rejection());
-            }
-            if (outcome.batch() != null) {
-                batches.add(outcome.batch());
+            TrainerInput batch = feed.offer(sample);
+            if (batch != null) {
+                batches.add(batch);
                 if (batches.size() == steps) {
                     return new Replay(batches, n + 1, heldOut);
                 }

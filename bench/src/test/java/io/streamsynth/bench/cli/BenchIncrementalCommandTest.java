@@ -20,6 +20,9 @@ class BenchIncrementalCommandTest {
         CommandRun twice = CommandRun.of("bench", "class-incremental", "--phases", "0,1;1,2", "--data", "/nonexistent");
         assertThat(twice.exitCode()).isEqualTo(2);
         assertThat(twice.err()).contains("class 1 is in two phases");
+        CommandRun reserve = CommandRun.of("bench", "class-incremental", "--replay-classes", "2", "--data", "/nonexistent");
+        assertThat(reserve.exitCode()).isEqualTo(2);
+        assertThat(reserve.err()).contains("--replay-classes must be from 0 to --classes-per-batch - 1 (1), got 2");
     }
 
     @Test

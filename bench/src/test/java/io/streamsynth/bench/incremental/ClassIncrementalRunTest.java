@@ -74,6 +74,23 @@ class ClassIncrementalRunTest {
     }
 
     @Test
+    void aReservedReplayPlacePutsAnEarlierClassInNearlyEveryBatchWhileTwoNewClassesArrive() throws Exception {
+        ImageSet train = images(4, 30, 1);
+        ImageSet test = images(4, 10, 2);
+        List<List<Integer>> phases = List.of(List.of(0, 1), List.of(2, 3));
+        var reserving = ClassIncrementalRun.run(new ClassIncrementalRun.Settings(phases, 24, 2, 4, 16, TRAINING, true,
+                3, 1), train, test, Device.cpu(), QUIET).get(1);
+        var byFresh = ClassIncrementalRun.run(new ClassIncrementalRun.Settings(phases, 24, 2, 4, 16, TRAINING, true,
+                3, 0), train, test, Device.cpu(), QUIET).get(1);
+
+        // K = 4 samples of one old class in every batch but the first few, which may still take
+        // phase 0's left-over fresh samples or form before an old class is free of them
+        assertThat(reserving.replayed()).isGreaterThanOrEqualTo((reserving.steps() - 2) * 4);
+        // without the reservation the two new classes fill the batches: old ones only from left-overs
+        assertThat(byFresh.replayed()).isLessThan(byFresh.steps() * 4 / 2);
+    }
+
+    @Test
     void feedTakesPerClassImagesOfEachPhaseClassOnce() {
         ImageSet train = images(3, 30, 1);
         int[] fed = ClassIncrementalRun.feed(train, List.of(0, 2), 12, 5);

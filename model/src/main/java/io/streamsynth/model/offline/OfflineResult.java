@@ -31,6 +31,9 @@ public record OfflineResult(RetrievalReport untrainedZeroShot, RetrievalReport u
         m.put("synthesis", config.training().synthesis());
         m.put("mining", config.training().mining());
         m.put("memory_size", config.training().memorySize());
+        if (config.training().memoryWarmupSteps() > 0) {
+            m.put("memory_warmup_steps", config.training().memoryWarmupSteps());
+        }
         m.put("seed", config.seed());
         m.put("threads", config.threads());
         m.put("train_classes", config.trainClasses());

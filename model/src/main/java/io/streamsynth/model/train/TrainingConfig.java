@@ -27,13 +27,24 @@ import java.util.Map;
  * @param weightDecay     L2 weight decay
  * @param fineTuning      backbone learning-rate factor and freezing
  * @param memorySize      entries of the cross-batch memory ({@link CrossBatchMemory}); 0, the default, for none
+ * @param memoryWarmupSteps steps trained without the memory before it starts (neither filled nor
+ *                        used until then): Wang et al. start theirs once the embeddings drift slowly
+ *                        (CVPR 2020, section 5); 0, the default, starts it at the first step
  */
 public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
         String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning,
-        int memorySize) implements java.io.Serializable {
+        int memorySize, int memoryWarmupSteps) implements java.io.Serializable {
 
     /** The most cross-batch memory entries accepted: 64k rows of 128 floats is 32 MiB of host memory. */
     public static final int MAX_MEMORY_SIZE = 65_536;
+
+    /** A memory (if any) that starts at the first step. */
+    public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
+            String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning,
+            int memorySize) {
+        this(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum, weightDecay,
+                fineTuning, memorySize, 0);
+    }
 
     /** Without a cross-batch memory. */
     public TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
@@ -51,13 +62,19 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
 
     public TrainingConfig withFineTuning(FineTuning f) {
         return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
-                weightDecay, f, memorySize);
+                weightDecay, f, memorySize, memoryWarmupSteps);
     }
 
     /** The same settings with a cross-batch memory of {@code size} entries (0: none). */
     public TrainingConfig withMemorySize(int size) {
         return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
-                weightDecay, fineTuning, size);
+                weightDecay, fineTuning, size, memoryWarmupSteps);
+    }
+
+    /** The same settings with the cross-batch memory starting after {@code steps} steps. */
+    public TrainingConfig withMemoryWarmupSteps(int steps) {
+        return new TrainingConfig(loss, margin, synthesis, syntheticPoints, mining, optimizer, learningRate, momentum,
+                weightDecay, fineTuning, memorySize, steps);
     }
 
     /** A new, empty cross-batch memory of this size; null when the size is 0. */
@@ -94,6 +111,9 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
             // its pair term adds the negatives of row i and of row j, so it needs a square batch matrix
             throw new IllegalArgumentException("a cross-batch memory does not work with the lifted structure loss "
                     + "(it pairs rows with columns); use contrastive, triplet, npair or ms");
+        }
+        if (memoryWarmupSteps < 0) {
+            throw new IllegalArgumentException("memory warm-up steps must be at least 0, got " + memoryWarmupSteps);
         }
     }
 
@@ -150,6 +170,9 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         if (memorySize > 0) {
             // absent when off, so checkpoints of runs without a memory keep the metadata they had
             m.put("memory_size", memorySize);
+            if (memoryWarmupSteps > 0) {
+                m.put("memory_warmup_steps", memoryWarmupSteps);
+            }
         }
         return m;
     }

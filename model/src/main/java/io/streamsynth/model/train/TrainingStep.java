@@ -28,6 +28,7 @@ public final class TrainingStep implements AutoCloseable {
     private final FineTuning fineTuning;
     /** null without one; lives as long as this step object (not part of a checkpoint). */
     private final CrossBatchMemory memory;
+    private final int memoryWarmupSteps;
 
     public TrainingStep(EmbeddingModel model, TrainingConfig config) {
         this.model = model;
@@ -37,6 +38,7 @@ public final class TrainingStep implements AutoCloseable {
         this.optimizer = config.newOptimizer(model.manager());
         this.fineTuning = config.fineTuning();
         this.memory = config.newMemory();
+        this.memoryWarmupSteps = config.memoryWarmupSteps();
         model.net().freezeBatchNorm(fineTuning.freezeBatchNorm());
     }
 
@@ -67,20 +69,22 @@ public final class TrainingStep implements AutoCloseable {
         if (warmUp != model.net().isBackboneFrozen()) {
             model.net().freezeBackbone(warmUp);
         }
+        // the optimizer's count, as for the backbone: the memory neither fills nor counts before its warm-up ends
+        boolean withMemory = memory != null && optimizer.steps() >= memoryWarmupSteps;
         try (NDManager step = model.manager().newSubManager()) {
             NDArray images = HostArrays.floats(step, pixels,
                     new Shape(labels.length, a.channels(), a.height(), a.width()));
             try (GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
                 NDArray embeddings = model.forward(images, true);
                 MinedPairs pairs = miner.mine(synthesis.expand(embeddings, labels), labels);
-                if (memory != null) {
+                if (withMemory) {
                     pairs = memory.extend(pairs, embeddings, labels);
                 }
                 NDArray value = loss.compute(pairs);
                 collector.backward(value);
                 lossValue = value.getFloat();
                 share = pairs.syntheticShare();
-                if (memory != null) {
+                if (withMemory) {
                     // after the loss: a batch's pairs with itself are the batch block's, not the memory's
                     memory.enqueue(embeddings, labels);
                 }

@@ -43,9 +43,13 @@ public final class BatchComposer {
     }
 
     /**
-     * The P eligible classes with the most fresh samples, most first. Ties are broken by a shuffle
-     * drawn from {@code random} before a stable sort, so equal classes take turns yet the choice is
-     * reproducible. Fewer than P come back only if fewer are eligible.
+     * The P eligible classes of a batch, most fresh samples first. Up to
+     * {@link BatchPolicy#replayClassesPerBatch} places go to replay classes (eligible, no fresh sample),
+     * drawn uniformly among them, when there are any; the rest to the classes with the most fresh
+     * samples. Ties are broken by a shuffle drawn from {@code random} before a stable sort, so equal
+     * classes take turns yet the choice is reproducible; the same shuffle orders the replay classes, so
+     * reserving places draws nothing more from {@code random}. Fewer than P come back only if fewer
+     * are eligible.
      */
     public List<ClassSummary> pickClasses(ClassSummary[] classes, Random random) {
         List<ClassSummary> eligible = new ArrayList<>();
@@ -56,7 +60,20 @@ public final class BatchComposer {
         }
         Collections.shuffle(eligible, random);
         eligible.sort(Comparator.comparingInt((ClassSummary c) -> c.freshCount).reversed());
-        return List.copyOf(eligible.subList(0, Math.min(policy.classesPerBatch(), eligible.size())));
+        int p = Math.min(policy.classesPerBatch(), eligible.size());
+        // Sorted by fresh samples, the replay classes are the tail, still in shuffled order.
+        int firstReplay = eligible.size();
+        while (firstReplay > 0 && eligible.get(firstReplay - 1).freshCount == 0) {
+            firstReplay--;
+        }
+        int reserved = Math.min(policy.replayClassesPerBatch(), eligible.size() - firstReplay);
+        int byFresh = Math.min(p - reserved, firstReplay);
+        if (byFresh >= p) {
+            return List.copyOf(eligible.subList(0, p));
+        }
+        List<ClassSummary> chosen = new ArrayList<>(eligible.subList(0, byFresh));
+        chosen.addAll(eligible.subList(firstReplay, firstReplay + p - byFresh));
+        return List.copyOf(chosen);
     }
 
     /**

@@ -14,6 +14,11 @@ import java.io.Serializable;
  * @param freshPerBatch a batch is due once this many never-trained samples wait in classes that
  *     could take part in a batch
  * @param seed seeds the choices among classes tied on fresh samples and of replayed samples
+ * @param replayClassesPerBatch of the P classes of a batch, up to this many are reserved for
+ *     <i>replay classes</i>, eligible classes that hold no fresh sample, drawn uniformly at random
+ *     among them (class-balanced replay), when there are any; the other places go to the classes with
+ *     the most fresh samples. 0 leaves every place to fresh samples, so an old class is replayed only
+ *     when fewer than P classes have fresh samples. From 0 to P - 1.
  */
 public record BatchPolicy(
         int classesPerBatch,
@@ -21,10 +26,13 @@ public record BatchPolicy(
         int maxSamplesPerClass,
         int maxClasses,
         int freshPerBatch,
-        long seed) implements Serializable {
+        long seed,
+        int replayClassesPerBatch) implements Serializable {
 
     public static final int DEFAULT_MAX_SAMPLES_PER_CLASS = 256;
     public static final int DEFAULT_MAX_CLASSES = 1000;
+    /** See {@link #replayClassesPerBatch}; docs/RESULTS.md, "Class-incremental feed", measures it. */
+    public static final int DEFAULT_REPLAY_CLASSES_PER_BATCH = 0;
 
     public BatchPolicy {
         require(classesPerBatch >= 2, "classesPerBatch (P) must be at least 2, got " + classesPerBatch);
@@ -40,6 +48,16 @@ public record BatchPolicy(
         require(freshPerBatch <= bufferCapacity,
                 "freshPerBatch must be at most maxClasses * maxSamplesPerClass (" + bufferCapacity + "), got "
                         + freshPerBatch);
+        require(replayClassesPerBatch >= 0 && replayClassesPerBatch < classesPerBatch,
+                "replayClassesPerBatch must be from 0 to classesPerBatch - 1 (" + (classesPerBatch - 1) + "), got "
+                        + replayClassesPerBatch);
+    }
+
+    /** The policy with {@link #DEFAULT_REPLAY_CLASSES_PER_BATCH}. */
+    public BatchPolicy(int classesPerBatch, int samplesPerClass, int maxSamplesPerClass, int maxClasses,
+            int freshPerBatch, long seed) {
+        this(classesPerBatch, samplesPerClass, maxSamplesPerClass, maxClasses, freshPerBatch, seed,
+                DEFAULT_REPLAY_CLASSES_PER_BATCH);
     }
 
     /** P and K with the default bounds and a batch due every P*K/2 fresh samples. */
@@ -52,15 +70,23 @@ public record BatchPolicy(
     }
 
     public BatchPolicy withMaxSamplesPerClass(int value) {
-        return new BatchPolicy(classesPerBatch, samplesPerClass, value, maxClasses, freshPerBatch, seed);
+        return new BatchPolicy(classesPerBatch, samplesPerClass, value, maxClasses, freshPerBatch, seed,
+                replayClassesPerBatch);
     }
 
     public BatchPolicy withMaxClasses(int value) {
-        return new BatchPolicy(classesPerBatch, samplesPerClass, maxSamplesPerClass, value, freshPerBatch, seed);
+        return new BatchPolicy(classesPerBatch, samplesPerClass, maxSamplesPerClass, value, freshPerBatch, seed,
+                replayClassesPerBatch);
     }
 
     public BatchPolicy withFreshPerBatch(int value) {
-        return new BatchPolicy(classesPerBatch, samplesPerClass, maxSamplesPerClass, maxClasses, value, seed);
+        return new BatchPolicy(classesPerBatch, samplesPerClass, maxSamplesPerClass, maxClasses, value, seed,
+                replayClassesPerBatch);
+    }
+
+    public BatchPolicy withReplayClassesPerBatch(int value) {
+        return new BatchPolicy(classesPerBatch, samplesPerClass, maxSamplesPerClass, maxClasses, freshPerBatch, seed,
+                value);
     }
 
     /** P * K, the samples in one batch. */

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       {@code freshPerBatch} fresh samples (default P*K/2). A class that never reaches K samples is
  *       never eligible and never holds back the others.</li>
  *   <li><b>Classes.</b> The P eligible classes with the most fresh samples; ties are broken by a
- *       seeded random choice.</li>
+ *       seeded random choice. {@link BatchPolicy#replayClassesPerBatch} (default 0) can reserve some
+ *       of the P places for eligible classes without fresh samples, drawn uniformly among them.</li>
  *   <li><b>Samples.</b> From each chosen class, its fresh samples newest first, up to K; if fewer
  *       than K are fresh, the rest is a uniformly random choice, without repetition, among the
  *       class's other buffered samples (replay). The fresh samples taken become trained.</li>

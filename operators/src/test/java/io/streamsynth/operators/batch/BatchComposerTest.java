@@ -97,6 +97,68 @@ class BatchComposerTest {
         assertThat(picked).containsExactlyInAnyOrder("a", "b", "c", "d");
     }
 
+    /** P = 3, K = 3, one of the three places reserved for a replay class. */
+    private final BatchComposer reserving = new BatchComposer(new BatchPolicy(3, 3, 8, 10, 3, 42L, 1));
+
+    @Test
+    void reservesAPlaceForAClassWithoutFreshSamplesWhenThereIsOne() {
+        ClassSummary[] classes = {summary("new1", 5, 5), summary("old", 8, 0), summary("new2", 5, 4),
+                summary("new3", 5, 3)};
+
+        assertThat(labels(reserving.pickClasses(classes, new Random(1)))).containsExactly("new1", "new2", "old");
+        // without the reservation the three classes with fresh samples fill the batch
+        assertThat(labels(new BatchComposer(new BatchPolicy(3, 3, 8, 10, 3, 42L, 0))
+                .pickClasses(classes, new Random(1)))).containsExactly("new1", "new2", "new3");
+    }
+
+    @Test
+    void drawsTheReservedClassUniformlyAmongTheClassesWithoutFreshSamples() {
+        ClassSummary[] classes = {summary("new1", 5, 5), summary("new2", 5, 4), summary("o1", 8, 0),
+                summary("o2", 8, 0), summary("o3", 8, 0), summary("o4", 8, 0), summary("short", 2, 0)};
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+
+        for (long batch = 0; batch < 4000; batch++) {
+            List<String> picked = labels(reserving.pickClasses(classes, BatchComposer.randomFor(42L, "cat", batch)));
+            assertThat(picked.subList(0, 2)).containsExactly("new1", "new2");
+            counts.merge(picked.get(2), 1, Integer::sum);
+        }
+
+        // 1000 expected each; a binomial sd of about 27, so 850..1150 fails a fair draw almost never
+        assertThat(counts.keySet()).containsExactly("o1", "o2", "o3", "o4");
+        assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(850, 1150));
+    }
+
+    @Test
+    void givesTheReservedPlaceToFreshClassesWhenEveryClassHasFreshSamples() {
+        ClassSummary[] classes = {summary("a", 5, 1), summary("b", 5, 4), summary("c", 5, 3), summary("d", 5, 2)};
+
+        assertThat(labels(reserving.pickClasses(classes, new Random(1)))).containsExactly("b", "c", "d");
+    }
+
+    @Test
+    void fillsWithReplayClassesWhenTooFewClassesHaveFreshSamples() {
+        ClassSummary[] classes = {summary("old1", 8, 0), summary("new", 5, 5), summary("old2", 8, 0)};
+
+        List<String> picked = labels(reserving.pickClasses(classes, new Random(1)));
+
+        assertThat(picked.get(0)).isEqualTo("new");
+        assertThat(picked.subList(1, 3)).containsExactlyInAnyOrder("old1", "old2");
+    }
+
+    @Test
+    void reservingDrawsNothingMoreFromTheBatchRandomSource() {
+        ClassSummary[] classes = {summary("new1", 5, 5), summary("old", 8, 0), summary("new2", 5, 4),
+                summary("new3", 5, 3)};
+        Random withReserve = new Random(5);
+        Random without = new Random(5);
+
+        reserving.pickClasses(classes, withReserve);
+        new BatchComposer(new BatchPolicy(3, 3, 8, 10, 3, 42L, 0)).pickClasses(classes, without);
+
+        // the sample choice that follows sees the same random state either way
+        assertThat(withReserve.nextLong()).isEqualTo(without.nextLong());
+    }
+
     @Test
     void takesFreshSamplesNewestFirstWhenKAreFresh() {
         SlotPick pick = composer.pickSlots(slots(6, 2), new Random(1));

@@ -61,4 +61,18 @@ class BatchPolicyTest {
         assertThatThrownBy(() -> new BatchPolicy(2, 2, 2, 2, 5, 0L))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("freshPerBatch");
     }
+
+    @Test
+    void reservesNoPlaceForReplayClassesByDefault() {
+        assertThat(BatchPolicy.of(4, 8, 7L).replayClassesPerBatch()).isEqualTo(BatchPolicy.DEFAULT_REPLAY_CLASSES_PER_BATCH);
+        assertThat(BatchPolicy.of(4, 8, 7L).withReplayClassesPerBatch(3).replayClassesPerBatch()).isEqualTo(3);
+    }
+
+    @Test
+    void rejectsReplayPlacesThatLeaveNoPlaceForFreshSamples() {
+        assertThatThrownBy(() -> BatchPolicy.of(4, 8, 0L).withReplayClassesPerBatch(4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replayClassesPerBatch");
+        assertThatThrownBy(() -> BatchPolicy.of(4, 8, 0L).withReplayClassesPerBatch(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replayClassesPerBatch");
+    }
 }

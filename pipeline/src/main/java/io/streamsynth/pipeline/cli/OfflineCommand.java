@@ -63,6 +63,11 @@ public final class OfflineCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}). Not with --loss lifted.")
     int memorySize = 0;
 
+    @Option(names = "--memory-warmup-steps", paramLabel = "N",
+            description = "Train N steps without the cross-batch memory before it starts filling and taking part "
+                    + "(Wang et al. start theirs once the embeddings settle; default: ${DEFAULT-VALUE}).")
+    int memoryWarmupSteps = 0;
+
     @Mixin
     TrainingOptions trainingOptions = new TrainingOptions(TrainingConfigBuilder.DEFAULT_LOSS,
             TrainingConfigBuilder.DEFAULT_SYNTHESIS);
@@ -71,7 +76,7 @@ public final class OfflineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfigBuilder builder = new TrainingConfigBuilder();
         trainingOptions.applyTo(builder);
-        TrainingConfig training = builder.build().withMemorySize(memorySize);
+        TrainingConfig training = builder.build().withMemorySize(memorySize).withMemoryWarmupSteps(memoryWarmupSteps);
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
                 samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device),
                 backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)));
