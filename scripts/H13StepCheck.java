@@ -20,8 +20,10 @@
  * Run (after building app/target/streamsynth.jar):
  *   TORCH_CPP_LOG_LEVEL=ERROR java -cp app/target/streamsynth.jar scripts/H13StepCheck.java runs/step-symm symm 1 10
  * (directory, synthesis none|ee|symm, seed, steps; optional fifth argument the mining rule, default paper;
- * optional sixth a safetensors file of initial weights to start from instead of the seed's, e.g. one the
- * reference wrote with --save-init).
+ * optional sixth a safetensors file of initial weights to start from instead of the seed's, under our
+ * names, e.g. another run's init.safetensors). With -Ddump.from=F (before the file name) only steps F..steps are
+ * written, and init.safetensors holds the weights after step F-1 with Adam's moments (m/NAME, v/NAME) and
+ * its step count (metadata adam_steps), so the check can start late in training.
  */
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -94,14 +96,20 @@ public class H13StepCheck {
                 model.importWeights(init);
                 twin.importWeights(init);
             }
-            write(dir.resolve("init.safetensors"), new LinkedHashMap<>(model.exportWeights()),
-                    Map.of("seed", Long.toString(seed), "synthesis", synthesis, "mining", mining));
+            int from = Integer.getInteger("dump.from", 1);
             Synthesis synth = config.newSynthesis();
             HardNegativePairMiner miner = config.newMiner();
             MetricLoss loss = config.newLoss();
             ParameterOptimizer optimizer = config.newOptimizer(model.manager());
             PkSampler sampler = new PkSampler(train, P, K, seed);
             for (int s = 1; s <= steps; s++) {
+                if (s == from) {
+                    LinkedHashMap<String, Tensor> start = new LinkedHashMap<>(model.exportWeights());
+                    start.putAll(optimizer.exportState());
+                    write(dir.resolve("init.safetensors"), start, Map.of("seed", Long.toString(seed), "synthesis",
+                            synthesis, "mining", mining, "first_step", Integer.toString(from), "adam_steps",
+                            Long.toString(optimizer.steps())));
+                }
                 PkSampler.Batch batch = sampler.next();
                 LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
                 out.put("pixels", new Tensor(new long[] {batch.labels().length, 1, 28, 28}, batch.pixels()));
@@ -133,10 +141,16 @@ public class H13StepCheck {
                 }
                 out.put("loss", Tensor.scalar(lossValue));
                 model.exportWeights().forEach((name, t) -> out.put("after/" + name, t));
-                write(dir.resolve("step-" + s + ".safetensors"), out,
-                        Map.of("loss", Float.toString(lossValue), "synthetic_share", Double.toString(share)));
+                if (s >= from) {
+                    write(dir.resolve("step-" + s + ".safetensors"), out,
+                            Map.of("loss", Float.toString(lossValue), "synthetic_share", Double.toString(share)));
+                }
                 twinStep.run(batch.pixels(), batch.labels());
                 System.out.printf("step %d loss %.6f synthetic share %.3f%n", s, lossValue, share);
+            }
+            if (from > steps) {
+                write(dir.resolve("init.safetensors"), new LinkedHashMap<>(model.exportWeights()),
+                        Map.of("seed", Long.toString(seed), "synthesis", synthesis, "mining", mining));
             }
             optimizer.close();
             double maxTwin = 0;

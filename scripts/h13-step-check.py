@@ -80,6 +80,8 @@ def main():
     # the reference's --sampler java must draw exactly the batches ours drew for the seed
     x_train, y_train = ref.load("train", {0, 1, 5, 7, 8})
     sampler = ref.JavaPkSampler(y_train, 5, 16, int(init_meta["seed"]))
+    for _ in range(int(init_meta.get("first_step", "1")) - 1):
+        sampler.next()
     same = 0
     for s in steps:
         batch, _ = read_safetensors(os.path.join(args.dir, f"step-{s}.safetensors"))
@@ -108,6 +110,16 @@ def main():
     model = ref.SmallCnn(3, False).to(args.torch_dtype)
     load_ours(model, init)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    adam_steps = int(init_meta.get("adam_steps", "0"))
+    if adam_steps:
+        # a late start: Adam's moments and step count as ours had them
+        by_name = dict(model.named_parameters())
+        for ours, theirs in NAMES.items():
+            if "running" not in ours:
+                optimizer.state[by_name[theirs]] = {
+                    "step": torch.tensor(float(adam_steps)),
+                    "exp_avg": init["m/" + ours].to(args.torch_dtype).clone(),
+                    "exp_avg_sq": init["v/" + ours].to(args.torch_dtype).clone()}
     for s in steps:
         batch, _ = read_safetensors(os.path.join(args.dir, f"step-{s}.safetensors"))
         loss, _, grads, _ = step(model, optimizer, batch, args, blocks)

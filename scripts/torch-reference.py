@@ -19,7 +19,8 @@ difference can be measured alone:
                        old: the rule before issue 13 (a sample's own group against the other's group)
   --init-from FILE     start from weights and batch-norm statistics in a safetensors file under our names
                        (conv1.weight, bn1.running_mean, fc.bias, ...), e.g. init.safetensors of
-                       scripts/H13StepCheck.java: our initial network for a seed
+                       scripts/H13StepCheck.java: our initial network for a seed; "{seed}" in FILE
+                       becomes the seed, so one grid cell can name a file per seed
   --sampler numpy|java numpy: NumPy's default_rng(seed); java: the batches `streamsynth offline --seed N`
                        draws (PkSampler over java.util.Random), so a run can replay ours batch for batch
 
@@ -326,6 +327,7 @@ def main():
     if args.init == "he":
         he_normal_(model)
     if args.init_from:
+        args.init_from = args.init_from.replace("{seed}", str(args.seed))
         load_ours(model, read_safetensors(args.init_from)[0])
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     untrained = recall_at_1(model, x_test, y_test)
@@ -345,6 +347,7 @@ def main():
         shares.append(share)
     seconds = time.time() - start
     tail = losses[-min(50, len(losses)):]
+    mean = (lambda v: round(sum(v) / len(v), 4) if v else None)  # --steps 0: the untrained network only
     print(json.dumps({
         "impl": "torch-reference", "loss": "ms", "synthesis": args.synthesis, "ee_points": args.ee_points,
         "mining": args.mining,
@@ -353,8 +356,8 @@ def main():
         "pools": args.pools, "weight_decay": args.weight_decay, "conv_bias": args.conv_bias,
         "lr": args.lr, "beta": args.beta, "train_classes": sorted(train_classes),
         "untrained_r_at_1": round(untrained, 4), "r_at_1": round(recall_at_1(model, x_test, y_test), 4),
-        "loss_tail": round(sum(tail) / len(tail), 4), "synthetic_share": round(sum(shares) / len(shares), 3),
-        "ms_per_step": round(1000 * seconds / args.steps, 1)}))
+        "loss_tail": mean(tail), "synthetic_share": mean(shares),
+        "ms_per_step": round(1000 * seconds / max(1, args.steps), 1)}))
 
 
 if __name__ == "__main__":
