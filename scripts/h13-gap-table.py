@@ -66,6 +66,19 @@ def main(path):
     print(t.gap("PyTorch's initialisation - DJL's, reference, beta 50 (paired)", reference, he))
     print(pooled("PyTorch's initialisation - DJL's, all three pairings", [(torch40, ours40), (torch50, ours50),
                                                                           (reference, he)]))
+    rows, lines = [], []
+    for synthesis in ("none", "ee"):
+        djl = t.cell(fixed, f"ms {synthesis}, beta 40")
+        torch_init = t.cell(runs, f"ms {synthesis}, PyTorch init")
+        rows += [(f"ours, {synthesis} (beta 40, DJL's initialisation)", djl),
+                 (f"ours, {synthesis}, PyTorch's initialisation (beta 40)", torch_init),
+                 (f"reference, {synthesis}", t.reused_reference(synthesis))]
+        lines += [t.gap(f"PyTorch's initialisation - DJL's, ours, {synthesis} (paired)", torch_init, djl),
+                  t.gap(f"ours with PyTorch's initialisation - reference, {synthesis}", torch_init,
+                        t.reused_reference(synthesis), paired=False)]
+    t.table("6b. The same initialisations without synthesis and with EE", rows)
+    print()
+    print("\n".join(lines))
     if len(replay) > 1:
         print(t.gap("reference replaying ours - ours (paired: same initial weights and batches)", replay, ours40))
 
