@@ -17,6 +17,12 @@ difference can be measured alone:
   --conv-bias          convolutions with a bias (PyTorch's nn.Conv2d default); off by default as in ours
   --mining paper|official|old   hard negative pair mining with ee/symm, as --mining in the Java model;
                        old: the rule before issue 13 (a sample's own group against the other's group)
+  --init-from FILE     start from weights and batch-norm statistics in a safetensors file under our names
+                       (conv1.weight, bn1.running_mean, fc.bias, ...), e.g. init.safetensors of
+                       scripts/H13StepCheck.java: our initial network for a seed; "{seed}" in FILE
+                       becomes the seed, so one grid cell can name a file per seed
+  --sampler numpy|java numpy: NumPy's default_rng(seed); java: the batches `streamsynth offline --seed N`
+                       draws (PkSampler over java.util.Random), so a run can replay ours batch for batch
 
 Run: /usr/bin/python3 scripts/torch-reference.py --synthesis symm --seed 1
 """
@@ -51,6 +57,41 @@ def load(split, classes):
     # Pixels as byte / 255, one channel, like FashionMnist.load.
     x = torch.from_numpy(images[keep].astype(np.float32) / 255.0).unsqueeze(1)
     return x, torch.from_numpy(labels[keep])
+
+
+# our parameter names (EmbeddingNetworks' small CNN) -> SmallCnn's
+OUR_NAMES = {}
+for _block in range(3):
+    OUR_NAMES[f"conv{_block + 1}.weight"] = f"features.{4 * _block}.weight"
+    for _field in ("weight", "bias", "running_mean", "running_var"):
+        OUR_NAMES[f"bn{_block + 1}.{_field}"] = f"features.{4 * _block + 1}.{_field}"
+OUR_NAMES["fc.weight"] = "head.weight"
+OUR_NAMES["fc.bias"] = "head.bias"
+
+
+def read_safetensors(path):
+    """(name -> float32 tensor, metadata) of a safetensors file of F32 tensors, as SafeTensors.write makes."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    n, = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    out = {}
+    for name, info in header.items():
+        if info["dtype"] != "F32":
+            raise ValueError(f"{path}: tensor {name} is {info['dtype']}, only F32 is read")
+        begin, end = info["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(raw[8 + n + begin:8 + n + end], dtype="<f4").copy()).reshape(
+            info["shape"])
+    return out, meta
+
+
+def load_ours(model, tensors, prefix=""):
+    """Overwrites the model's parameters and batch-norm statistics with ours (names of OUR_NAMES after prefix)."""
+    state = model.state_dict()
+    for ours, theirs in OUR_NAMES.items():
+        state[theirs] = tensors[prefix + ours].to(state[theirs].dtype)
+    model.load_state_dict(state)
 
 
 class SmallCnn(nn.Module):
@@ -201,6 +242,55 @@ class PkSampler:
         return torch.from_numpy(idx), [c for c in chosen for _ in range(self.k)]
 
 
+class JavaRandom:
+    """java.util.Random: the 48-bit linear congruential generator and its nextInt(bound)."""
+    MASK = (1 << 48) - 1
+
+    def __init__(self, seed):
+        self.seed = (seed ^ 0x5DEECE66D) & self.MASK
+
+    def next(self, bits):
+        self.seed = (self.seed * 0x5DEECE66D + 0xB) & self.MASK
+        r = self.seed >> (48 - bits)
+        return r - (1 << 32) if r >= (1 << 31) else r
+
+    def next_int(self, bound):
+        r = self.next(31)
+        m = bound - 1
+        if bound & m == 0:
+            return (bound * r) >> 31
+        u = r
+        r = u % bound
+        # Java's int overflow test u - r + m < 0
+        while u - r + m >= (1 << 31):
+            u = self.next(31)
+            r = u % bound
+        return r
+
+
+class JavaPkSampler:
+    """The batches of our PkSampler for a seed: the same classes and images in the same order."""
+
+    def __init__(self, labels, p, k, seed):
+        values = labels.numpy()
+        self.classes = sorted(set(values.tolist()))
+        self.by_class = [np.nonzero(values == c)[0] for c in self.classes]
+        self.p, self.k, self.random = p, k, JavaRandom(seed)
+
+    def pick(self, n, count):
+        """count distinct indices of 0..n-1 by a partial Fisher-Yates shuffle (PkSampler.pick)."""
+        all_ = list(range(n))
+        for i in range(count):
+            j = i + self.random.next_int(n - i)
+            all_[i], all_[j] = all_[j], all_[i]
+        return all_[:count]
+
+    def next(self):
+        chosen = sorted(self.pick(len(self.classes), self.p))
+        idx = np.concatenate([self.by_class[c][self.pick(len(self.by_class[c]), self.k)] for c in chosen])
+        return torch.from_numpy(idx), [self.classes[c] for c in chosen for _ in range(self.k)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--synthesis", choices=("none", "ee", "symm"), default="none")
@@ -219,7 +309,11 @@ def main():
     ap.add_argument("--init", choices=("torch", "he"), default="torch")
     ap.add_argument("--pools", type=int, choices=(2, 3), default=3)
     ap.add_argument("--conv-bias", action="store_true")
+    ap.add_argument("--init-from", default=None)
+    ap.add_argument("--sampler", choices=("numpy", "java"), default="numpy")
     args = ap.parse_args()
+    if args.init_from and (args.conv_bias or args.init != "torch"):
+        ap.error("--init-from replaces the initialisation: it goes without --init he and --conv-bias")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -232,9 +326,13 @@ def main():
     model = SmallCnn(args.pools, args.conv_bias)
     if args.init == "he":
         he_normal_(model)
+    if args.init_from:
+        args.init_from = args.init_from.replace("{seed}", str(args.seed))
+        load_ours(model, read_safetensors(args.init_from)[0])
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     untrained = recall_at_1(model, x_test, y_test)
-    sampler = PkSampler(y_train, args.classes_per_batch, args.samples_per_class, rng)
+    sampler = (JavaPkSampler(y_train, args.classes_per_batch, args.samples_per_class, args.seed)
+               if args.sampler == "java" else PkSampler(y_train, args.classes_per_batch, args.samples_per_class, rng))
     start = time.time()
     _, blocks = mining_blocks(args.synthesis, args.ee_points, args.mining)
     losses, shares = [], []
@@ -249,15 +347,17 @@ def main():
         shares.append(share)
     seconds = time.time() - start
     tail = losses[-min(50, len(losses)):]
+    mean = (lambda v: round(sum(v) / len(v), 4) if v else None)  # --steps 0: the untrained network only
     print(json.dumps({
         "impl": "torch-reference", "loss": "ms", "synthesis": args.synthesis, "ee_points": args.ee_points,
         "mining": args.mining,
         "seed": args.seed, "steps": args.steps, "p": args.classes_per_batch, "k": args.samples_per_class,
-        "init": args.init, "pools": args.pools, "weight_decay": args.weight_decay, "conv_bias": args.conv_bias,
+        "init": ("file:" + args.init_from) if args.init_from else args.init, "sampler": args.sampler,
+        "pools": args.pools, "weight_decay": args.weight_decay, "conv_bias": args.conv_bias,
         "lr": args.lr, "beta": args.beta, "train_classes": sorted(train_classes),
         "untrained_r_at_1": round(untrained, 4), "r_at_1": round(recall_at_1(model, x_test, y_test), 4),
-        "loss_tail": round(sum(tail) / len(tail), 4), "synthetic_share": round(sum(shares) / len(shares), 3),
-        "ms_per_step": round(1000 * seconds / args.steps, 1)}))
+        "loss_tail": mean(tail), "synthetic_share": mean(shares),
+        "ms_per_step": round(1000 * seconds / max(1, args.steps), 1)}))
 
 
 if __name__ == "__main__":

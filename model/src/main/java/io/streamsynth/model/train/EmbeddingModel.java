@@ -16,6 +16,7 @@ import io.streamsynth.model.checkpoint.Tensor;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.net.EmbeddingNet;
 import io.streamsynth.model.net.EmbeddingNetworks;
+import io.streamsynth.model.net.TorchDefaultInit;
 import io.streamsynth.model.net.TorchScriptBackbone;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.util.LinkedHashMap;
@@ -65,6 +66,10 @@ public final class EmbeddingModel implements AutoCloseable {
             net.block().initialize(manager, DataType.FLOAT32,
                     new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
             this.named = net.parameters();
+            if (architecture.kind() == Architecture.Kind.CNN) {
+                // PyTorch's nn.Conv2d / nn.Linear initialisation: it trains better here (TorchDefaultInit)
+                NoGrad.run(() -> TorchDefaultInit.apply(named, manager));
+            }
             this.parameterStore = new ParameterStore(manager, false);
         } catch (RuntimeException e) {
             manager.close();
