@@ -71,10 +71,16 @@ class StreamingJobEndToEndIT {
                 // the served model: the gate promotes none that does worse on the held-out items
                 Checkpoint last = watcher.newestPromotedCheckpoint().orElseThrow();
                 assertThat(last.metadata().modelVersion()).isEqualTo(newest);
-                double trained = last.metadata().evaluation().get("r_at_1");
-                double untrained = untrainedHeldOutRecall(config);
-                assertThat(trained).as("held-out Recall@1 of the last model vs the untrained one (%.3f)", untrained)
-                        .isGreaterThan(untrained + 0.05);
+                // With PyTorch's initialisation the untrained CNN already ranks these generated classes
+                // nearly perfectly first (held-out Recall@1 about 0.97), so learning shows in MAP@R, which
+                // needs every same-class item near the top, not only the nearest one.
+                RetrievalReport untrained = untrainedHeldOutReport(config);
+                double trainedRecall = last.metadata().evaluation().get("r_at_1");
+                double trainedMapAtR = last.metadata().evaluation().get("map_at_r");
+                assertThat(trainedRecall).as("held-out Recall@1 of the last model vs the untrained one (%.3f)",
+                        untrained.recallAt1()).isGreaterThanOrEqualTo(untrained.recallAt1());
+                assertThat(trainedMapAtR).as("held-out MAP@R of the last model vs the untrained one (%.3f)",
+                        untrained.mapAtR()).isGreaterThan(untrained.mapAtR() + 0.05);
             } finally {
                 job.close();
             }
@@ -82,7 +88,7 @@ class StreamingJobEndToEndIT {
     }
 
     /** The initial weights (same seed) on exactly the items the trainer held out. */
-    private static double untrainedHeldOutRecall(JobConfig config) {
+    private static RetrievalReport untrainedHeldOutReport(JobConfig config) {
         HeldOutSelector selector = new HeldOutSelector(config.heldOutShare());
         List<Integer> held = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
@@ -103,7 +109,7 @@ class StreamingJobEndToEndIT {
         }
         try (EmbeddingModel model = new EmbeddingModel(config.trainer().architecture(),
                 config.trainer().device().resolve(), config.trainer().seed())) {
-            return RetrievalReport.evaluate(model.embed(pixels, 128), labels, config.trainer().seed()).recallAt1();
+            return RetrievalReport.evaluate(model.embed(pixels, 128), labels, config.trainer().seed());
         }
     }
 }
