@@ -166,9 +166,10 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
                     loadAverage());
             try (StreamingRig.Run run = rig.startJob(config, true);
                     SourceOffsets offsets = new SourceOffsets(rig.bootstrapServers(), config.kafkaProperties(),
-                            run.config().groupId(), StreamingRig.IMAGES_TOPIC)) {
-                EmbeddingsWatch watch = new EmbeddingsWatch(rig.bootstrapServers(), config.kafkaProperties(),
-                        run.config().topics().embeddings(), CATALOG, ITEM_PREFIX, events);
+                            run.config().groupId(), StreamingRig.IMAGES_TOPIC);
+                    // closed here too: a warm-up that fails would otherwise leave its reader thread polling
+                    EmbeddingsWatch watch = new EmbeddingsWatch(rig.bootstrapServers(), config.kafkaProperties(),
+                            run.config().topics().embeddings(), CATALOG, ITEM_PREFIX, events)) {
                 watch.start();
                 warmUp(rig, run, pool, order);
                 GrowingFeed feed = new GrowingFeed(rig.bootstrapServers(), config.kafkaProperties(),

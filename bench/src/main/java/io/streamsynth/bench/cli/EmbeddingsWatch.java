@@ -36,6 +36,7 @@ final class EmbeddingsWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile RuntimeException failure;
+    private boolean closed;
 
     /**
      * @param items items {@code <itemPrefix>0} to {@code <itemPrefix>(items-1)} are tracked
@@ -113,10 +114,22 @@ final class EmbeddingsWatch implements AutoCloseable {
         }
     }
 
-    /** Stops reading; what was read stays readable. Throws what stopped the reader early, if anything did. */
+    /**
+     * Stops reading; what was read stays readable. Throws what stopped the reader early, if anything did, the first
+     * time only: closing again does nothing.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stopping = true;
+        if (thread.getState() == Thread.State.NEW) {
+            // never started: the reader thread, which closes the consumer when it ends, will not run
+            consumer.close();
+            return;
+        }
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {

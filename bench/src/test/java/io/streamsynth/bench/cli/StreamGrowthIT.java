@@ -1,6 +1,7 @@
 package io.streamsynth.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,5 +70,20 @@ class StreamGrowthIT {
         assertThat(verdict.get("trainer_images_s_first").asDouble()).isPositive();
         assertThat(text).containsPattern("verdict \\(first vs last window, at most 20% worse\\): trainer images/s "
                 + "[0-9.]+ -> [0-9.]+ .*(PASS|FAIL)");
+    }
+
+    @Test
+    @Timeout(180)
+    void aWarmUpThatFailsLeavesNoEmbeddingsReaderRunning() {
+        BenchStreamGrowthCommand bench = new BenchStreamGrowthCommand();
+        bench.images = StreamingBenchmarksIT.generated(200);
+        bench.err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        // no trained version of the warm-up catalog can be out within a second (publish every 200 steps or 15 s)
+        new CommandLine(bench).parseArgs("--events", "100", "--warmup-events", "50", "--timeout", "1",
+                "--embedding-size", "16", "--base-filters", "8");
+
+        assertThatThrownBy(bench::measure).hasMessageContaining("warm-up catalog published no trained");
+        assertThat(Thread.getAllStackTraces().keySet()).as("the embeddings reader and its consumer's threads")
+                .noneMatch(t -> t.getName().contains("bench-embeddings-watch") && t.isAlive());
     }
 }

@@ -29,7 +29,8 @@ import java.util.Map;
  * @param memorySize      entries of the cross-batch memory ({@link CrossBatchMemory}); 0, the default, for none
  * @param memoryWarmupSteps steps trained without the memory before it starts (neither filled nor
  *                        used until then): Wang et al. start theirs once the embeddings drift slowly
- *                        (CVPR 2020, section 5); 0, the default, starts it at the first step
+ *                        (CVPR 2020, section 5); 0, the default, starts it at the first step; above 0
+ *                        needs a memory ({@link InvalidSettingException} {@code memory-warmup-steps} otherwise)
  */
 public record TrainingConfig(String loss, float margin, String synthesis, int syntheticPoints, String mining,
         String optimizer, float learningRate, float momentum, float weightDecay, FineTuning fineTuning,
@@ -114,6 +115,11 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
         }
         if (memoryWarmupSteps < 0) {
             throw new IllegalArgumentException("memory warm-up steps must be at least 0, got " + memoryWarmupSteps);
+        }
+        if (memoryWarmupSteps > 0 && memorySize == 0) {
+            // a warm-up of no memory would be recorded with the run's figures while changing nothing
+            throw new InvalidSettingException("memory-warmup-steps", "needs a cross-batch memory (memory-size above 0), "
+                    + "got " + memoryWarmupSteps + " with memory-size 0");
         }
     }
 

@@ -48,6 +48,14 @@ class MemoryWarmupTest {
     }
 
     @Test
+    void refusesAWarmUpWithoutAMemory() {
+        assertThatThrownBy(() -> BASE.withMemoryWarmupSteps(100)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("memory-warmup-steps needs a cross-batch memory (memory-size above 0), got 100 with "
+                        + "memory-size 0");
+        assertThat(BASE.withMemoryWarmupSteps(0).memoryWarmupSteps()).isZero();
+    }
+
+    @Test
     void refusesANegativeWarmUpAndRecordsItWithTheMemory() {
         assertThatThrownBy(() -> BASE.withMemorySize(8).withMemoryWarmupSteps(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 0, got -1");

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Meter;
@@ -69,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * {@code --on-incompatible-state} says (that flag is about restores): a model fresh from the seed (over the
  * settings' backbone weights, if any), versions counting on, published at once as the next version
  * (promoted, reason {@code new_lineage}) so the catalog's items are embedded with it. Held-out items whose
- * stored images still fit the new C x S x S stay.
+ * stored images still fit the new C x S x S stay. A revision whose rebuild fails is rejected: the catalog
+ * trains on under the settings it had, and the revision is remembered in keyed state so that neither a later
+ * input nor a restore tries it again.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         implements OneInputStreamOperator<TrainerInput, ModelRelease>, Triggerable<String, VoidNamespace> {
@@ -90,6 +93,12 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     /** The settings stamp each catalog trains under (absent: the job's flags). */
     private transient ValueState<SettingsStamp> stamps;
     private transient Map<String, SettingsStamp> applied;
+    /**
+     * Per catalog, the newest settings revision whose rebuild failed (absent: none), keyed state so that a
+     * restore does not try it again; {@link #stamps} keeps the settings the model was saved with.
+     */
+    private transient ValueState<Long> rejectedRevisions;
+    private transient Map<String, Long> rejected;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient Map<String, CatalogTrainer> trainers;
     private transient Set<String> changed;
@@ -101,6 +110,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private transient Counter images;
     private transient Meter imagesPerSecond;
     private transient Counter rejectedInputs;
+    private transient Counter settingsRejected;
     private transient Counter releases;
 
     /** Every catalog with {@code settings}: a job graph without catalog settings records; no idle publishing. */
@@ -134,6 +144,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         stamps = getPartitionedState(new ValueStateDescriptor<>("trainer-settings-stamp",
                 TypeInformation.of(SettingsStamp.class)));
         applied = new HashMap<>();
+        rejectedRevisions = getPartitionedState(new ValueStateDescriptor<>("trainer-settings-rejected", Types.LONG));
+        rejected = new HashMap<>();
         timers = getInternalTimerService("publish", VoidNamespaceSerializer.INSTANCE, this);
         trainers = new HashMap<>();
         changed = new HashSet<>();
@@ -145,6 +157,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         images = g.counter("imagesTrained");
         imagesPerSecond = g.meter("imagesPerSecond", new MeterView(images));
         rejectedInputs = g.counter("rejectedInputs");
+        settingsRejected = g.counter("catalogSettingsRejected");
         releases = g.counter("modelReleases");
         // every restored catalog is checked against the settings now, once, before any input: an
         // incompatible state fails the job here or starts a new lineage, never on each retry
@@ -161,6 +174,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private CatalogTrainer restoreTrainer(String catalog, byte[] saved) throws Exception {
         SettingsStamp stamp = stamps.value();
         applied.put(catalog, stamp == null ? SettingsStamp.jobFlags() : stamp);
+        Long rejectedRevision = rejectedRevisions.value();
+        if (rejectedRevision != null) {
+            rejected.put(catalog, rejectedRevision);
+        }
         CatalogTrainer trainer;
         try {
             trainer = CatalogTrainer.restore(catalog, settings.trainer(applied.get(catalog).settings), saved);
@@ -184,7 +201,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         TrainerInput in = element.getValue();
         String catalog = (String) getCurrentKey();
         CatalogTrainer trainer = trainerFor(catalog, in.settingsStamp());
-        if (in.settingsRevision > applied.get(catalog).revision) {
+        if (in.settingsRevision > newestRevisionTried(catalog)) {
             trainer = applySettings(trainer, in.settingsStamp());
         }
         if (in.kind == TrainerInput.CATALOG_SEEN) {
@@ -319,27 +336,38 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         return trainer;
     }
 
+    /** The applied revision, or a newer one that was rejected: inputs stamped with either are not applied again. */
+    private long newestRevisionTried(String catalog) {
+        return Math.max(applied.get(catalog).revision, rejected.getOrDefault(catalog, -1L));
+    }
+
     /**
      * Rebuilds the catalog's trainer from its own snapshot under newer settings (see the class comment);
-     * returns the trainer that goes on. Settings that cannot be applied leave the catalog as it was, logged,
-     * and are not tried again.
+     * returns the trainer that goes on. Settings that cannot be applied (their rebuild throws: a backbone file
+     * gone since the decoder checked it, say) leave the catalog as it was, logged and counted
+     * ({@code catalogSettingsRejected}), and are not tried again, after a restore neither.
      */
     private CatalogTrainer applySettings(CatalogTrainer current, SettingsStamp stamp) throws Exception {
         String catalog = current.catalog();
-        TrainerSettings after = settings.trainer(stamp.settings);
-        applied.put(catalog, stamp);
-        stamps.update(stamp);
         CatalogTrainer next;
         try {
             // a live change never fails the job: a shape change starts a new lineage, whatever the restore flag;
             // the restore keeps the held-out items whose stored images still fit the new C x S x S
+            TrainerSettings after = settings.trainer(stamp.settings);
             next = CatalogTrainer.rebuild(catalog, after.withOnIncompatibleState(IncompatibleStatePolicy.NEW_LINEAGE),
                     current.snapshot());
         } catch (RuntimeException e) {
-            LOG.error("catalog {}: settings {} could not be applied, it trains on as before: {}", catalog, stamp,
-                    e.getMessage(), e);
+            // the saved stamp stays the one the model trains under: were it the rejected one, a restore would
+            // meet the old model with settings it does not fit and stop the job for good
+            rejected.put(catalog, stamp.revision);
+            rejectedRevisions.update(stamp.revision);
+            settingsRejected.inc();
+            LOG.error("catalog {}: settings {} rejected, it trains on under {}: {}", catalog, stamp,
+                    applied.get(catalog), e.getMessage(), e);
             return current;
         }
+        applied.put(catalog, stamp);
+        stamps.update(stamp);
         current.close();
         trainers.put(catalog, next);
         changed.add(catalog);

@@ -65,7 +65,8 @@ public final class OfflineCommand implements Callable<Integer> {
 
     @Option(names = "--memory-warmup-steps", paramLabel = "N",
             description = "Train N steps without the cross-batch memory before it starts filling and taking part "
-                    + "(Wang et al. start theirs once the embeddings settle; default: ${DEFAULT-VALUE}).")
+                    + "(Wang et al. start theirs once the embeddings settle; default: ${DEFAULT-VALUE}). Needs "
+                    + "--memory-size above 0.")
     int memoryWarmupSteps = 0;
 
     @Mixin

@@ -2,9 +2,18 @@ package io.streamsynth.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
-/** {@code offline --memory-size}: bad values exit 2 with the reason, before any data is read. */
+/**
+ * {@code offline --memory-size} and {@code --memory-warmup-steps}: bad values exit 2 with the reason, before any data
+ * is read; their defaults are the ones the README and {@code --help} state.
+ */
 class OfflineMemoryFlagTest {
 
     @Test
@@ -22,10 +31,40 @@ class OfflineMemoryFlagTest {
     }
 
     @Test
-    void helpNamesTheFlagAndItsDefault() {
+    void aWarmUpWithoutAMemoryExitsWithTwo() {
+        CommandRun run = CommandRun.of("offline", "--memory-warmup-steps", "100", "--data", "/nonexistent");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("error: --memory-warmup-steps needs a cross-batch memory (memory-size above 0), "
+                + "got 100 with memory-size 0");
+        CommandRun zero = CommandRun.of("offline", "--memory-size", "0", "--memory-warmup-steps", "1", "--data",
+                "/nonexistent");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--memory-warmup-steps needs a cross-batch memory (memory-size above 0), got 1");
+    }
+
+    /** The number the first group of {@code pattern} finds in {@code text} (spaces folded to one). */
+    private static int documented(String text, String pattern) {
+        Matcher m = Pattern.compile(pattern).matcher(text.replaceAll("\\s+", " "));
+        assertThat(m.find()).as("'%s' in the text", pattern).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void theDefaultsTheFlagsParseToAreTheOnesTheReadmeAndHelpState() throws IOException {
+        OfflineCommand parsed = new OfflineCommand();
+        new CommandLine(parsed).parseArgs();
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertThat(documented(readme, "`--memory-size N` adds a cross-batch memory.*? off by default \\(`(\\d+)`\\)"))
+                .as("README, --memory-size").isEqualTo(parsed.memorySize);
+        assertThat(documented(readme, "`--memory-warmup-steps N` \\(default (\\d+)\\)"))
+                .as("README, --memory-warmup-steps").isEqualTo(parsed.memoryWarmupSteps);
+
         CommandRun help = CommandRun.of("offline", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("--memory-size=N", "Cross-batch memory", "(default: 0)",
-                "--memory-warmup-steps=N");
+        // each flag's own entry, not the first "(default: 0)" of any flag
+        assertThat(documented(help.out(), "--memory-size=N Cross-batch memory .*?\\(default: (\\d+)\\)"))
+                .as("--help, --memory-size").isEqualTo(parsed.memorySize);
+        assertThat(documented(help.out(), "--memory-warmup-steps=N Train N steps .*?default: (\\d+)\\)"))
+                .as("--help, --memory-warmup-steps").isEqualTo(parsed.memoryWarmupSteps);
     }
 }
