@@ -25,8 +25,9 @@ public final class BackboneFiles {
      * The whole file with its sha256.
      *
      * @param uri a path or URI; a path without a scheme is a local file
-     * @throws IllegalArgumentException naming the file when it does not exist, is a folder, is too large,
-     *     has a scheme no file system serves, or cannot be read
+     * @throws MissingBackboneFileException naming the file when it does not exist or is a folder
+     * @throws IllegalArgumentException naming the file when it is too large, has a scheme no file system
+     *     serves, or cannot be read
      */
     public static BackboneFile read(String uri) {
         if (uri == null || uri.isBlank()) {
@@ -35,9 +36,14 @@ public final class BackboneFiles {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem();
-            FileStatus status = fs.getFileStatus(path);
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(path);
+            } catch (FileNotFoundException e) {
+                throw new MissingBackboneFileException(uri, "no such file");
+            }
             if (status.isDir()) {
-                throw new IllegalArgumentException("backbone file " + uri + " is a folder, not a file");
+                throw new MissingBackboneFileException(uri, "is a folder, not a file");
             }
             if (status.getLen() > MAX_BYTES) {
                 throw new IllegalArgumentException("backbone file " + uri + " has " + status.getLen()
@@ -46,8 +52,6 @@ public final class BackboneFiles {
             try (InputStream in = fs.open(path)) {
                 return BackboneFile.of(uri, in.readAllBytes());
             }
-        } catch (FileNotFoundException e) {
-            throw new IllegalArgumentException("backbone file " + uri + ": no such file");
         } catch (UnsupportedFileSystemSchemeException e) {
             throw new IllegalArgumentException("backbone file " + uri + ": no file system serves its scheme (put the "
                     + "scheme's plugin, e.g. flink-s3-fs-hadoop, in Flink's plugins/ folder): " + e.getMessage(), e);

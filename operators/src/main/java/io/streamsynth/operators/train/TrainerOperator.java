@@ -1,6 +1,7 @@
 package io.streamsynth.operators.train;
 
 import io.streamsynth.model.train.StepResult;
+import io.streamsynth.operators.backbone.MissingBackboneFileException;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.SettingsStamp;
 import io.streamsynth.operators.types.TrainerInput;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -73,6 +75,13 @@ import org.slf4j.LoggerFactory;
  * stored images still fit the new C x S x S stay. A revision whose rebuild fails is rejected: the catalog
  * trains on under the settings it had, and the revision is remembered in keyed state so that neither a later
  * input nor a restore tries it again.
+ *
+ * <p><b>Restores that cannot succeed.</b> Besides a state the settings do not fit
+ * ({@link IncompatibleStateException}), a restore that needs a backbone file that is gone
+ * ({@link MissingBackboneFileException}: a TorchScript module, or the weights a new lineage starts from) fails
+ * the job once, with an error Flink does not retry and that names the file: every restart would meet the same
+ * checkpoint and the same missing file. Any other restore failure (an I/O error while reading the file, say) is
+ * left to Flink's restart strategy, since a retry may succeed.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         implements OneInputStreamOperator<TrainerInput, ModelRelease>, Triggerable<String, VoidNamespace> {
@@ -185,6 +194,17 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
             // the same state would meet the same settings on every restart: tell Flink not to retry
             LOG.error("{}", e.getMessage());
             throw new SuppressRestartsException(e);
+        } catch (RuntimeException e) {
+            Optional<MissingBackboneFileException> missing = MissingBackboneFileException.in(e);
+            if (missing.isEmpty()) {
+                throw e; // possibly transient (an I/O error while reading a file): Flink's restart strategy retries
+            }
+            // every restart would restore the same checkpoint and meet the same missing file: stop once, say why
+            String message = "catalog '" + catalog + "': cannot restore its model under " + applied.get(catalog)
+                    + ": " + missing.get().getMessage() + ". Put the file back at " + missing.get().uri()
+                    + " (the same content) and restart the job from this checkpoint";
+            LOG.error("{}", message);
+            throw new SuppressRestartsException(new IllegalStateException(message, e));
         }
         trainers.put(catalog, trainer);
         registerCatalogMetrics(catalog);

@@ -32,13 +32,29 @@ class BackboneFilesTest {
     @Test
     void aMissingFileIsNamed() {
         String missing = dir.resolve("gone.pt").toString();
-        assertThatThrownBy(() -> BackboneFiles.read(missing)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("backbone file " + missing + ": no such file");
+        assertThatThrownBy(() -> BackboneFiles.read(missing)).isInstanceOf(MissingBackboneFileException.class)
+                .hasMessage("backbone file " + missing + ": no such file")
+                .extracting(e -> ((MissingBackboneFileException) e).uri()).isEqualTo(missing);
+    }
+
+    @Test
+    void anIOErrorWhileReadingIsNotAMissingFile() throws Exception {
+        Path file = Files.write(dir.resolve("backbone.pt"), new byte[] {1, 2, 3});
+        FlakyFileSystem.failNextOpens(1);
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> BackboneFiles.read(FlakyFileSystem.uri(file)));
+
+        assertThat(thrown).isInstanceOf(IllegalArgumentException.class).isNotInstanceOf(
+                MissingBackboneFileException.class).hasMessageContaining("cannot read: connection reset");
+        assertThat(MissingBackboneFileException.in(thrown)).isEmpty();
+        assertThat(BackboneFiles.read(FlakyFileSystem.uri(file)).bytes()).as("the next read").containsExactly(1, 2, 3);
     }
 
     @Test
     void aFolderIsNotABackbone() {
-        assertThatThrownBy(() -> BackboneFiles.read(dir.toString())).hasMessageContaining("is a folder, not a file");
+        assertThatThrownBy(() -> BackboneFiles.read(dir.toString())).isInstanceOf(MissingBackboneFileException.class)
+                .hasMessageContaining("is a folder, not a file");
     }
 
     @Test
