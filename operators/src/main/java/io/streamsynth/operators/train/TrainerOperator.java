@@ -74,7 +74,9 @@ import org.slf4j.LoggerFactory;
  * (promoted, reason {@code new_lineage}) so the catalog's items are embedded with it. Held-out items whose
  * stored images still fit the new C x S x S stay. A revision whose rebuild fails is rejected: the catalog
  * trains on under the settings it had, and the revision is remembered in keyed state so that neither a later
- * input nor a restore tries it again.
+ * input nor a restore tries it again. A new catalog whose first revision cannot be built is rejected alike: it
+ * has no model (nothing is published, its samples are dropped and counted) until an input stamped with a newer
+ * revision brings settings that build, which then start it at version 0 (see {@link #trainerFor}).
  *
  * <p><b>Restores that cannot succeed.</b> Besides a state the settings do not fit
  * ({@link IncompatibleStateException}), a restore that needs a backbone file that is gone
@@ -103,8 +105,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     private transient ValueState<SettingsStamp> stamps;
     private transient Map<String, SettingsStamp> applied;
     /**
-     * Per catalog, the newest settings revision whose rebuild failed (absent: none), keyed state so that a
-     * restore does not try it again; {@link #stamps} keeps the settings the model was saved with.
+     * Per catalog, the newest settings revision whose rebuild, or a new catalog's first build, failed (absent:
+     * none), keyed state so that a restore does not try it again; {@link #stamps} keeps the settings the model
+     * was saved with.
      */
     private transient ValueState<Long> rejectedRevisions;
     private transient Map<String, Long> rejected;
@@ -221,6 +224,13 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         TrainerInput in = element.getValue();
         String catalog = (String) getCurrentKey();
         CatalogTrainer trainer = trainerFor(catalog, in.settingsStamp());
+        if (trainer == null) {
+            // a new catalog whose settings were rejected has no model to train, evaluate or delete from
+            if (in.kind == TrainerInput.BATCH || in.kind == TrainerInput.HELD_OUT) {
+                rejectedInputs.inc();
+            }
+            return;
+        }
         if (in.settingsRevision > newestRevisionTried(catalog)) {
             trainer = applySettings(trainer, in.settingsStamp());
         }
@@ -291,6 +301,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String catalog = timer.getKey();
         CatalogTrainer trainer = trainerFor(catalog, null);
+        if (trainer == null) {
+            return; // not expected: timers are set for catalogs with a model only
+        }
         long now = getProcessingTimeService().getCurrentProcessingTime();
         Long idleCheck = idleChecks.get(catalog);
         if (idleCheck != null && idleCheck <= now) {
@@ -330,7 +343,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
 
     /**
      * The catalog's trainer; a new catalog's is created under {@code stamp} (its first input's settings) and
-     * publishes version 0.
+     * publishes version 0. Null when a new catalog's settings cannot be built ({@code CatalogTrainer.create}
+     * throws: a backbone file gone since the decoder checked it, say) or were rejected before: the revision is
+     * rejected as in {@link #applySettings}, and the next input stamped with a newer revision tries again.
      */
     private CatalogTrainer trainerFor(String catalog, SettingsStamp stamp) throws Exception {
         CatalogTrainer trainer = trainers.get(catalog);
@@ -341,8 +356,24 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
                 return restoreTrainer(catalog, saved);
             }
             SettingsStamp first = stamp == null ? SettingsStamp.jobFlags() : stamp;
+            // from keyed state, not the map: a catalog without a model has no snapshot, so a restore's open() did
+            // not see it
+            Long rejectedRevision = rejectedRevisions.value();
+            if (rejectedRevision != null && first.revision <= rejectedRevision) {
+                return null;
+            }
             long now = getProcessingTimeService().getCurrentProcessingTime();
-            trainer = CatalogTrainer.create(catalog, settings.trainer(first.settings), now);
+            try {
+                trainer = CatalogTrainer.create(catalog, settings.trainer(first.settings), now);
+            } catch (RuntimeException e) {
+                // Not the job's flags instead: the record asked for another network and preprocessing (its
+                // samples were decoded to its C x S x S), a model of the flags would be published and served as
+                // the catalog's version 0, and the corrected record would then start a new lineage over a model
+                // nobody asked for. Without a model the catalog waits; its first revision that builds is version 0.
+                reject(catalog, first, e, "the catalog has no model and its samples are dropped until a newer "
+                        + "revision builds");
+                return null;
+            }
             trainers.put(catalog, trainer);
             applied.put(catalog, first);
             stamps.update(first);
@@ -379,11 +410,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
         } catch (RuntimeException e) {
             // the saved stamp stays the one the model trains under: were it the rejected one, a restore would
             // meet the old model with settings it does not fit and stop the job for good
-            rejected.put(catalog, stamp.revision);
-            rejectedRevisions.update(stamp.revision);
-            settingsRejected.inc();
-            LOG.error("catalog {}: settings {} rejected, it trains on under {}: {}", catalog, stamp,
-                    applied.get(catalog), e.getMessage(), e);
+            reject(catalog, stamp, e, "it trains on under " + applied.get(catalog));
             return current;
         }
         applied.put(catalog, stamp);
@@ -401,6 +428,19 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
                     next.steps());
         }
         return next;
+    }
+
+    /**
+     * Remembers {@code stamp}'s revision as rejected (keyed state: a restore does not try it again), counts it
+     * ({@code catalogSettingsRejected}) and logs the catalog, the revision and the cause. The current key must be
+     * the catalog.
+     */
+    private void reject(String catalog, SettingsStamp stamp, RuntimeException cause, String consequence)
+            throws Exception {
+        rejected.put(catalog, stamp.revision);
+        rejectedRevisions.update(stamp.revision);
+        settingsRejected.inc();
+        LOG.error("catalog {}: settings {} rejected, {}: {}", catalog, stamp, consequence, cause.getMessage(), cause);
     }
 
     /** Gauges read the catalog's current trainer: settings may replace it. */

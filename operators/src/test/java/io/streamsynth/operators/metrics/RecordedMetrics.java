@@ -3,6 +3,7 @@ package io.streamsynth.operators.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
@@ -51,6 +52,15 @@ public final class RecordedMetrics {
     /** A numeric gauge of the catalog's group. */
     public long gauge(String catalog, String name) {
         return value(catalog, name);
+    }
+
+    /** A counter of the operator's own group. */
+    public long count(String name) {
+        Metric m = registered.get("/" + name);
+        if (!(m instanceof Counter c)) {
+            throw new AssertionError("no counter " + name + "; registered: " + registered.keySet());
+        }
+        return c.getCount();
     }
 
     /** Whether the catalog's group holds a metric of this name. */
