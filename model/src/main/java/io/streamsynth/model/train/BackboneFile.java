@@ -47,12 +47,11 @@ public record BackboneFile(String source, byte[] bytes, String sha256) {
     /**
      * Checks that these are the bytes a network was built from.
      *
-     * @throws IllegalArgumentException naming both digests when they differ
+     * @throws BackboneFileChangedException naming both digests when they differ
      */
     public void requireSha256(String expected) {
         if (!sha256.equals(expected)) {
-            throw new IllegalArgumentException("backbone file " + source + " has sha256 " + sha256 + " but the model "
-                    + "was built from a file with sha256 " + expected + " (the file changed, or it is another one)");
+            throw new BackboneFileChangedException(source, sha256, expected);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.streamsynth.operators.backbone;
 
-import java.util.Optional;
-
 /**
  * A backbone file (torchvision weights or a TorchScript module) that is not there: no file at its path or URI,
  * or a folder in its place. Unlike an error while reading an existing file, trying again does not help until
@@ -20,18 +18,5 @@ public final class MissingBackboneFileException extends IllegalArgumentException
     /** The path or URI as the settings or the checkpoint name it. */
     public String uri() {
         return uri;
-    }
-
-    /** The first {@code MissingBackboneFileException} in {@code failure}'s chain of causes, if any. */
-    public static Optional<MissingBackboneFileException> in(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof MissingBackboneFileException missing) {
-                return Optional.of(missing);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return Optional.empty();
     }
 }

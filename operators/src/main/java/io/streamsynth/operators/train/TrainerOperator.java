@@ -1,7 +1,6 @@
 package io.streamsynth.operators.train;
 
 import io.streamsynth.model.train.StepResult;
-import io.streamsynth.operators.backbone.MissingBackboneFileException;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.SettingsStamp;
 import io.streamsynth.operators.types.TrainerInput;
@@ -79,10 +78,10 @@ import org.slf4j.LoggerFactory;
  * revision brings settings that build, which then start it at version 0 (see {@link #trainerFor}).
  *
  * <p><b>Restores that cannot succeed.</b> Besides a state the settings do not fit
- * ({@link IncompatibleStateException}), a restore that needs a backbone file that is gone
- * ({@link MissingBackboneFileException}: a TorchScript module, or the weights a new lineage starts from) fails
- * the job once, with an error Flink does not retry and that names the file: every restart would meet the same
- * checkpoint and the same missing file. Any other restore failure (an I/O error while reading the file, say) is
+ * ({@link IncompatibleStateException}), a restore that needs a backbone file (a TorchScript module, or the
+ * weights a new lineage starts from) that is gone or holds other bytes than the job started with
+ * ({@link UnrecoverableBackboneFile}) fails the job once, with an error Flink does not retry and that names the
+ * file: every restart would meet the same checkpoint and the same file. Any other restore failure (an I/O error while reading the file, say) is
  * left to Flink's restart strategy, since a retry may succeed.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
@@ -198,14 +197,14 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
             LOG.error("{}", e.getMessage());
             throw new SuppressRestartsException(e);
         } catch (RuntimeException e) {
-            Optional<MissingBackboneFileException> missing = MissingBackboneFileException.in(e);
-            if (missing.isEmpty()) {
+            Optional<UnrecoverableBackboneFile> file = UnrecoverableBackboneFile.in(e);
+            if (file.isEmpty()) {
                 throw e; // possibly transient (an I/O error while reading a file): Flink's restart strategy retries
             }
-            // every restart would restore the same checkpoint and meet the same missing file: stop once, say why
+            // every restart would restore the same checkpoint and meet the same file: stop once, say why
             String message = "catalog '" + catalog + "': cannot restore its model under " + applied.get(catalog)
-                    + ": " + missing.get().getMessage() + ". Put the file back at " + missing.get().uri()
-                    + " (the same content) and restart the job from this checkpoint";
+                    + ": " + file.get().problem() + ". Put the file the model was built from back at "
+                    + file.get().file() + " and restart the job from this checkpoint";
             LOG.error("{}", message);
             throw new SuppressRestartsException(new IllegalStateException(message, e));
         }

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.streamsynth.operators.backbone.FlakyFileSystem;
-import io.streamsynth.operators.backbone.MissingBackboneFileException;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A restore that needs a TorchScript module (every checkpoint of such a model does) when the module cannot be
- * read: gone, it fails the job once with an error Flink does not retry and that names the file; an I/O error
- * while reading it is left to Flink's restart strategy, and the next attempt resumes the model.
+ * used: gone or replaced by another file since the job started, it fails the job once with an error Flink does
+ * not retry and that names the file; an I/O error while reading it is left to Flink's restart strategy, and the
+ * next attempt resumes the model.
  */
 @Timeout(120)
 class TrainerRestoreBackboneFileTest {
@@ -80,14 +82,32 @@ class TrainerRestoreBackboneFileTest {
 
         assertThat(thrown).isInstanceOf(SuppressRestartsException.class);
         assertThat(ExecutionFailureHandler.isUnrecoverableError(thrown)).as("non-recoverable for Flink").isTrue();
-        assertThat(MissingBackboneFileException.in(thrown)).get().extracting(MissingBackboneFileException::uri)
+        assertThat(UnrecoverableBackboneFile.in(thrown)).get().extracting(UnrecoverableBackboneFile::file)
                 .isEqualTo(module.toString());
         assertThat(thrown.getCause().getMessage()).contains("catalog 'shoes'", "backbone file " + module
-                + ": no such file", "Put the file back at " + module);
+                + ": no such file", "Put the file the model was built from back at " + module);
 
         // the remedy the message gives works: the same checkpoint resumes once the file is back
         Files.write(module, bytes);
         assertThat(resumeAndTrain(settings, snapshot, random)).isEqualTo("2@4");
+    }
+
+    @Test
+    void aModuleReplacedSinceTheJobStartedStopsTheJobOnceNamingBothDigests() throws Exception {
+        Path module = Files.copy(Path.of(TorchScriptSettings.OTHER), dir.resolve("module.pt"));
+        TrainerSettings settings = TorchScriptSettings.of(module.toString(), IncompatibleStatePolicy.FAIL);
+        Random random = new Random(23);
+        OperatorSubtaskState snapshot = trainedOver(settings, random);
+        // the same network with other weights, under the name the running job's settings hold
+        Files.copy(Path.of(URI.create(TorchScriptSettings.GREY)), module, StandardCopyOption.REPLACE_EXISTING);
+
+        Throwable thrown = openFails(settings, snapshot);
+
+        assertThat(ExecutionFailureHandler.isUnrecoverableError(thrown)).as("non-recoverable for Flink").isTrue();
+        assertThat(thrown.getCause().getMessage()).contains("catalog 'shoes'", "backbone file " + module + " has sha256 "
+                + TorchScriptSettings.of(module.toString(), IncompatibleStatePolicy.FAIL).architecture().backboneSha256(),
+                "built from a file with sha256 " + settings.architecture().backboneSha256(),
+                "Put the file the model was built from back at " + module);
     }
 
     @Test
@@ -102,6 +122,7 @@ class TrainerRestoreBackboneFileTest {
 
         assertThat(thrown).isNotNull().isNotInstanceOf(SuppressRestartsException.class);
         assertThat(ExecutionFailureHandler.isUnrecoverableError(thrown)).as("Flink may restart").isFalse();
+        assertThat(UnrecoverableBackboneFile.in(thrown)).isEmpty();
         assertThat(thrown).hasMessageContaining("cannot read").hasMessageContaining("(injected)");
         assertThat(resumeAndTrain(settings, snapshot, random)).as("the restart's restore").isEqualTo("2@4");
     }
