@@ -14,7 +14,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Turns untrusted image bytes into unsigned-byte pixels, row-major C x H x W, in a catalog's
@@ -101,8 +103,11 @@ public final class ImageDecoder {
     public static byte[] encodePng(int channels, int height, int width, byte[] pixels) {
         BufferedImage image = PixelExtractor.toImage(new DecodedImage(channels, height, width, pixels));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) {
+        // An in-memory stream, not ImageIO.write(image, "png", out): that one caches through a new temp
+        // file per image, 0.3-0.7 ms of CPU for a 28 x 28 PNG against 0.09 ms here, and the quickstart's
+        // producer encodes 22,000 of them while the job trains on the same cores.
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
                 throw new IllegalStateException("this Java runtime has no PNG writer");
             }
         } catch (IOException e) {

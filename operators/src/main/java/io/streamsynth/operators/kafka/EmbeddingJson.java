@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.streamsynth.operators.types.ItemEmbedding;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,8 +45,16 @@ public final class EmbeddingJson {
     static final String DIM = "dim";
     static final String VECTOR = "vector";
 
+    /**
+     * Jackson's fast float reader and writer (FastDoubleParser, Schubfach) give the same floats: parsing
+     * is exact either way, and every float written reads back bit for bit (EmbeddingJsonTest). Reading a
+     * 128-d vector took 200 us with the JDK's parser against 15 us, and the quickstart reads every one
+     * of its ~80,000 embeddings on the cores the job trains on.
+     */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
 
     private EmbeddingJson() {
