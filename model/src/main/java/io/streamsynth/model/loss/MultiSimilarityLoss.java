@@ -18,7 +18,8 @@ import java.util.Map;
  * SCALE_NEG in ret_benchmark/config/defaults.py; thresh and margin, fixed in
  * ret_benchmark/losses/multi_similarity_loss.py). pytorch-metric-learning's beta 50 did not do
  * measurably better on the issue-13 setting (5 x 16, 300 steps, train classes 0,1,5,7,8, seeds 1-3;
- * docs/RESULTS.md, "Against a plain PyTorch loop"): zero-shot Recall@1 with Symmetrical Synthesis
+ * docs/RESULTS.md, "Against a plain PyTorch loop", section 2; the small CNN with its initialisation before
+ * c44bf6f, DJL's, not re-run with PyTorch's): zero-shot Recall@1 with Symmetrical Synthesis
  * 0.769 +- 0.010 at 50 against 0.774 +- 0.001 at 40, without synthesis 0.764 +- 0.005 against
  * 0.761 +- 0.010; seed by seed 50 minus 40 is -0.016 to +0.009, within the seed spread.
  */

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>Margin: 0.2 is the default of that file's HPHNTripletLoss class (and Hermans et al.'s); the
  * authors' main.py passes {@code --margin 1e-5}, a hinge at zero, for the runs they report
  * ({@code --margin 1e-5} here). Measured on the issue-13 setting (5 x 16, 300 steps, train classes
- * 0,1,5,7,8, seeds 1-3; docs/RESULTS.md, "Against a plain PyTorch loop"), zero-shot Recall@1: with
+ * 0,1,5,7,8, seeds 1-3; docs/RESULTS.md, "Against a plain PyTorch loop", section 4), with the small
+ * CNN's initialisation before c44bf6f (DJL's; not re-run with PyTorch's), zero-shot Recall@1: with
  * Symmetrical Synthesis 0.2 was better on every seed (0.770 against 0.764), with Embedding Expansion
  * 1e-5 was (0.764 against 0.757). The default stays 0.2: its Symm result is the best triplet figure
  * there, and Symm is the default synthesis; pass 1e-5 with EE.

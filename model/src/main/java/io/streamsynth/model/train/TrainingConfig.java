@@ -131,8 +131,10 @@ public record TrainingConfig(String loss, float margin, String synthesis, int sy
     }
 
     /**
-     * Triplet loss, no synthesis, Adam at 1e-3 without weight decay (torch.optim.Adam's default; 5e-4
-     * cost 0.008 zero-shot Recall@1 in docs/RESULTS.md, "Against a plain PyTorch loop").
+     * Triplet loss, no synthesis, Adam at 1e-3 without weight decay (torch.optim.Adam's default, and the
+     * plain PyTorch loop's of docs/RESULTS.md, "Against a plain PyTorch loop"; the 0.008 zero-shot
+     * Recall@1 that 5e-4 cost at c3ff790 came from runs that could carry the freed-constant bug, whose
+     * tables were withdrawn there, "Earlier rounds").
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig("triplet", Float.NaN, "none", 2, "adam", 1e-3f, 0.9f, 0f);

@@ -16,7 +16,8 @@ public final class TrainingConfigBuilder {
     public static final String DEFAULT_OPTIMIZER = "adam";
     public static final float DEFAULT_LEARNING_RATE = 1e-3f;
     public static final float DEFAULT_MOMENTUM = 0.9f;
-    // 0 like torch.optim.Adam's default: 5e-4 cost 0.008 zero-shot Recall@1 (docs/RESULTS.md).
+    // 0 like torch.optim.Adam's default and the plain PyTorch loop of docs/RESULTS.md (the 0.008 zero-shot
+    // Recall@1 that 5e-4 cost at c3ff790 came from runs withdrawn there as possibly carrying the freed-constant bug).
     public static final float DEFAULT_WEIGHT_DECAY = 0f;
     public static final float DEFAULT_BACKBONE_LR_FACTOR = 1f;
 

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
                 + "complete one; a --version that is incomplete is refused unless --allow-partial. Says on stderr "
                 + "which version it chose and why.",
             "Prints exactly one JSON line on stdout: catalog, version, items, r_at_1, r_at_2, r_at_4, r_at_8, nmi, "
-                + "map_at_r, items_read, complete. Items without a label are left out."})
+                + "map_at_r, items_read, complete, records_skipped. Items without a label are left out; records that "
+                + "break the wire format (a vector value that is no finite float32 among them) are left out, "
+                + "counted, and the first few named on stderr."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
@@ -64,7 +66,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         read.validate();
         kafka.preflight(List.of(topic));
-        long[] malformed = {0};
+        SkippedRecords malformed = new SkippedRecords();
         VersionCoverage coverage = new VersionCoverage();
         VersionCoverage.Choice choice;
         EmbeddingSelection selection;
@@ -87,7 +89,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         coverage.add(e.itemId, e.modelVersion, new VersionCoverage.Position(r.partition(), r.offset()));
                     }
                 } catch (WireFormatException e) {
-                    malformed[0]++;
+                    malformed.add(r.key(), r.partition(), r.offset(), e.getMessage());
                 }
             });
             choice = coverage.choose(read.version, allowPartial, "labelled items of catalog '" + catalog + "'"
@@ -97,13 +99,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             reader.readOffsets(coverage.positionsAt(choice.version()),
                     r -> selection.accept(EmbeddingJson.decode(r.value())));
         }
-        if (malformed[0] > 0) {
-            System.err.printf("skipped %d records that are not embeddings in the documented format%n", malformed[0]);
-        }
+        malformed.summary("embedding")
+                .ifPresent(spec.commandLine().getErr()::println);
         spec.commandLine().getErr().println("evaluating " + choice.reason());
         Map<String, Object> result = score(selection);
         result.put("items_read", choice.items());
         result.put("complete", choice.complete());
+        result.put("records_skipped", malformed.count());
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.operators.kafka.EmbeddingJson;
 import io.streamsynth.operators.types.ItemEmbedding;
+import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ class EvaluateCommandTest {
         committed.add(record("other", "query-2", "boot", 5, 0f, 1f));
         committed.add(new ProducerRecord<>(topic, "junk".getBytes(StandardCharsets.UTF_8),
                 "not an embedding".getBytes(StandardCharsets.UTF_8)));
+        // a boot at version 2 whose vector overflows float32 (JSON has no NaN): it cannot be ranked
+        committed.add(new ProducerRecord<>(topic, ItemKey.encode("fashion", "query-6"), ("{\"schema_version\":1,"
+                + "\"catalog\":\"fashion\",\"item_id\":\"query-6\",\"label\":\"boot\",\"model_version\":2,"
+                + "\"item_revision\":1,\"dim\":2,\"vector\":[1e999,0]}").getBytes(StandardCharsets.UTF_8)));
         TopicFixtures.commit(kafka, committed);
         TopicFixtures.abort(kafka, List.of(record("fashion", "query-1", "shirt", 9, 1f, 0f),
                 record("fashion", "query-3", "boot", 9, 0f, 1f)));
@@ -95,6 +100,20 @@ class EvaluateCommandTest {
         assertThat(run.out().lines()).hasSize(1);
         assertThat(run.out()).startsWith("{\"catalog\":\"fashion\",\"version\":2,\"items\":4,\"r_at_1\":")
                 .contains("\"r_at_2\"", "\"r_at_4\"", "\"r_at_8\"", "\"nmi\"", "\"map_at_r\"");
+    }
+
+    @Test
+    void aRecordThatCannotBeRankedIsLeftOutCountedAndNamed() {
+        CommandRun run = CommandRun.of("evaluate", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--idle-ms", "300", "--items-prefix", "query-");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).as("query-6 is not among the scored items").contains("\"items\":4,")
+                .contains("\"records_skipped\":2}");
+        assertThat(run.err()).contains("skipped 2 records not in the documented embedding format: ")
+                .contains("key 'junk' (partition ")
+                .contains("item 'query-6' of catalog 'fashion' (partition ")
+                .contains("embedding vector[0] = 1e999 does not fit a float32");
     }
 
     @Test
