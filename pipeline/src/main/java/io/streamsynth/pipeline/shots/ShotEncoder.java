@@ -90,8 +90,11 @@ final class ShotEncoder {
 
     private static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", out)) {
-            throw new IllegalStateException("this Java runtime has no PNG writer");
+        // in memory, as write() below: ImageIO.write to a plain OutputStream caches through a temp file
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
+                throw new IllegalStateException("this Java runtime has no PNG writer");
+            }
         }
         return out.toByteArray();
     }
