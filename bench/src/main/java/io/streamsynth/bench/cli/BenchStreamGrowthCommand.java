@@ -15,6 +15,7 @@ import io.streamsynth.operators.types.VersionMarker;
 import io.streamsynth.pipeline.cli.JobOptions;
 import io.streamsynth.pipeline.cli.QuickstartCommand;
 import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.kafka.GroupCommittedOffsets;
 import io.streamsynth.pipeline.kafka.ImageEventProducer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -165,7 +166,7 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
                     config.embedder().batchSize(), config.checkpointInterval().toMillis() / 1000.0, threads,
                     loadAverage());
             try (StreamingRig.Run run = rig.startJob(config, true);
-                    SourceOffsets offsets = new SourceOffsets(rig.bootstrapServers(), config.kafkaProperties(),
+                    GroupCommittedOffsets offsets = new GroupCommittedOffsets(rig.bootstrapServers(), config.kafkaProperties(),
                             run.config().groupId(), StreamingRig.IMAGES_TOPIC);
                     // closed here too: a warm-up that fails would otherwise leave its reader thread polling
                     EmbeddingsWatch watch = new EmbeddingsWatch(rig.bootstrapServers(), config.kafkaProperties(),
@@ -235,7 +236,7 @@ public final class BenchStreamGrowthCommand implements Callable<Integer> {
     }
 
     /** Polls the checkpoints and markers while the events go out, then until everything is embedded. */
-    private void follow(StreamingRig.Run run, GrowingFeed feed, EmbeddingsWatch watch, SourceOffsets offsets,
+    private void follow(StreamingRig.Run run, GrowingFeed feed, EmbeddingsWatch watch, GroupCommittedOffsets offsets,
             long start) throws Exception {
         long lastReport = System.currentTimeMillis();
         long giveUp = Long.MAX_VALUE;

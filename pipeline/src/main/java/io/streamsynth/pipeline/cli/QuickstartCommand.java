@@ -4,6 +4,7 @@ import io.streamsynth.model.data.FashionMnist;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.pipeline.job.JobConfig;
 import io.streamsynth.pipeline.job.LocalJobRunner;
+import io.streamsynth.pipeline.kafka.GroupCommittedOffsets;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             try (LocalJobRunner flink = startupPart(QuickstartFlink.submit(cluster, dirs, config), "job", budget);
                     PipelineWatcher watcher = new PipelineWatcher(kafka.bootstrapServers(), config.kafkaProperties(),
                             config.topics(), QUERY_PREFIX);
-                    QuickstartSourceProgress source = new QuickstartSourceProgress(kafka.bootstrapServers(),
+                    GroupCommittedOffsets source = new GroupCommittedOffsets(kafka.bootstrapServers(),
                             config.kafkaProperties(), config.groupId(), config.topics().images())) {
                 budget.startupPart("watcher");
                 out.printf("Flink Web UI: http://localhost:%d  (job %s); JobManager log %s%n", port, flink.jobId(),

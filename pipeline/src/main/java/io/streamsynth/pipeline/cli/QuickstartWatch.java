@@ -3,6 +3,7 @@ package io.streamsynth.pipeline.cli;
 import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointMetadata;
 import io.streamsynth.pipeline.job.JobConfig;
+import io.streamsynth.pipeline.kafka.GroupCommittedOffsets;
 import io.streamsynth.pipeline.kafka.PipelineWatcher;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -36,7 +37,7 @@ final class QuickstartWatch {
      *                    and is asked again ({@link SourceCatchUp})
      */
     QuickstartWatch(PipelineWatcher watcher, JobConfig config, String catalog, String queryPrefix, PrintStream out,
-            QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd, QuickstartSourceProgress source) {
+            QuickstartTimeBudget budget, QuickstartTrainingEnd trainingEnd, GroupCommittedOffsets source) {
         this.watcher = watcher;
         this.config = config;
         this.catalog = catalog;

@@ -2,7 +2,7 @@ package io.streamsynth.pipeline.cli;
 
 /**
  * Whether the job's images source has committed the end of the topic (see
- * {@link QuickstartSourceProgress}), asked at most once per {@code everyMillis}. Once caught up it
+ * {@link io.streamsynth.pipeline.kafka.GroupCommittedOffsets}), asked at most once per {@code everyMillis}. Once caught up it
  * stays so (the quickstart's feed has stopped, the topic no longer grows). A failed ask (a broker
  * starved of CPU that does not answer in time) means "not known yet", never "caught up": it is asked
  * again at the next turn, and until then the quiet period does not count.

@@ -1,8 +1,7 @@
-package io.streamsynth.pipeline.cli;
+package io.streamsynth.pipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsynth.pipeline.kafka.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(120)
-class QuickstartSourceProgressTest {
+class GroupCommittedOffsetsTest {
 
     @Test
     void sumsTheGroupsCommittedOffsetsOverTheTopicsPartitionsOnly() throws Exception {
@@ -36,7 +35,7 @@ class QuickstartSourceProgressTest {
                 }
                 p.send(new ProducerRecord<>("other", 0, null, new byte[] {9})).get();
             }
-            try (QuickstartSourceProgress progress = new QuickstartSourceProgress(kafka.bootstrapServers(),
+            try (GroupCommittedOffsets progress = new GroupCommittedOffsets(kafka.bootstrapServers(),
                     new Properties(), "job", "images")) {
                 assertThat(progress.committed()).as("no commit yet").isZero();
 

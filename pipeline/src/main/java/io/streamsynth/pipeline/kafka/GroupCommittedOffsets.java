@@ -1,4 +1,4 @@
-package io.streamsynth.pipeline.cli;
+package io.streamsynth.pipeline.kafka;
 
 import java.util.Map;
 import java.util.Properties;
@@ -9,12 +9,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How far the job's images source has read, from the offsets its consumer group commits: Flink's
- * Kafka source commits them when a checkpoint completes. A job whose group has not committed the
- * end of the topic is still reading (or its checkpoints are late), so its trainer may still train:
- * a quiet checkpoints topic then means a slow machine, not the end of training.
+ * How far a job's source has read a topic, from the offsets its consumer group commits: Flink's Kafka
+ * source commits them when a checkpoint completes, so the figure trails the source by up to a
+ * checkpoint interval. The quickstart reads it to tell a job still reading (whose trainer may still
+ * train) from one that is done; {@code bench stream-growth} to keep its feed a backlog ahead.
  */
-final class QuickstartSourceProgress implements AutoCloseable {
+public final class GroupCommittedOffsets implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 10;
 
     private final Admin admin;
@@ -24,9 +24,9 @@ final class QuickstartSourceProgress implements AutoCloseable {
     /**
      * @param clientProperties the job's Kafka client settings (security and the like)
      * @param groupId          the job's consumer group ({@code --group-id})
-     * @param topic            the images topic
+     * @param topic            the topic the group reads (the images topic)
      */
-    QuickstartSourceProgress(String bootstrapServers, Properties clientProperties, String groupId, String topic) {
+    public GroupCommittedOffsets(String bootstrapServers, Properties clientProperties, String groupId, String topic) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -41,7 +41,7 @@ final class QuickstartSourceProgress implements AutoCloseable {
      *
      * @throws Exception when the broker does not answer within 10 s
      */
-    long committed() throws Exception {
+    public long committed() throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         long sum = 0;
