@@ -507,27 +507,38 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      */
     private int emit(List<ItemEmbedding> list, List<ImageSample> batch) throws Exception {
         int published = 0;
+        ItemEmbedding firstBad = null;
         for (ItemEmbedding e : list) {
-            String key = ItemKey.asString(e.catalog, e.itemId);
             String problem = NonFiniteEmbeddings.problem(e.vector);
             if (problem == null) {
                 output.collect(new StreamRecord<>(e));
                 published++;
-                if (unpublishedKeys.remove(key)) {
-                    markUnpublished(key, null);
+                // the item key is built only while some item is marked: most subtasks never hold one
+                if (!unpublishedKeys.isEmpty()) {
+                    String key = ItemKey.asString(e.catalog, e.itemId);
+                    if (unpublishedKeys.remove(key)) {
+                        markUnpublished(key, null);
+                    }
                 }
                 continue;
             }
             ImageSample stored = batch.stream()
                     .filter(s -> s.catalog.equals(e.catalog) && s.itemId.equals(e.itemId)).findFirst().orElseThrow();
             output.collect(DEAD_LETTERS, new StreamRecord<>(NonFiniteEmbeddings.deadLetter(e, stored, problem)));
-            nonFinite.inc();
-            LOG.warn("catalog {}: model version {} embedded item {} to non-finite values: dead-lettered, not published",
-                    e.catalog, e.modelVersion, e.itemId);
+            String key = ItemKey.asString(e.catalog, e.itemId);
             unpublishedKeys.add(key);
             markUnpublished(key, e.modelVersion);
+            firstBad = firstBad == null ? e : firstBad;
         }
         embeddings.inc(published);
+        int bad = list.size() - published;
+        if (bad > 0) {
+            nonFinite.inc(bad);
+            // one line per batch, not per item: a model broken for every input would flood the log
+            LOG.warn("catalog {}: model version {} embedded {} of {} items to NaN or infinite values (item {} first): "
+                    + "dead-lettered as {}, not published", firstBad.catalog, firstBad.modelVersion, bad, list.size(),
+                    firstBad.itemId, NonFiniteEmbeddings.REASON);
+        }
         return published;
     }
 
