@@ -1,6 +1,7 @@
 package io.streamsynth.operators.embed;
 
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.operators.types.DeadLetter;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
 import io.streamsynth.operators.types.ItemKey;
@@ -8,9 +9,11 @@ import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.VersionProgress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -83,6 +86,14 @@ import org.slf4j.LoggerFactory;
  * ({@link OwedReports}), so after a restore or a rescale the new owner of a key group reports it.
  * {@link io.streamsynth.operators.versions.VersionMarkers} joins the reports into one marker per version.
  *
+ * <p><b>Non-finite embeddings.</b> An item whose embedding holds NaN or an infinity is not emitted: it
+ * goes to {@link #DEAD_LETTERS} (reason {@value NonFiniteEmbeddings#REASON}, see {@link NonFiniteEmbeddings}),
+ * once per image and version, and is counted in {@code nonFiniteEmbeddings}. It is done for that version
+ * all the same (the pass goes on, nothing retries it), but it was not published, so it is marked in keyed
+ * state ({@link #UNPUBLISHED}) and left out of the live items of the version's "complete" report: a
+ * marker's {@code items} counts the records a consumer can read at the version. The mark goes when the
+ * item embeds finitely (a new image, a newer version) or is deleted.
+ *
  * <p>Its parts: {@link ServedModels} (which model serves each catalog, restored from broadcast
  * state), {@link EmbedderOperatorState} (the union-list state above, restored per {@link SubtaskKeys}),
  * {@link RefreshPasses}, {@link OwedReports} with {@link VersionReporting} (when a report goes out),
@@ -90,7 +101,7 @@ import org.slf4j.LoggerFactory;
  * inference itself is {@link CatalogModels#embed}.
  *
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
- * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}; gauges
+ * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}, {@code nonFiniteEmbeddings}; gauges
  * {@code itemsStored} and {@code embeddingLag} per catalog and summed ({@link EmbedderGauges}),
  * {@code lastReembedMillis}.
  */
@@ -120,10 +131,25 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     /** Per catalog and version, what this subtask's key groups have done: see "Version reports" above. */
     public static final OutputTag<VersionProgress> VERSION_PROGRESS = new OutputTag<>("version-progress",
             TypeInformation.of(VersionProgress.class));
+    /** Items whose embedding holds NaN or an infinity: see "Non-finite embeddings" above. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("embedder-dead-letters",
+            TypeInformation.of(DeadLetter.class));
+    /**
+     * Per item, the model version whose embedding of its stored image was not finite, so that the item
+     * was not published at it; absent for every other item.
+     */
+    static final ValueStateDescriptor<Long> UNPUBLISHED = new ValueStateDescriptor<>("non-finite-at-version",
+            BasicTypeInfo.LONG_TYPE_INFO);
 
     private final EmbedderSettings settings;
 
     private transient ValueState<ImageSample> item;
+    private transient ValueState<Long> unpublished;
+    /**
+     * The keys {@link #UNPUBLISHED} holds (few: an item needs an odd image or an odd model to get there),
+     * read from state when the operator opens, so that the common finite embedding touches no state.
+     */
+    private transient Set<String> unpublishedKeys;
     private transient SubtaskKeys subtask;
     private transient BroadcastState<String, byte[]> newest;
     private transient BroadcastState<String, String> newestDigests;
@@ -158,6 +184,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient Counter refreshed;
     private transient Counter deleted;
     private transient Counter unknownDeletes;
+    private transient Counter nonFinite;
 
     public ItemEmbedder(EmbedderSettings settings) {
         this.settings = settings;
@@ -181,6 +208,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     public void open() throws Exception {
         super.open();
         item = getPartitionedState(ITEM);
+        unpublished = getPartitionedState(UNPUBLISHED);
+        unpublishedKeys = new HashSet<>();
+        try (Stream<?> keys = getKeyedStateBackend().<VoidNamespace>getKeys(UNPUBLISHED.getName(), VoidNamespace.INSTANCE)) {
+            keys.forEach(k -> unpublishedKeys.add((String) k));
+        }
         ai.djl.Device device = settings.device().resolve();
         LOG.info("embedding on {} (requested {})", device, settings.device());
         served = new ServedModels(new CatalogModels(device, settings.scriptedBackbone()), newest, newestDigests);
@@ -190,13 +222,15 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         refreshed = g.counter("itemsReembedded");
         deleted = g.counter("itemsDeleted");
         unknownDeletes = g.counter("deletesOfUnknownItems");
+        nonFinite = g.counter("nonFiniteEmbeddings");
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
         unmodelled = new HashMap<>();
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
         gauges = new EmbedderGauges(g);
         // an unusable model's version is never through here: the next version supersedes it
+        // an item not published at the served version is no live item of its report (see UNPUBLISHED)
         reporting = new VersionReporting(reports, subtask, c -> passes.isRunning(c) || served.isUnusable(c),
-                this::storedKeys, this::flush,
+                () -> storedKeys().filter(k -> !unpublishedKeys.contains(k)), this::flush,
                 progress -> output.collect(VERSION_PROGRESS, new StreamRecord<>(progress)));
         schedule = new RefreshSchedule(getProcessingTimeService(), settings.maxDelay().toMillis(), this::flush,
                 () -> {
@@ -273,6 +307,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             return;
         }
         item.clear();
+        if (unpublishedKeys.remove(key)) {
+            unpublished.clear();
+        }
         if (!served.has(stored.catalog)) {
             unmodelled.computeIfPresent(stored.catalog, (c, n) -> n > 1 ? n - 1 : null);
         }
@@ -421,9 +458,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         CatalogModels.Loaded model = batch.isEmpty() ? null : served.loaded(slice.catalog());
         if (model != null) {
-            emit(CatalogModels.embed(model, batch, settings.batchSize()));
+            int published = emit(CatalogModels.embed(model, batch, settings.batchSize()), batch);
             refreshed.inc(batch.size());
-            reports.embedded(slice.catalog(), model.version(), batch.size());
+            reports.embedded(slice.catalog(), model.version(), published);
         }
         reporting.reportIfThrough(slice.catalog());
         passProgressed(slice.catalog());
@@ -432,6 +469,11 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         gauges.lag(waiting.values(), passes, unmodelled);
         return true;
+    }
+
+    /** Stored items that have no record at the version that embedded them last (see {@link #UNPUBLISHED}). */
+    int unpublishedItems() {
+        return unpublishedKeys.size();
     }
 
     /** Stored items still waiting for a running pass. */
@@ -454,16 +496,70 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
             if (model == null) {
                 continue; // stored; the pass of the catalog's next version embeds them
             }
-            emit(CatalogModels.embed(model, e.getValue(), settings.batchSize()));
-            reports.embedded(e.getKey(), model.version(), e.getValue().size());
+            int published = emit(CatalogModels.embed(model, e.getValue(), settings.batchSize()), e.getValue());
+            reports.embedded(e.getKey(), model.version(), published);
         }
     }
 
-    private void emit(List<ItemEmbedding> list) {
+    /**
+     * Emits the finite embeddings of {@code batch}'s items and dead-letters the others (see "Non-finite
+     * embeddings" above); returns how many were emitted.
+     */
+    private int emit(List<ItemEmbedding> list, List<ImageSample> batch) throws Exception {
+        int published = 0;
+        ItemEmbedding firstBad = null;
         for (ItemEmbedding e : list) {
-            output.collect(new StreamRecord<>(e));
+            String problem = NonFiniteEmbeddings.problem(e.vector);
+            if (problem == null) {
+                output.collect(new StreamRecord<>(e));
+                published++;
+                // the item key is built only while some item is marked: most subtasks never hold one
+                if (!unpublishedKeys.isEmpty()) {
+                    String key = ItemKey.asString(e.catalog, e.itemId);
+                    if (unpublishedKeys.remove(key)) {
+                        markUnpublished(key, null);
+                    }
+                }
+                continue;
+            }
+            ImageSample stored = batch.stream()
+                    .filter(s -> s.catalog.equals(e.catalog) && s.itemId.equals(e.itemId)).findFirst().orElseThrow();
+            output.collect(DEAD_LETTERS, new StreamRecord<>(NonFiniteEmbeddings.deadLetter(e, stored, problem)));
+            String key = ItemKey.asString(e.catalog, e.itemId);
+            unpublishedKeys.add(key);
+            markUnpublished(key, e.modelVersion);
+            firstBad = firstBad == null ? e : firstBad;
         }
-        embeddings.inc(list.size());
+        embeddings.inc(published);
+        int bad = list.size() - published;
+        if (bad > 0) {
+            nonFinite.inc(bad);
+            // one line per batch, not per item: a model broken for every input would flood the log
+            LOG.warn("catalog {}: model version {} embedded {} of {} items to NaN or infinite values (item {} first): "
+                    + "dead-lettered as {}, not published", firstBad.catalog, firstBad.modelVersion, bad, list.size(),
+                    firstBad.itemId, NonFiniteEmbeddings.REASON);
+        }
+        return published;
+    }
+
+    /**
+     * Sets (or with null clears) an item's {@link #UNPUBLISHED} mark. A flush runs inside another item's
+     * {@code processElement1}, so the current key is put back afterwards.
+     */
+    private void markUnpublished(String key, Long version) throws Exception {
+        Object current = getCurrentKey();
+        setCurrentKey(key);
+        try {
+            if (version == null) {
+                unpublished.clear();
+            } else {
+                unpublished.update(version);
+            }
+        } finally {
+            if (current != null) {
+                setCurrentKey(current);
+            }
+        }
     }
 
     @Override

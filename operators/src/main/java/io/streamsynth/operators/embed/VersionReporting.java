@@ -29,7 +29,8 @@ final class VersionReporting {
     /**
      * @param stillWorking true for a catalog whose owed version is not through here yet (its pass
      *     runs, or its model is unusable and the next version supersedes it)
-     * @param storedKeys this subtask's stored item keys (a fresh stream per call, closed after use)
+     * @param storedKeys the keys of this subtask's live items, those a complete report counts: stored items
+     *     with a record at the served version (a fresh stream per call, closed after use)
      */
     VersionReporting(OwedReports reports, SubtaskKeys subtask, Predicate<String> stillWorking,
             Supplier<Stream<String>> storedKeys, Flush flush, Consumer<VersionProgress> out) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * has passed since the last promotion. Checked in that order, so {@code too_soon} means "good enough,
  * only early". Without held-out figures (too few held-out items or classes yet) the interval alone
  * decides: a catalog without a held-out set must still get better models. A candidate that embeds
- * some held-out item to NaN or an infinity is never promoted.
+ * some held-out item to NaN or an infinity is never promoted, with or without a promoted model to compare
+ * it with (version 0 is not judged: the embedder dead-letters what a served model embeds to NaN).
  *
  * <p>The last candidate held back only by the interval is remembered ({@link #heldBack()}): the
  * trainer publishes again when the interval has passed (see {@link CatalogTrainer}), so a quiet
@@ -89,13 +90,16 @@ final class PromotionGate {
         if (heldBack >= 0 && now - promotedAtMillis >= policy.minRefreshInterval().toMillis()) {
             figures.put("deferred_from", heldBack);
         }
-        if (baseline == null) {
-            return promote(version, now, noBaselineReason, figures);
+        if (baseline != null) {
+            figures.put("promoted_version", promotedVersion);
         }
-        figures.put("promoted_version", promotedVersion);
+        // checked before the baseline: a first version or a new lineage that embeds to NaN is refused too
         if (candidate.containsKey("non_finite_embeddings")) {
             figures.put("non_finite_embeddings", candidate.get("non_finite_embeddings").longValue());
             return reject(version, NON_FINITE, figures);
+        }
+        if (baseline == null) {
+            return promote(version, now, noBaselineReason, figures);
         }
         Double recall = candidate.get("r_at_1");
         Double promotedRecall = baseline.get("r_at_1");

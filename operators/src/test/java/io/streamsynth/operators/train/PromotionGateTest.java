@@ -141,6 +141,21 @@ class PromotionGateTest {
     }
 
     @Test
+    void withoutAPromotedModelToCompareACandidateThatEmbedsToNaNIsRefusedAllTheSame() {
+        PromotionGate g = gate(0, 0);
+        g.coldStart(0, 0);
+        g.forgetBaseline(PromotionGate.NEW_LINEAGE);
+
+        PromotionGate.Decision d = g.judge(1, Map.of("non_finite_embeddings", 2.0, "held_out_items", 40.0), null, 1);
+
+        assertThat(d.promoted()).isFalse();
+        assertThat(d.toMap()).containsExactly(Map.entry("promoted", false), Map.entry("reason", "non_finite_embeddings"),
+                Map.entry("serving_version", 0L), Map.entry("non_finite_embeddings", 2L));
+        assertThat(g.judge(2, recall(0.1, 40), null, 2).reason()).as("the next finite candidate starts the lineage")
+                .isEqualTo("new_lineage");
+    }
+
+    @Test
     void aPromotedModelWithoutFiguresOnTheItemsIsNoBar() {
         PromotionGate g = gate(0, 0);
         g.coldStart(0, 0);

@@ -133,6 +133,8 @@ public final class StreamsynthJob {
                     .uid("embedder").slotSharingGroup(groups.embedder());
             embeddings.sinkTo(sink(c, "embeddings", new EmbeddingSerializer(c.topics().embeddings())))
                     .name("embeddings sink").uid("embeddings-sink");
+            // items a served model embedded to NaN or an infinity (never on the embeddings topic)
+            deadLetters = deadLetters.union(embeddings.getSideOutput(ItemEmbedder.DEAD_LETTERS));
             // one aggregator is plenty (a report per subtask and version); keyed by catalog, so its
             // state would spread if it ever needed more
             embeddings.getSideOutput(ItemEmbedder.VERSION_PROGRESS)
