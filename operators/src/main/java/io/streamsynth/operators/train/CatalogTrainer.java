@@ -208,9 +208,17 @@ public final class CatalogTrainer implements AutoCloseable {
 
     /** Evaluates on the held-out set and releases the next version as a candidate for the promotion gate. */
     public ModelRelease publish(long now) {
+        return publish(now, false);
+    }
+
+    /**
+     * As {@link #publish(long)}; {@code streamIdle} says the catalog's batches stopped, so the gate need not
+     * hold a good candidate back for its minimum refresh interval (see {@link PromotionGate}).
+     */
+    public ModelRelease publish(long now, boolean streamIdle) {
         lastEvaluation = evaluate();
         Map<String, Double> promotedFigures = promoted.figures(heldOut, inputs.preprocessing());
-        return release(gate.judge(version + 1, lastEvaluation, promotedFigures, now), now);
+        return release(gate.judge(version + 1, lastEvaluation, promotedFigures, now, streamIdle), now);
     }
 
     private Map<String, Double> evaluate() {

@@ -19,6 +19,13 @@ import java.util.Map;
  * some held-out item to NaN or an infinity is never promoted, with or without a promoted model to compare
  * it with (version 0 is not judged: the embedder dead-letters what a served model embeds to NaN).
  *
+ * <p>A candidate published because its catalog's stream went idle is not held to the interval
+ * ({@link #STREAM_IDLE}): the interval keeps re-embedding passes from taking CPU from training, and an
+ * idle catalog is not training. So the last model of a stream that stopped is served at once instead of up
+ * to an interval later. Such early promotions are at most one per interval (bursts of batches each followed
+ * by a pause would otherwise promote at every pause), so the interval still bounds promotions to two per
+ * interval; which one was the last is not kept across a restore (a restored gate may allow one more).
+ *
  * <p>The last candidate held back only by the interval is remembered ({@link #heldBack()}): the
  * trainer publishes again when the interval has passed (see {@link CatalogTrainer}), so a quiet
  * stream does not leave a good model unserved.
@@ -35,6 +42,8 @@ final class PromotionGate {
     static final String RECALL_DROPPED = "recall_dropped";
     static final String NON_FINITE = "non_finite_embeddings";
     static final String TOO_SOON = "too_soon";
+    /** Within tolerance, before the interval, but the catalog's stream is idle (see the class comment). */
+    static final String STREAM_IDLE = "stream_idle";
 
     /** Below float noise, far below one item's share of Recall@1 (1 / held-out-capacity >= 1e-6). */
     private static final double EPSILON = 1e-9;
@@ -66,6 +75,8 @@ final class PromotionGate {
     private String noBaselineReason = FIRST_VERSION;
     private long promotions;
     private long rejections;
+    /** When the last candidate was promoted early as {@link #STREAM_IDLE}; -1 for never (not checkpointed). */
+    private long earlyAtMillis = -1;
 
     PromotionGate(PromotionPolicy policy) {
         this.policy = policy;
@@ -86,6 +97,16 @@ final class PromotionGate {
      * @param now       processing time, ms
      */
     Decision judge(long version, Map<String, Double> candidate, Map<String, Double> baseline, long now) {
+        return judge(version, candidate, baseline, now, false);
+    }
+
+    /**
+     * Judges a candidate, as {@link #judge(long, Map, Map, long)}; with {@code streamIdle} (the trainer
+     * publishes it because the catalog's batches stopped) a candidate that is only early is promoted as
+     * {@link #STREAM_IDLE}, unless another was promoted early within the last interval.
+     */
+    Decision judge(long version, Map<String, Double> candidate, Map<String, Double> baseline, long now,
+            boolean streamIdle) {
         Map<String, Object> figures = new LinkedHashMap<>();
         if (heldBack >= 0 && now - promotedAtMillis >= policy.minRefreshInterval().toMillis()) {
             figures.put("deferred_from", heldBack);
@@ -121,6 +142,11 @@ final class PromotionGate {
         figures.put("millis_since_promotion", since);
         figures.put("min_refresh_interval_millis", policy.minRefreshInterval().toMillis());
         if (since < policy.minRefreshInterval().toMillis()) {
+            if (streamIdle && (earlyAtMillis < 0 || now - earlyAtMillis >= policy.minRefreshInterval().toMillis())) {
+                figures.put("stream_idle", true);
+                earlyAtMillis = now;
+                return promote(version, now, STREAM_IDLE, figures);
+            }
             Decision d = reject(version, TOO_SOON, figures);
             heldBack = version;
             return d;

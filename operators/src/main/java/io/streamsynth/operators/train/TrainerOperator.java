@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * between steps) publishes the steps trained since its last version at once, through the promotion gate like
  * any version, instead of waiting for the publish interval (at least {@link #MIN_IDLE_STEPS} of them):
  * the last model of a stream that ended (the quickstart's, a catalog's nightly upload) is out seconds
- * after its last step. A processing-time timer checks it, at most one pending per catalog.
+ * after its last step. A processing-time timer checks it, at most one pending per catalog. Such a version
+ * is not held back by the gate's minimum refresh interval ({@link PromotionGate#STREAM_IDLE}): an idle
+ * catalog is not training, so a re-embedding pass now takes nothing from its steps.
  *
  * <p>Each catalog's model lives in memory between events, because writing a megabyte of weights
  * and optimizer moments to state after every step would cost more than the step. Instead the
@@ -315,7 +317,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
                 LOG.debug("catalog {}: no batch since the stream went idle, publishing step {}", catalog,
                         trainer.steps());
             }
-            publish(trainer, now);
+            publish(trainer, now, idleDue);
             changed.add(catalog);
         } else if (trainer.unpublishedSteps() >= MIN_IDLE_STEPS) {
             checkIdleLater(catalog, idle);
@@ -328,7 +330,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelRelease>
     }
 
     private void publish(CatalogTrainer trainer, long now) {
-        emit(trainer.publish(now));
+        publish(trainer, now, false);
+    }
+
+    private void publish(CatalogTrainer trainer, long now, boolean streamIdle) {
+        emit(trainer.publish(now, streamIdle));
         long retryAt = trainer.promotionRetryAt();
         if (retryAt >= 0) {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, retryAt);

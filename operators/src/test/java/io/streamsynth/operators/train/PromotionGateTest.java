@@ -105,6 +105,41 @@ class PromotionGateTest {
     }
 
     @Test
+    void anIdleStreamsCandidateIsPromotedBeforeTheIntervalAtMostOncePerInterval() {
+        PromotionGate g = gate(0, 15);
+        g.coldStart(0, 1_000);
+
+        PromotionGate.Decision idle = g.judge(1, recall(0.8, 40), recall(0.75, 40), 6_000, true);
+        assertThat(idle.promoted()).isTrue();
+        assertThat(idle.reason()).isEqualTo("stream_idle");
+        assertThat(idle.toMap()).containsEntry("stream_idle", true).containsEntry("millis_since_promotion", 5_000L);
+        assertThat(g.heldBack()).isEqualTo(-1);
+
+        // the next burst's idle candidate, 8 s later: one early promotion in 15 s is the most
+        PromotionGate.Decision again = g.judge(2, recall(0.85, 40), recall(0.8, 40), 14_000, true);
+        assertThat(again.reason()).isEqualTo("too_soon");
+        assertThat(g.heldBack()).isEqualTo(2);
+        assertThat(g.retryAt()).isEqualTo(21_000);
+        // served by the interval's retry as any held-back candidate
+        assertThat(g.judge(3, recall(0.85, 40), recall(0.8, 40), 21_000).reason()).isEqualTo("recall_within_tolerance");
+
+        // 15 s after the early one, an idle candidate may be early again
+        assertThat(g.judge(4, recall(0.85, 40), recall(0.85, 40), 22_000, true).reason()).isEqualTo("stream_idle");
+    }
+
+    @Test
+    void anIdleStreamsCandidateStillNeedsItsRecall() {
+        PromotionGate g = gate(0, 15);
+        g.coldStart(0, 1_000);
+
+        PromotionGate.Decision d = g.judge(1, recall(0.7, 40), recall(0.75, 40), 6_000, true);
+
+        assertThat(d.promoted()).isFalse();
+        assertThat(d.reason()).isEqualTo("recall_dropped");
+        assertThat(g.promotedVersion()).isZero();
+    }
+
+    @Test
     void aNewerCandidateThatIsWorseReplacesTheHeldBackOne() {
         PromotionGate g = gate(0, 15);
         g.coldStart(0, 0);

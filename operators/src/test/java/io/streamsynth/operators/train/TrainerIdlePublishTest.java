@@ -58,7 +58,7 @@ class TrainerIdlePublishTest {
     }
 
     @Test
-    void anIdleVersionStillMeetsTheMinimumRefreshIntervalOfTheGate() throws Exception {
+    void anIdleVersionIsNotHeldBackByTheMinimumRefreshIntervalOfTheGate() throws Exception {
         Random random = new Random(32);
         TrainerSettings settings = Batches.settings(100).withPromotion(new PromotionPolicy(0, Duration.ofSeconds(10)));
         try (var h = harness(settings, Duration.ofSeconds(2))) {
@@ -66,12 +66,24 @@ class TrainerIdlePublishTest {
             for (long t = 1_000; t <= 1_030; t += 10) {
                 step(h, t, random); // version 0 promoted at 1 s
             }
-            h.setProcessingTime(3_030);
-            assertThat(versions(h)).containsExactly("0@0:true", "1@4:false");
+            h.setProcessingTime(3_030); // 2 s after the 4th step, 2 s of the gate's 10 s interval gone
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true");
             assertThat(CheckpointCodec.decode(h.extractOutputValues().get(1).checkpoint).metadata().promotion())
+                    .containsEntry("reason", "stream_idle").containsEntry("stream_idle", true);
+
+            // a second burst is early again within the interval: held back, served by the retry; it is idle
+            // twice the longest gap (the 2.97 s pause before it) after its last step
+            for (long t = 4_000; t <= 4_030; t += 10) {
+                step(h, t, random);
+            }
+            h.setProcessingTime(9_969);
+            assertThat(versions(h)).hasSize(2);
+            h.setProcessingTime(9_970);
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true", "2@8:false");
+            assertThat(CheckpointCodec.decode(h.extractOutputValues().get(2).checkpoint).metadata().promotion())
                     .containsEntry("reason", "too_soon");
-            h.setProcessingTime(11_000); // the gate's retry: the same model, served now
-            assertThat(versions(h)).containsExactly("0@0:true", "1@4:false", "2@4:true");
+            h.setProcessingTime(13_030); // the last promotion (3.03 s) plus the interval
+            assertThat(versions(h)).containsExactly("0@0:true", "1@4:true", "2@8:false", "3@8:true");
         }
     }
 
