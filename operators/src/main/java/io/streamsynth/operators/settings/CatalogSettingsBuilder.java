@@ -35,7 +35,7 @@ public final class CatalogSettingsBuilder {
     public static final int DEFAULT_SAMPLES_PER_CLASS = 8;
     public static final int DEFAULT_PUBLISH_EVERY_STEPS = 200;
     public static final double DEFAULT_PUBLISH_INTERVAL_SECONDS = 15;
-    public static final double DEFAULT_PROMOTION_TOLERANCE = 0;
+    public static final double DEFAULT_PROMOTION_TOLERANCE = PromotionPolicy.DEFAULT_TOLERANCE;
     public static final double DEFAULT_HELD_OUT_SHARE = 0.1;
 
     private static final Duration LONGEST_REFRESH_INTERVAL = Duration.ofDays(365);

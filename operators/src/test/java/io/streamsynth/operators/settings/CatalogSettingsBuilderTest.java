@@ -48,7 +48,7 @@ class CatalogSettingsBuilderTest {
         assertThat(s.samplesPerClass()).isEqualTo(8);
         assertThat(s.publishEverySteps()).isEqualTo(200);
         assertThat(s.publishInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(s.promotion()).isEqualTo(new PromotionPolicy(0, Duration.ofSeconds(15)));
+        assertThat(s.promotion()).isEqualTo(new PromotionPolicy(0.005, Duration.ofSeconds(15)));
         assertThat(s.heldOutShare()).isEqualTo(0.1);
         assertThat(CatalogSettings.defaults()).isEqualTo(s);
     }
@@ -97,7 +97,7 @@ class CatalogSettingsBuilderTest {
     @Test
     void theMinimumRefreshIntervalFollowsThePublishIntervalUntilSet() {
         CatalogSettingsBuilder b = new CatalogSettingsBuilder().publishInterval(Duration.ofSeconds(7));
-        assertThat(b.build().promotion()).isEqualTo(new PromotionPolicy(0, Duration.ofSeconds(7)));
+        assertThat(b.build().promotion()).isEqualTo(new PromotionPolicy(0.005, Duration.ofSeconds(7)));
 
         b.promotionTolerance(0.02).minRefreshInterval(Duration.ofSeconds(60));
         assertThat(b.build().promotion()).isEqualTo(new PromotionPolicy(0.02, Duration.ofSeconds(60)));

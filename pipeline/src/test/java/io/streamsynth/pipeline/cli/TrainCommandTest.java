@@ -58,7 +58,7 @@ class TrainCommandTest {
         new picocli.CommandLine(set).parseArgs("--promotion-tolerance", "0.02", "--min-refresh-interval", "60");
 
         assertThat(defaults.toConfig("localhost:9092").trainer().promotion())
-                .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0, java.time.Duration.ofSeconds(7)));
+                .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.005, java.time.Duration.ofSeconds(7)));
         assertThat(set.toConfig("localhost:9092").trainer().promotion())
                 .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.02, java.time.Duration.ofSeconds(60)));
     }
