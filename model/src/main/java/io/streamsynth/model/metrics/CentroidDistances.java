@@ -95,15 +95,22 @@ final class CentroidDistances {
         double[] distance = new double[width];
         int[] choice = new int[width];
         java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
-        for (int c = 0; c < centres.length; c++) {
+        double[] second = new double[width];
+        int c = 0;
+        for (; c + 1 < centres.length; c += 2) {
+            java.util.Arrays.fill(distance, 0.0);
+            java.util.Arrays.fill(second, 0.0);
+            double[][] block = byDimension[b];
+            for (int k = 0; k < block.length; k++) {
+                addSquares(block[k], centres[c][k], centres[c + 1][k], width, distance, second);
+            }
+            keepNearer(distance, c, width, best, choice);
+            keepNearer(second, c + 1, width, best, choice);
+        }
+        if (c < centres.length) {
             java.util.Arrays.fill(distance, 0.0);
             addSquaredDistances(byDimension[b], centres[c], width, distance);
-            for (int r = 0; r < width; r++) {
-                if (distance[r] < best[r]) {
-                    best[r] = distance[r];
-                    choice[r] = c;
-                }
-            }
+            keepNearer(distance, c, width, best, choice);
         }
         int changed = 0;
         for (int r = 0; r < width; r++) {
@@ -113,10 +120,32 @@ final class CentroidDistances {
         return changed;
     }
 
+    /** Where centre c is strictly nearer than the best so far, it becomes the choice: the lower centre wins ties. */
+    private static void keepNearer(double[] distance, int c, int width, double[] best, int[] choice) {
+        for (int r = 0; r < width; r++) {
+            if (distance[r] < best[r]) {
+                best[r] = distance[r];
+                choice[r] = c;
+            }
+        }
+    }
+
     /** Adds, dimension by dimension, {@code (row[k] - centre[k])^2} to {@code out[r]} for a block's rows. */
     private static void addSquaredDistances(double[][] block, double[] centre, int width, double[] out) {
         for (int k = 0; k < block.length; k++) {
             addSquares(block[k], centre[k], width, out);
+        }
+    }
+
+    /** One dimension's squared differences to two centres at once: each value is loaded once for both. */
+    private static void addSquares(double[] values, double centre, double other, int width, double[] out,
+            double[] otherOut) {
+        for (int r = 0; r < width; r++) {
+            double value = values[r];
+            double diff = value - centre;
+            out[r] += diff * diff;
+            double otherDiff = value - other;
+            otherOut[r] += otherDiff * otherDiff;
         }
     }
 
