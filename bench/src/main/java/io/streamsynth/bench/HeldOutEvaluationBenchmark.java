@@ -47,7 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       changed since the last evaluation (else it reuses the preprocessed batch and skips the first part).</li>
  * </ul>
  * Needs Fashion-MNIST in {@link FashionMnist#DEFAULT_DIR}. Add {@code -prof
- * io.streamsynth.bench.ProcessCpuProfiler} for CPU time per operation beside the wall clock.
+ * io.streamsynth.bench.ProcessCpuProfiler} for CPU time per operation beside the wall clock. Run it
+ * with the launcher's malloc settings ({@code MALLOC_MMAP_THRESHOLD_=1073741824
+ * MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1}, see {@code streamsynth}): without them
+ * {@code embed} drifts from 0.6 to 3 s per call within one JVM (docs/BENCHMARKS.md section 1).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
