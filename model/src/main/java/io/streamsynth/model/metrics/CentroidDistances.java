@@ -1,5 +1,7 @@
 package io.streamsynth.model.metrics;
 
+import java.util.Arrays;
+
 /**
  * Unit rows widened to double once and laid out for k-means: dimension by dimension, so that the
  * squared distances of many rows to one centre are a loop over adjacent doubles that the JIT turns into
@@ -50,7 +52,7 @@ final class CentroidDistances {
         double[] distance = new double[BLOCK];
         for (int b = 0; b < byDimension.length; b++) {
             int width = blockEnd(b) - b * BLOCK;
-            java.util.Arrays.fill(distance, 0.0);
+            Arrays.fill(distance, 0.0);
             addSquaredDistances(byDimension[b], centre, width, distance);
             System.arraycopy(distance, 0, out, b * BLOCK, width);
         }
@@ -94,12 +96,12 @@ final class CentroidDistances {
         double[] best = new double[width];
         double[] distance = new double[width];
         int[] choice = new int[width];
-        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
         double[] second = new double[width];
         int c = 0;
         for (; c + 1 < centres.length; c += 2) {
-            java.util.Arrays.fill(distance, 0.0);
-            java.util.Arrays.fill(second, 0.0);
+            Arrays.fill(distance, 0.0);
+            Arrays.fill(second, 0.0);
             double[][] block = byDimension[b];
             for (int k = 0; k < block.length; k++) {
                 addSquares(block[k], centres[c][k], centres[c + 1][k], width, distance, second);
@@ -108,7 +110,7 @@ final class CentroidDistances {
             keepNearer(second, c + 1, width, best, choice);
         }
         if (c < centres.length) {
-            java.util.Arrays.fill(distance, 0.0);
+            Arrays.fill(distance, 0.0);
             addSquaredDistances(byDimension[b], centres[c], width, distance);
             keepNearer(distance, c, width, best, choice);
         }

@@ -1,5 +1,6 @@
 package io.streamsynth.model.metrics;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -82,7 +83,7 @@ public final class CosineNeighbours {
             sizes[groups - 1] = size;
             relevant[groups - 1] = rel;
         }
-        return new TiedRanking(java.util.Arrays.copyOf(sizes, groups), java.util.Arrays.copyOf(relevant, groups));
+        return new TiedRanking(Arrays.copyOf(sizes, groups), Arrays.copyOf(relevant, groups));
     }
 
     /** Receives one query's kept keys, best first, and its similarities to all items. */
@@ -145,10 +146,10 @@ public final class CosineNeighbours {
         float[] s3 = new float[width];
         int j = 0;
         for (; j + 3 < n; j += 4) {
-            java.util.Arrays.fill(s0, 0f);
-            java.util.Arrays.fill(s1, 0f);
-            java.util.Arrays.fill(s2, 0f);
-            java.util.Arrays.fill(s3, 0f);
+            Arrays.fill(s0, 0f);
+            Arrays.fill(s1, 0f);
+            Arrays.fill(s2, 0f);
+            Arrays.fill(s3, 0f);
             int item = j * d;
             for (int k = 0; k < d; k++) {
                 addProducts(byDimension[k], v[item + k], v[item + d + k], v[item + 2 * d + k], v[item + 3 * d + k],
@@ -163,7 +164,7 @@ public final class CosineNeighbours {
             }
         }
         for (; j < n; j++) {
-            java.util.Arrays.fill(s0, 0f);
+            Arrays.fill(s0, 0f);
             int item = j * d;
             for (int k = 0; k < d; k++) {
                 addProducts(byDimension[k], v[item + k], s0, width);
