@@ -1,5 +1,6 @@
 package io.streamsynth.model.metrics;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -10,8 +11,8 @@ import java.util.stream.IntStream;
  */
 public final class CosineNeighbours {
 
-    /** Queries per block: their unit rows (256 x d floats) stay in cache while all items stream by. */
-    private static final int BLOCK = 256;
+    /** Queries per block: their rows (128 x d floats) stay in cache while all items stream by. */
+    private static final int BLOCK = 128;
 
     private CosineNeighbours() {
     }
@@ -82,7 +83,7 @@ public final class CosineNeighbours {
             sizes[groups - 1] = size;
             relevant[groups - 1] = rel;
         }
-        return new TiedRanking(java.util.Arrays.copyOf(sizes, groups), java.util.Arrays.copyOf(relevant, groups));
+        return new TiedRanking(Arrays.copyOf(sizes, groups), Arrays.copyOf(relevant, groups));
     }
 
     /** Receives one query's kept keys, best first, and its similarities to all items. */
@@ -103,62 +104,93 @@ public final class CosineNeighbours {
 
     private static void selectBlock(UnitRows unit, int from, int to, int depth, RowSink sink) {
         int n = unit.rows;
-        float[] similarities = new float[(to - from) * n];
-        for (int j = 0; j < n; j++) {
-            similaritiesToItem(unit, from, to, j, similarities);
-        }
-        BoundedBest best = new BoundedBest(depth);
+        float[] similarities = similaritiesOfBlock(unit, from, to);
+        long[] keys = new long[n - 1];
         for (int q = from; q < to; q++) {
             int offset = (q - from) * n;
+            int count = 0;
             for (int j = 0; j < n; j++) {
                 if (j != q) {
-                    best.offer(key(similarities[offset + j], j));
+                    keys[count++] = key(similarities[offset + j], j);
                 }
             }
-            sink.accept(q, best.drainDescending(), similarities, offset);
+            sink.accept(q, LargestKeys.descending(keys, count, depth), similarities, offset);
         }
     }
 
     /**
-     * Dot products of item j with queries [from, to), four queries at a time so one load of the
-     * item's value feeds four independent sums. Each sum still runs over k in order, so a pair's
-     * similarity is bit-identical whichever side is the query.
+     * Dot products of queries [from, to) with every item, row (q - from) of the result holding query q's.
+     * The block's queries are laid out dimension by dimension (one array per dimension), so that for one
+     * dimension the update of the block's sums with four items is a loop over adjacent floats at the same
+     * index in every array, which the JIT turns into SIMD multiplies and adds (it does not when the
+     * arrays are indexed at different offsets). Each lane still adds its pair's products one dimension
+     * after the other, from 0f, and a product is the same whichever side is the query, so a pair's
+     * similarity is bit-identical to the plain loop {@code s += query[k] * item[k]}, and to its mirror
+     * pair's.
      */
-    private static void similaritiesToItem(UnitRows unit, int from, int to, int j, float[] out) {
+    static float[] similaritiesOfBlock(UnitRows unit, int from, int to) {
         float[] v = unit.values;
         int d = unit.dims;
         int n = unit.rows;
-        int item = j * d;
-        int q = from;
-        for (; q + 3 < to; q += 4) {
-            int a = q * d;
-            int b = a + d;
-            int c = b + d;
-            int e = c + d;
-            float sa = 0f;
-            float sb = 0f;
-            float sc = 0f;
-            float se = 0f;
+        int width = to - from;
+        float[][] byDimension = new float[d][width];
+        for (int q = 0; q < width; q++) {
             for (int k = 0; k < d; k++) {
-                float x = v[item + k];
-                sa += v[a + k] * x;
-                sb += v[b + k] * x;
-                sc += v[c + k] * x;
-                se += v[e + k] * x;
+                byDimension[k][q] = v[(from + q) * d + k];
             }
-            int row = (q - from) * n + j;
-            out[row] = sa;
-            out[row + n] = sb;
-            out[row + 2 * n] = sc;
-            out[row + 3 * n] = se;
         }
-        for (; q < to; q++) {
-            int a = q * d;
-            float s = 0f;
+        float[] out = new float[width * n];
+        float[] s0 = new float[width];
+        float[] s1 = new float[width];
+        float[] s2 = new float[width];
+        float[] s3 = new float[width];
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            Arrays.fill(s0, 0f);
+            Arrays.fill(s1, 0f);
+            Arrays.fill(s2, 0f);
+            Arrays.fill(s3, 0f);
+            int item = j * d;
             for (int k = 0; k < d; k++) {
-                s += v[a + k] * v[item + k];
+                addProducts(byDimension[k], v[item + k], v[item + d + k], v[item + 2 * d + k], v[item + 3 * d + k],
+                        s0, s1, s2, s3, width);
             }
-            out[(q - from) * n + j] = s;
+            for (int q = 0; q < width; q++) {
+                int at = q * n + j;
+                out[at] = s0[q];
+                out[at + 1] = s1[q];
+                out[at + 2] = s2[q];
+                out[at + 3] = s3[q];
+            }
+        }
+        for (; j < n; j++) {
+            Arrays.fill(s0, 0f);
+            int item = j * d;
+            for (int k = 0; k < d; k++) {
+                addProducts(byDimension[k], v[item + k], s0, width);
+            }
+            for (int q = 0; q < width; q++) {
+                out[q * n + j] = s0[q];
+            }
+        }
+        return out;
+    }
+
+    /** {@code sN[q] += queries[q] * xN} for q in [0, width): one dimension of four items against the block. */
+    private static void addProducts(float[] queries, float x0, float x1, float x2, float x3, float[] s0, float[] s1,
+            float[] s2, float[] s3, int width) {
+        for (int q = 0; q < width; q++) {
+            float value = queries[q];
+            s0[q] += value * x0;
+            s1[q] += value * x1;
+            s2[q] += value * x2;
+            s3[q] += value * x3;
+        }
+    }
+
+    private static void addProducts(float[] queries, float x, float[] sums, int width) {
+        for (int q = 0; q < width; q++) {
+            sums[q] += queries[q] * x;
         }
     }
 

@@ -41,13 +41,14 @@ public final class KMeans {
         if (restarts < 1) {
             throw new IllegalArgumentException("restarts must be positive: " + restarts);
         }
+        CentroidDistances rows = new CentroidDistances(unit);
         Random seeds = new Random(seed);
         int[] best = null;
         double bestInertia = Double.POSITIVE_INFINITY;
         for (int run = 0; run < restarts; run++) {
-            double[][] centroids = plusPlusCentroids(unit, k, new Random(seeds.nextLong()));
-            int[] assignment = lloyd(unit, centroids, maxIterations);
-            double inertia = inertia(unit, centroids, assignment);
+            double[][] centroids = plusPlusCentroids(rows, k, new Random(seeds.nextLong()));
+            int[] assignment = lloyd(rows, centroids, maxIterations);
+            double inertia = inertia(rows, centroids, assignment);
             if (best == null || inertia < bestInertia) {
                 best = assignment;
                 bestInertia = inertia;
@@ -57,22 +58,22 @@ public final class KMeans {
     }
 
     /** Lloyd iterations; on return the centroids are the means of the returned assignment. */
-    private static int[] lloyd(UnitRows unit, double[][] centroids, int maxIterations) {
-        int[] assignment = new int[unit.rows];
+    private static int[] lloyd(CentroidDistances rows, double[][] centroids, int maxIterations) {
+        int[] assignment = new int[rows.rows];
         Arrays.fill(assignment, -1);
         for (int iteration = 0; iteration < maxIterations; iteration++) {
-            if (!reassign(unit, centroids, assignment)) {
+            if (!reassign(rows, centroids, assignment)) {
                 break;
             }
-            moveCentroids(unit, assignment, centroids);
+            moveCentroids(rows, assignment, centroids);
         }
         return assignment;
     }
 
-    private static double inertia(UnitRows unit, double[][] centroids, int[] assignment) {
+    private static double inertia(CentroidDistances rows, double[][] centroids, int[] assignment) {
         double sum = 0;
-        for (int i = 0; i < unit.rows; i++) {
-            sum += squaredDistance(unit, i, centroids[assignment[i]]);
+        for (int i = 0; i < rows.rows; i++) {
+            sum += rows.squared(i, centroids[assignment[i]]);
         }
         return sum;
     }
@@ -81,18 +82,20 @@ public final class KMeans {
      * k-means++: each further centre is drawn with probability proportional to its squared
      * distance from the nearest centre so far, which spreads the start over the data.
      */
-    private static double[][] plusPlusCentroids(UnitRows unit, int k, Random random) {
+    private static double[][] plusPlusCentroids(CentroidDistances rows, int k, Random random) {
         double[][] centroids = new double[k][];
-        centroids[0] = row(unit, random.nextInt(unit.rows));
-        double[] nearest = new double[unit.rows];
+        centroids[0] = rows.row(random.nextInt(rows.rows));
+        double[] nearest = new double[rows.rows];
+        double[] distance = new double[rows.rows];
         Arrays.fill(nearest, Double.POSITIVE_INFINITY);
         for (int c = 1; c < k; c++) {
+            rows.toCentre(centroids[c - 1], distance);
             double total = 0;
-            for (int i = 0; i < unit.rows; i++) {
-                nearest[i] = Math.min(nearest[i], squaredDistance(unit, i, centroids[c - 1]));
+            for (int i = 0; i < rows.rows; i++) {
+                nearest[i] = Math.min(nearest[i], distance[i]);
                 total += nearest[i];
             }
-            centroids[c] = row(unit, drawProportional(nearest, total, random));
+            centroids[c] = rows.row(drawProportional(nearest, total, random));
         }
         return centroids;
     }
@@ -117,59 +120,27 @@ public final class KMeans {
     }
 
     /** Nearest centroid per row, lower centroid index on ties; true when any row moved. */
-    private static boolean reassign(UnitRows unit, double[][] centroids, int[] assignment) {
-        // Rows are independent, so running them in parallel cannot change the result.
-        return IntStream.range(0, unit.rows).parallel().map(i -> {
-            int best = 0;
-            double bestDistance = Double.POSITIVE_INFINITY;
-            for (int c = 0; c < centroids.length; c++) {
-                double distance = squaredDistance(unit, i, centroids[c]);
-                if (distance < bestDistance) {
-                    bestDistance = distance;
-                    best = c;
-                }
-            }
-            int changed = assignment[i] == best ? 0 : 1;
-            assignment[i] = best;
-            return changed;
-        }).sum() > 0;
+    private static boolean reassign(CentroidDistances rows, double[][] centroids, int[] assignment) {
+        // Blocks of rows are independent, so running them in parallel cannot change the result.
+        return IntStream.range(0, rows.blocks()).parallel().map(b -> rows.nearest(b, centroids, assignment))
+                .sum() > 0;
     }
 
     /** Mean of each cluster's rows; an emptied cluster keeps its old centre rather than vanish. */
-    private static void moveCentroids(UnitRows unit, int[] assignment, double[][] centroids) {
-        double[][] sums = new double[centroids.length][unit.dims];
+    private static void moveCentroids(CentroidDistances rows, int[] assignment, double[][] centroids) {
+        double[][] sums = new double[centroids.length][rows.dims];
         int[] sizes = new int[centroids.length];
-        for (int i = 0; i < unit.rows; i++) {
+        for (int i = 0; i < rows.rows; i++) {
             int c = assignment[i];
             sizes[c]++;
-            for (int d = 0; d < unit.dims; d++) {
-                sums[c][d] += unit.values[i * unit.dims + d];
-            }
+            rows.addRow(i, sums[c]);
         }
         for (int c = 0; c < centroids.length; c++) {
             if (sizes[c] > 0) {
-                for (int d = 0; d < unit.dims; d++) {
+                for (int d = 0; d < rows.dims; d++) {
                     centroids[c][d] = sums[c][d] / sizes[c];
                 }
             }
         }
-    }
-
-    private static double squaredDistance(UnitRows unit, int i, double[] centroid) {
-        double sum = 0;
-        int offset = i * unit.dims;
-        for (int d = 0; d < unit.dims; d++) {
-            double diff = unit.values[offset + d] - centroid[d];
-            sum += diff * diff;
-        }
-        return sum;
-    }
-
-    private static double[] row(UnitRows unit, int i) {
-        double[] copy = new double[unit.dims];
-        for (int d = 0; d < unit.dims; d++) {
-            copy[d] = unit.values[i * unit.dims + d];
-        }
-        return copy;
     }
 }

@@ -20,6 +20,28 @@ final class TiedRanking {
         this.relevant = relevant;
     }
 
+    /** Same groups, same sizes and same relevant counts, in the same order. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TiedRanking t && java.util.Arrays.equals(sizes, t.sizes)
+                && java.util.Arrays.equals(relevant, t.relevant);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(sizes) + java.util.Arrays.hashCode(relevant);
+    }
+
+    /** Groups as size/relevant pairs, most similar first. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("[");
+        for (int g = 0; g < sizes.length; g++) {
+            text.append(g == 0 ? "" : ", ").append(sizes[g]).append('/').append(relevant[g]);
+        }
+        return text.append(']').toString();
+    }
+
     /** A ranking without ties, each neighbour its own group. */
     static TiedRanking strict(int[] neighbours, int[] labels, int query) {
         int[] sizes = new int[neighbours.length];
