@@ -261,7 +261,8 @@ public final class CatalogSettingsBuilder {
         if (publishInterval == null) {
             throw new InvalidSettingException("publish-interval", "is required");
         }
-        Duration refresh = minRefreshInterval != null ? minRefreshInterval : publishInterval;
+        Duration refresh = minRefreshInterval != null ? minRefreshInterval
+                : PromotionPolicy.defaultMinRefreshInterval(publishInterval);
         if (refresh.isNegative() || refresh.compareTo(LONGEST_REFRESH_INTERVAL) > 0) {
             throw new InvalidSettingException("min-refresh-interval", "must be within 0 seconds and a year, got "
                     + refresh.toMillis() / 1000.0);

@@ -33,8 +33,22 @@ public record PromotionPolicy(double tolerance, Duration minRefreshInterval) imp
         }
     }
 
-    /** The job's defaults: {@link #DEFAULT_TOLERANCE}, at most one promotion per publish interval. */
+    /** The job's defaults: {@link #DEFAULT_TOLERANCE}, {@link #defaultMinRefreshInterval}. */
     public static PromotionPolicy defaults(Duration publishInterval) {
-        return new PromotionPolicy(DEFAULT_TOLERANCE, publishInterval);
+        return new PromotionPolicy(DEFAULT_TOLERANCE, defaultMinRefreshInterval(publishInterval));
+    }
+
+    /**
+     * Twice the publish interval (30 s with the default 15 s), at most a year: every other candidate at the
+     * default cadence. Each promotion re-embeds the whole catalog on the embedder, and on the 2-core machine
+     * of docs/BENCHMARKS.md (section 4, "Idle publishes, the tolerance and a 30 s refresh interval") one
+     * promotion per 15 s kept the trainer at 0.56x the bare loop's images/s and the quickstart at 101 to 104 s,
+     * one per 30 s at 0.67x and 84 to 89 s; a stream that stops still gets its last model served at once
+     * (see {@link PromotionGate#STREAM_IDLE}).
+     */
+    public static Duration defaultMinRefreshInterval(Duration publishInterval) {
+        Duration twice = publishInterval.multipliedBy(2);
+        Duration year = Duration.ofDays(365);
+        return twice.compareTo(year) > 0 ? year : twice;
     }
 }

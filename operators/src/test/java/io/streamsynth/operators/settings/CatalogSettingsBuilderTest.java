@@ -48,7 +48,7 @@ class CatalogSettingsBuilderTest {
         assertThat(s.samplesPerClass()).isEqualTo(8);
         assertThat(s.publishEverySteps()).isEqualTo(200);
         assertThat(s.publishInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(s.promotion()).isEqualTo(new PromotionPolicy(0.005, Duration.ofSeconds(15)));
+        assertThat(s.promotion()).isEqualTo(new PromotionPolicy(0.005, Duration.ofSeconds(30)));
         assertThat(s.heldOutShare()).isEqualTo(0.1);
         assertThat(CatalogSettings.defaults()).isEqualTo(s);
     }
@@ -95,9 +95,9 @@ class CatalogSettingsBuilderTest {
     }
 
     @Test
-    void theMinimumRefreshIntervalFollowsThePublishIntervalUntilSet() {
+    void theMinimumRefreshIntervalIsTwiceThePublishIntervalUntilSet() {
         CatalogSettingsBuilder b = new CatalogSettingsBuilder().publishInterval(Duration.ofSeconds(7));
-        assertThat(b.build().promotion()).isEqualTo(new PromotionPolicy(0.005, Duration.ofSeconds(7)));
+        assertThat(b.build().promotion()).isEqualTo(new PromotionPolicy(0.005, Duration.ofSeconds(14)));
 
         b.promotionTolerance(0.02).minRefreshInterval(Duration.ofSeconds(60));
         assertThat(b.build().promotion()).isEqualTo(new PromotionPolicy(0.02, Duration.ofSeconds(60)));
@@ -188,7 +188,7 @@ class CatalogSettingsBuilderTest {
         assertThat(s.toBuilder().build()).isEqualTo(s);
         // the promotion interval was resolved from the publish interval: it stays, whatever the cadence now
         assertThat(s.toBuilder().publishInterval(Duration.ofSeconds(9)).build().promotion().minRefreshInterval())
-                .isEqualTo(Duration.ofMillis(2500));
+                .isEqualTo(Duration.ofMillis(5000));
     }
 
     @Test

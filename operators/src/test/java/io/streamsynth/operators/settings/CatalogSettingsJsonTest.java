@@ -71,10 +71,10 @@ class CatalogSettingsJsonTest {
     }
 
     @Test
-    void theRefreshIntervalFollowsARecordsPublishIntervalUnlessGiven() {
+    void theRefreshIntervalIsTwiceARecordsPublishIntervalUnlessGiven() {
         ObjectNode o = minimal().put("publish_interval", 4);
         assertThat(CatalogSettingsJson.decode(bytes(o), JOB).promotion().minRefreshInterval())
-                .isEqualTo(Duration.ofSeconds(4));
+                .isEqualTo(Duration.ofSeconds(8));
         o.put("min_refresh_interval", 0);
         assertThat(CatalogSettingsJson.decode(bytes(o), JOB).promotion().minRefreshInterval()).isZero();
     }

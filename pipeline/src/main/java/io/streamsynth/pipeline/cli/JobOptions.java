@@ -173,7 +173,7 @@ public final class JobOptions {
 
     @Option(names = "--min-refresh-interval", paramLabel = "SECONDS",
             description = "At least this long between two promotions of a catalog, each re-embedding all its items "
-                    + "(default: --publish-interval).")
+                    + "(default: twice --publish-interval).")
     Double minRefreshIntervalSeconds;
 
     @Option(names = "--held-out-share", description = "Share of items kept for evaluation (default: " + CatalogSettingsBuilder.DEFAULT_HELD_OUT_SHARE + ").")

@@ -51,14 +51,14 @@ class TrainCommandTest {
     }
 
     @Test
-    void theRefreshIntervalDefaultsToThePublishIntervalAndTheFlagsReachTheTrainer() throws Exception {
+    void theRefreshIntervalDefaultsToTwiceThePublishIntervalAndTheFlagsReachTheTrainer() throws Exception {
         JobOptions defaults = new JobOptions();
         new picocli.CommandLine(defaults).parseArgs("--publish-interval", "7");
         JobOptions set = new JobOptions();
         new picocli.CommandLine(set).parseArgs("--promotion-tolerance", "0.02", "--min-refresh-interval", "60");
 
         assertThat(defaults.toConfig("localhost:9092").trainer().promotion())
-                .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.005, java.time.Duration.ofSeconds(7)));
+                .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.005, java.time.Duration.ofSeconds(14)));
         assertThat(set.toConfig("localhost:9092").trainer().promotion())
                 .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.02, java.time.Duration.ofSeconds(60)));
     }
