@@ -36,14 +36,14 @@ class BenchStreamingVariantsTest {
         JobConfig allPromoted = s.get(1).options().toConfig("x:1");
         JobConfig batch32 = s.get(2).options().toConfig("x:1");
 
-        assertThat(given.trainer().promotion().tolerance()).isZero();
+        assertThat(given.trainer().promotion().tolerance()).isEqualTo(0.005);
         assertThat(allPromoted.trainer().promotion().tolerance()).isEqualTo(1.0);
         assertThat(allPromoted.trainer().promotion().minRefreshInterval()).isEqualTo(Duration.ZERO);
         assertThat(allPromoted.trainer().publishEverySteps()).isEqualTo(50);
         assertThat(allPromoted.embedder().batchSize()).isEqualTo(128);
         assertThat(allPromoted.trainer().training().fineTuning().freezeBatchNorm()).isTrue();
         assertThat(batch32.embedder().batchSize()).isEqualTo(32);
-        assertThat(batch32.trainer().promotion().tolerance()).isZero();
+        assertThat(batch32.trainer().promotion().tolerance()).isEqualTo(0.005);
         assertThat(s).allMatch(BenchStreamingCommand.Setup::withEmbedder);
         assertThat(s).allMatch(setup -> setup.options() != s.get(0).options() || setup == s.get(0));
     }
