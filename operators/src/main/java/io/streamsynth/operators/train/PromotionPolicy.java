@@ -19,7 +19,8 @@ public record PromotionPolicy(double tolerance, Duration minRefreshInterval) imp
      * refuses real drops, not a few items' luck. With 0, the seen-class held-out figure, which saturates near
      * 0.975 while zero-shot retrieval still improves, froze a quickstart's served model: its last four
      * versions were refused for drops of 0.0007 to 0.005 (1 to 10 of about 2,000 items) and step 778 of
-     * 1,219 stayed served (docs/BENCHMARKS.md section 4, "The promotion gate's tolerance").
+     * 1,219 stayed served (docs/BENCHMARKS.md section 4, "Idle publishes, the tolerance and a 30 s refresh
+     * interval").
      */
     public static final double DEFAULT_TOLERANCE = 0.005;
 
