@@ -88,16 +88,19 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
         QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
-        // libtorch loads (reading and relocating a few hundred MB of natives) while the broker and Flink start
-        CompletableFuture<Void> torch = CompletableFuture.runAsync(() -> TorchRuntime.engine(threads), task -> {
-            Thread t = new Thread(task, "pytorch-load");
-            t.setDaemon(true);
-            t.start();
-        });
         // the files go first, then the time budget is printed, then a Ctrl-C waiting for both may end the JVM
         try (StopOnSignal stop = new StopOnSignal(SHUTDOWN_GRACE)) {
             try (QuickstartDirs dirs = QuickstartDirs.create(workDir);
                     QuickstartLogFile log = QuickstartLogFile.attach(dirs.logFile())) {
+                // libtorch loads (reading and relocating a few hundred MB of natives) while the broker and Flink
+                // start. Only once the log file is attached: DJL's first log line would otherwise start log4j in
+                // that thread while attach edits the configuration, and the file configuration it installs last
+                // drops the file's appender (an empty jobmanager.log in 2 of 6 runs)
+                CompletableFuture<Void> torch = CompletableFuture.runAsync(() -> TorchRuntime.engine(threads), task -> {
+                    Thread t = new Thread(task, "pytorch-load");
+                    t.setDaemon(true);
+                    t.start();
+                });
                 run(stop, dirs, budget, torch);
             } finally {
                 // a run that failed shows too where its time went

@@ -38,6 +38,11 @@ final class QuickstartLogFile implements AutoCloseable {
         this.logFileBefore = logFileBefore;
     }
 
+    /**
+     * Call before any other thread logs for the first time: log4j starts its context in the first thread
+     * that logs, and a second thread then gets the context before its file configuration is in place, so
+     * the appender added here would be dropped when that configuration lands.
+     */
     static QuickstartLogFile attach(Path file) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
