@@ -63,8 +63,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The re-embedding pass runs in slices of a few batches, each scheduled as a processing-time
  * callback, so records, timers and checkpoint barriers are processed between slices instead of
- * waiting for the whole catalog. The keys still to do are operator state (a union list, filtered to
- * this subtask's key groups on restore so that rescaling keeps every key exactly once).
+ * waiting for the whole catalog; new items go first ({@link RefreshSchedule}: a slice due while records
+ * queue waits for them, up to three times its own duration). The keys still to do are operator state (a
+ * union list, filtered to this subtask's key groups on restore so that rescaling keeps every key exactly
+ * once).
  *
  * <p><b>Pacing</b> ({@link EmbedderSettings#refreshPauseFactor} k above 0): after a catalog's pass that
  * took D, its next pass starts no sooner than k x D after it ended ({@link RefreshPacing}), so passes
@@ -103,7 +105,7 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics: counters {@code itemsReceived}, {@code embeddingsOut}, {@code itemsReembedded},
  * {@code itemsDeleted} (tombstones emitted), {@code deletesOfUnknownItems}, {@code nonFiniteEmbeddings}; gauges
  * {@code itemsStored} and {@code embeddingLag} per catalog and summed ({@link EmbedderGauges}),
- * {@code lastReembedMillis}.
+ * {@code lastReembedMillis}, {@code refreshYieldedMillis} (time slices waited for new items, in all).
  */
 public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         implements TwoInputStreamOperator<ImageSample, ModelRelease, ItemEmbedding> {
@@ -226,6 +228,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         g.meter("embeddingsPerSecond", new MeterView(embeddings));
         unmodelled = new HashMap<>();
         g.gauge("lastReembedMillis", (Gauge<Long>) () -> lastReembedMillis);
+        g.gauge("refreshYieldedMillis", (Gauge<Long>) () -> schedule.yieldedMillis());
         gauges = new EmbedderGauges(g);
         // an unusable model's version is never through here: the next version supersedes it
         // an item not published at the served version is no live item of its report (see UNPUBLISHED)
@@ -263,7 +266,15 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     @Override
     public void processElement1(StreamRecord<ImageSample> element) throws Exception {
-        ImageSample sample = element.getValue();
+        try {
+            receive(element.getValue());
+        } finally {
+            // after the record's work (a full batch's inference included): a slice due meanwhile yields
+            schedule.inputSeen();
+        }
+    }
+
+    private void receive(ImageSample sample) throws Exception {
         String key = (String) getCurrentKey();
         ImageSample stored = item.value();
         if (sample.deleted) {
