@@ -34,8 +34,12 @@ public final class JobConfigBuilder {
     public static final int DEFAULT_CHECKPOINT_CHUNK_BYTES = 512 * 1024;
     /** Far above the gaps between batches of a busy stream (milliseconds), far below the 15 s publish interval. */
     public static final double DEFAULT_PUBLISH_WHEN_IDLE_SECONDS = 2;
-    /** Re-embedding passes unpaced: see {@code --refresh-pause-factor} and docs/BENCHMARKS.md section 4. */
-    public static final double DEFAULT_REFRESH_PAUSE_FACTOR = 0;
+    /**
+     * Re-embedding passes take at most half the embedder's time: unpaced, on a catalog of 100,000 items a
+     * pass outlasted the promotions, every promoted version was superseded mid-pass and none was complete
+     * while the stream ran (docs/BENCHMARKS.md section 10, "New items first"); see {@code --refresh-pause-factor}.
+     */
+    public static final double DEFAULT_REFRESH_PAUSE_FACTOR = 1;
     /**
      * Fail by default: a savepoint holds a model trained for hours or days, and a typo in
      * --embedding-size must not throw it away silently; starting over is a choice made once, by flag.

@@ -40,7 +40,8 @@ class JobConfigBuilderTest {
         assertThat(c.heldOutCapacity()).isEqualTo(2000);
         assertThat(c.evaluationMinItems()).isEqualTo(10);
         assertThat(c.onIncompatibleState()).isEqualTo(IncompatibleStatePolicy.FAIL);
-        assertThat(c.embedder()).isEqualTo(new EmbedderSettings(DeviceSpec.parse("auto"), 256, Duration.ofMillis(200)));
+        assertThat(c.embedder()).isEqualTo(new EmbedderSettings(DeviceSpec.parse("auto"), 256, Duration.ofMillis(200))
+                .withRefreshPauseFactor(1));
         assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.maxChunkBytes()).isEqualTo(512 * 1024);
         assertThat(c.publishWhenIdle()).isEqualTo(Duration.ofSeconds(2));
@@ -98,6 +99,8 @@ class JobConfigBuilderTest {
         assertThatThrownBy(() -> JobConfig.builder("k:1").refreshPauseFactor(-0.5).build())
                 .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("refresh-pause-factor must be");
         assertThat(JobConfig.builder("k:1").refreshPauseFactor(2).build().embedder().refreshPauseFactor()).isEqualTo(2);
+        assertThat(JobConfig.builder("k:1").build().embedder().refreshPauseFactor())
+                .as("paced by default: passes at most half the embedder's time").isEqualTo(1);
         assertThatThrownBy(() -> JobConfig.builder().build()).hasMessageContaining("bootstrap-servers is required");
         // the buffers must take a batch of the catalog: checked at build, not on the cluster
         JobConfigBuilder small = JobConfig.builder("k:1").maxSamplesPerClass(4);
@@ -129,7 +132,8 @@ class JobConfigBuilderTest {
                 DeviceSpec.parse("cpu"), 15, Duration.ofSeconds(2), 1000, 10));
         assertThat(c.batches()).isEqualTo(BatchPolicy.of(4, 4, GeneratedCatalog.SEED).withFreshPerBatch(8));
         assertThat(c.heldOutShare()).isEqualTo(0.15);
-        assertThat(c.embedder()).isEqualTo(new EmbedderSettings(DeviceSpec.parse("cpu"), 128, Duration.ofMillis(100)));
+        assertThat(c.embedder()).isEqualTo(new EmbedderSettings(DeviceSpec.parse("cpu"), 128, Duration.ofMillis(100))
+                .withRefreshPauseFactor(1));
         assertThat(c.limits()).isEqualTo(new EventLimits(EventLimits.DEFAULT_MAX_EVENT_BYTES,
                 EventLimits.DEFAULT_MAX_ID_LENGTH, new ImageLimits(EventLimits.DEFAULT_MAX_IMAGE_BYTES, 4096, 4096)));
         assertThat(List.of(c.groupId(), c.transactionalIdPrefix())).containsExactly("gen-group", "gen");
