@@ -253,9 +253,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         pacing = new RefreshPacing(settings.refreshPauseFactor());
         skipped = new HashMap<>();
+        List<String> restoredWaiting = new ArrayList<>();
         for (Map.Entry<String, ModelRelease> waitingRelease : deferred.entries()) {
-            // a restored catalog's pass, if one runs, ends without a recorded start: no pause after it
-            startDeferredAt(waitingRelease.getKey(), getProcessingTimeService().getCurrentProcessingTime() + 1);
+            restoredWaiting.add(waitingRelease.getKey());
+        }
+        for (String catalog : restoredWaiting) {
+            serveRestoredWaiting(catalog);
         }
         // restored reports whose pass is through (or whose items all moved here done) go out then
         if (!passes.isEmpty() || !reports.isEmpty()) {
@@ -384,6 +387,23 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         getProcessingTimeService().registerTimer(Math.max(at, now + 1), t -> {
             ModelRelease waitingRelease = deferred.get(catalog);
             if (waitingRelease != null && !passes.isRunning(catalog)) {
+                deferred.remove(catalog);
+                serve(waitingRelease);
+                schedule.sliceSoon();
+            }
+        });
+    }
+
+    /**
+     * Serves a waiting version restored from a checkpoint as soon as the operator runs, taking a restored pass
+     * over. Under pacing the subtasks serve versions at different times, and broadcast state is restored from
+     * one old subtask's copy: after a rescale this subtask may hold key groups whose items another subtask had
+     * already embedded at the waiting version, and a new image of one must not be embedded at an older one.
+     */
+    private void serveRestoredWaiting(String catalog) {
+        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + 1, t -> {
+            ModelRelease waitingRelease = deferred.get(catalog);
+            if (waitingRelease != null) {
                 deferred.remove(catalog);
                 serve(waitingRelease);
                 schedule.sliceSoon();

@@ -90,7 +90,9 @@ final class RefreshSchedule {
     private void sliceDue(long timerAt) throws Exception {
         long now = time.getCurrentProcessingTime();
         boolean inputBusy = lastInputAt >= now - 1;
-        if (inputBusy && now - lastSliceEndedAt < MAX_YIELD_PER_SLICE * lastSliceMillis) {
+        long waited = now - lastSliceEndedAt;
+        // a wall clock set back (the service's time is the system's) must not hold the pass up until it catches up
+        if (inputBusy && waited >= 0 && waited < MAX_YIELD_PER_SLICE * lastSliceMillis) {
             time.registerTimer(now + 1, this::sliceDue);
             return;
         }

@@ -102,7 +102,9 @@ final class MarkerAudit {
      */
     void assertAgreesWith(PublishedAudit published) {
         List<Long> versions = markers.stream().map(m -> m.version).toList();
-        assertThat(versions).as("one marker per version, in order").doesNotHaveDuplicates().isSorted();
+        // not sorted: a newer version's superseded marker may precede an older version's, whose pass another
+        // subtask was still running (VersionMarkersTest; under a paced refresh a subtask skips waiting versions)
+        assertThat(versions).as("one marker per version").doesNotHaveDuplicates();
 
         Map<Long, Set<String>> itemsAt = new HashMap<>();
         Map<String, Long> lastVersion = new HashMap<>();
