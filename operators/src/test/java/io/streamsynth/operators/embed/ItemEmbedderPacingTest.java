@@ -161,4 +161,40 @@ class ItemEmbedderPacingTest {
             assertThat(reports(h)).containsExactly("2 complete");
         }
     }
+
+    /**
+     * After a rescale another subtask may have served the waiting version to this subtask's new key groups
+     * already, so a restored waiting version is served at once, taking the restored pass over: no item is
+     * embedded at the older version after the restore.
+     */
+    @Test
+    void aWaitingVersionRestoredMidPassIsServedAtOnce() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (var h = harness()) {
+            h.setup();
+            h.open();
+            h.setProcessingTime(0);
+            for (int i = 0; i < ITEMS; i++) {
+                h.processElement1(item(i), 0);
+            }
+            h.processElement2(version(1), 0); // the pass of version 1: one batch of 2 a millisecond
+            at(h, 2);
+            h.processElement2(version(2), 2); // waits for the pass
+            checkpoint = h.snapshot(1, 2);
+            assertThat(perVersion(h.extractOutputValues())).isEqualTo(Map.of(1L, 4L));
+        }
+        try (var h = harness()) {
+            h.setup();
+            h.initializeState(checkpoint);
+            h.open();
+            h.setProcessingTime(100);
+            h.processElement1(item(0), 100); // new images of two stored items: one full batch
+            h.processElement1(item(ITEMS - 1), 100);
+            at(h, 120);
+            List<ItemEmbedding> out = h.extractOutputValues();
+            assertThat(perVersion(out)).as("nothing at version 1 after the restore").isEqualTo(Map.of(2L, (long) ITEMS));
+            assertThat(out.stream().map(e -> e.itemId).distinct().count()).isEqualTo(ITEMS);
+            assertThat(reports(h)).containsExactly("1 superseded", "2 complete");
+        }
+    }
 }
