@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * version that arrives while the catalog's pass runs or pauses waits; a newer one replaces it (the one
  * replaced is reported superseded), so each pass serves the newest version promoted when it starts.
  * New items are embedded meanwhile with the served version. The waiting version is broadcast state,
- * so a restored job serves it. A catalog's first version never waits.
+ * so a restored job serves it, at once (taking a restored pass over: after a rescale another subtask
+ * may have served it to this subtask's new key groups already). A catalog's first version never waits.
  *
  * <p>New images wait in a small in-memory batch (at most {@code batchSize} items or
  * {@code maxDelay}) so inference runs batched. That batch is operator state too: a checkpoint taken
