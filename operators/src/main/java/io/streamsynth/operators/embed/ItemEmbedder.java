@@ -384,15 +384,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     /** Serves the catalog's waiting version at {@code at} (or at once), unless its pass runs again by then. */
     private void startDeferredAt(String catalog, long at) {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(Math.max(at, now + 1), t -> {
-            ModelRelease waitingRelease = deferred.get(catalog);
-            if (waitingRelease != null && !passes.isRunning(catalog)) {
-                deferred.remove(catalog);
-                serve(waitingRelease);
-                schedule.sliceSoon();
-            }
-        });
+        serveWaitingAt(catalog, at, false);
     }
 
     /**
@@ -402,9 +394,14 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      * already embedded at the waiting version, and a new image of one must not be embedded at an older one.
      */
     private void serveRestoredWaiting(String catalog) {
-        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + 1, t -> {
+        serveWaitingAt(catalog, getProcessingTimeService().getCurrentProcessingTime() + 1, true);
+    }
+
+    private void serveWaitingAt(String catalog, long at, boolean overRunningPass) {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(Math.max(at, now + 1), t -> {
             ModelRelease waitingRelease = deferred.get(catalog);
-            if (waitingRelease != null) {
+            if (waitingRelease != null && (overRunningPass || !passes.isRunning(catalog))) {
                 deferred.remove(catalog);
                 serve(waitingRelease);
                 schedule.sliceSoon();

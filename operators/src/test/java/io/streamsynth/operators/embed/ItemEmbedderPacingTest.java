@@ -82,6 +82,18 @@ class ItemEmbedderPacingTest {
         }
     }
 
+    /** Opens the harness at time 0, stores {@link #ITEMS} items, then serves version 1 (its pass starts). */
+    private static void storeItemsThenServeVersion1(KeyedTwoInputStreamOperatorTestHarness<String, ImageSample,
+            ModelRelease, ItemEmbedding> h) throws Exception {
+        h.setup();
+        h.open();
+        h.setProcessingTime(0);
+        for (int i = 0; i < ITEMS; i++) {
+            h.processElement1(item(i), 0);
+        }
+        h.processElement2(version(1), 0);
+    }
+
     private static Map<Long, Long> perVersion(List<ItemEmbedding> out) {
         return out.stream().collect(Collectors.groupingBy(e -> e.modelVersion, Collectors.counting()));
     }
@@ -94,13 +106,7 @@ class ItemEmbedderPacingTest {
     @Test
     void aVersionWaitsForThePauseAfterThePassANewerOneReplacesItAndTheNewestReachesEveryItem() throws Exception {
         try (var h = harness()) {
-            h.setup();
-            h.open();
-            h.setProcessingTime(0);
-            for (int i = 0; i < ITEMS; i++) {
-                h.processElement1(item(i), 0);
-            }
-            h.processElement2(version(1), 0); // the first model never waits: 5 slices, 1 ms to 5 ms
+            storeItemsThenServeVersion1(h); // the first model never waits: 5 slices, 1 ms to 5 ms
             at(h, 5);
             assertThat(perVersion(h.extractOutputValues())).isEqualTo(Map.of(1L, (long) ITEMS));
 
@@ -137,13 +143,7 @@ class ItemEmbedderPacingTest {
     void aWaitingVersionSurvivesARestoreAndIsServed() throws Exception {
         OperatorSubtaskState checkpoint;
         try (var h = harness()) {
-            h.setup();
-            h.open();
-            h.setProcessingTime(0);
-            for (int i = 0; i < ITEMS; i++) {
-                h.processElement1(item(i), 0);
-            }
-            h.processElement2(version(1), 0);
+            storeItemsThenServeVersion1(h);
             at(h, 6);
             h.processElement2(version(2), 6);
             checkpoint = h.snapshot(1, 6);
@@ -171,13 +171,7 @@ class ItemEmbedderPacingTest {
     void aWaitingVersionRestoredMidPassIsServedAtOnce() throws Exception {
         OperatorSubtaskState checkpoint;
         try (var h = harness()) {
-            h.setup();
-            h.open();
-            h.setProcessingTime(0);
-            for (int i = 0; i < ITEMS; i++) {
-                h.processElement1(item(i), 0);
-            }
-            h.processElement2(version(1), 0); // the pass of version 1: one batch of 2 a millisecond
+            storeItemsThenServeVersion1(h); // the pass of version 1: one batch of 2 a millisecond
             at(h, 2);
             h.processElement2(version(2), 2); // waits for the pass
             checkpoint = h.snapshot(1, 2);

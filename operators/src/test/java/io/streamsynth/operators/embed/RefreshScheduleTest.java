@@ -59,13 +59,19 @@ class RefreshScheduleTest {
         }, () -> slicesLeft > 0);
     }
 
-    @Test
-    void aSliceDueWhileRecordsQueueWaitsForThemUpToThreeTimesItsDuration() throws Exception {
+    /** A pass of {@code slices} slices of 10 ms each, scheduled at 0, its first slice run (1 to 11 ms). */
+    private RefreshSchedule passAfterFirstSlice(int slices) throws Exception {
         RefreshSchedule paced = slicesTaking(10);
         time.setCurrentTime(0);
-        slicesLeft = 3;
+        slicesLeft = slices;
         paced.sliceSoon();
-        time.setCurrentTime(1); // the first slice: 1 to 11, the next due at 12
+        time.setCurrentTime(1);
+        return paced;
+    }
+
+    @Test
+    void aSliceDueWhileRecordsQueueWaitsForThemUpToThreeTimesItsDuration() throws Exception {
+        RefreshSchedule paced = passAfterFirstSlice(3); // the first slice: 1 to 11, the next due at 12
         assertEquals(List.of("slice@1"), ran);
         // records are read every millisecond from 11 on: the input is busy (to 40)
         for (long t = 11; t < 40; t++) {
@@ -86,11 +92,7 @@ class RefreshScheduleTest {
 
     @Test
     void anInputThatPausesForAMillisecondLetsTheSliceRun() throws Exception {
-        RefreshSchedule paced = slicesTaking(10);
-        time.setCurrentTime(0);
-        slicesLeft = 2;
-        paced.sliceSoon();
-        time.setCurrentTime(1);
+        RefreshSchedule paced = passAfterFirstSlice(2);
         paced.inputSeen(); // at 11, when the slice ended
         time.setCurrentTime(12);
         assertEquals(List.of("slice@1"), ran, "a record a millisecond ago: the input may be queued");
