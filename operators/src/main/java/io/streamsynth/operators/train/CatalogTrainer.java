@@ -203,7 +203,7 @@ public final class CatalogTrainer implements AutoCloseable {
                     + " already; version 0 is its first");
         }
         lastEvaluation = evaluate();
-        return release(gate.coldStart(0, now), now);
+        return release(gate.coldStart(0, now), now, lastEvaluation);
     }
 
     /** Evaluates on the held-out set and releases the next version as a candidate for the promotion gate. */
@@ -216,27 +216,35 @@ public final class CatalogTrainer implements AutoCloseable {
      * hold a good candidate back for its minimum refresh interval (see {@link PromotionGate}).
      */
     public ModelRelease publish(long now, boolean streamIdle) {
+        if (promoted.comparable() && gate.holdsBackRegardless(now, streamIdle)) {
+            // the interval alone holds this candidate back, so its figures would decide nothing; evaluating it
+            // (and the promoted model again, as ingest keeps changing the held-out items) took about a tenth
+            // of the trainer's thread (docs/BENCHMARKS.md section 4, "Candidates the interval holds back")
+            return release(gate.holdBackUnevaluated(version + 1, now, streamIdle), now, Map.of());
+        }
         lastEvaluation = evaluate();
         Map<String, Double> promotedFigures = promoted.figures(heldOut, inputs.preprocessing());
-        return release(gate.judge(version + 1, lastEvaluation, promotedFigures, now, streamIdle), now);
+        return release(gate.judge(version + 1, lastEvaluation, promotedFigures, now, streamIdle), now,
+                lastEvaluation);
     }
 
     private Map<String, Double> evaluate() {
         return heldOut.evaluate(model, inputs.preprocessing(), settings.evaluationMinItems(), settings.seed());
     }
 
-    private ModelRelease release(PromotionGate.Decision decision, long now) {
+    /** @param evaluation the candidate's held-out figures, written into its checkpoint; empty when not evaluated */
+    private ModelRelease release(PromotionGate.Decision decision, long now, Map<String, Double> evaluation) {
         version = decision.version();
         lastDecision = decision;
         LOG.info("catalog {}: version {} {} ({}){}", catalog, version, decision.promoted() ? "promoted"
                 : "not promoted, serving version " + decision.servingVersion(), decision.reason(),
                 decision.figures().isEmpty() ? "" : " " + decision.figures());
         Checkpoint checkpoint = ModelCheckpoints.snapshot(step, settings.training(), catalog, version,
-                lastEvaluation).withPreprocessing(settings.image().toMap()).withPromotion(decision.toMap());
+                evaluation).withPreprocessing(settings.image().toMap()).withPromotion(decision.toMap());
         lastFreshness = fresh.at(now);
         checkpoint = checkpoint.withLineage(lineage.next(lastFreshness));
         if (decision.promoted()) {
-            promoted.adopt(model, checkpoint.weights(), lastEvaluation, heldOut.generation());
+            promoted.adopt(model, checkpoint.weights(), evaluation, heldOut.generation());
         }
         encodedModel = CheckpointCodec.encode(checkpoint);
         ModelRelease release = new ModelRelease(catalog, version, step.optimizer().steps(), now, fresh.oldest(),
@@ -344,6 +352,7 @@ public final class CatalogTrainer implements AutoCloseable {
         return lastFreshness;
     }
 
+    /** Held-out figures of the last version evaluated (a candidate the interval alone held back is not). */
     public Map<String, Double> lastEvaluation() {
         return lastEvaluation;
     }

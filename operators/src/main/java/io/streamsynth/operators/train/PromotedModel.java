@@ -56,6 +56,11 @@ final class PromotedModel implements AutoCloseable {
         return figures;
     }
 
+    /** True when a promoted model is held to compare candidates with (see {@link #figures}). */
+    boolean comparable() {
+        return model != null;
+    }
+
     /** The promoted weights as safetensors bytes, or null when there is no promoted model. */
     byte[] weights() {
         return model == null ? null : weights;

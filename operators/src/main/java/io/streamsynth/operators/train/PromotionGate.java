@@ -154,6 +154,42 @@ final class PromotionGate {
         return promote(version, now, recall == null ? NO_HELD_OUT_FIGURES : RECALL_WITHIN_TOLERANCE, figures);
     }
 
+    /**
+     * True when a candidate published at {@code now} would be held back by the minimum refresh interval
+     * whatever its figures: a promoted version exists and the interval since its promotion has not passed,
+     * and the candidate cannot be promoted early ({@link #STREAM_IDLE}). The trainer then publishes it
+     * through {@link #holdBackUnevaluated} instead of evaluating it, as its figures could not change the
+     * decision.
+     */
+    boolean holdsBackRegardless(long now, boolean streamIdle) {
+        if (promotedVersion < 0 || now - promotedAtMillis >= policy.minRefreshInterval().toMillis()) {
+            return false;
+        }
+        boolean earlyAllowed = earlyAtMillis < 0 || now - earlyAtMillis >= policy.minRefreshInterval().toMillis();
+        return !(streamIdle && earlyAllowed);
+    }
+
+    /**
+     * Holds a candidate back as {@link #TOO_SOON} without held-out figures (only when
+     * {@link #holdsBackRegardless} is true). It is remembered as {@link #heldBack()}, so the trainer
+     * publishes again, evaluated, when the interval has passed; the figures say {@code evaluated: false}.
+     *
+     * @throws IllegalStateException when the interval would not hold it back
+     */
+    Decision holdBackUnevaluated(long version, long now, boolean streamIdle) {
+        if (!holdsBackRegardless(now, streamIdle)) {
+            throw new IllegalStateException("version " + version + " is not held back by the interval alone");
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("promoted_version", promotedVersion);
+        figures.put("evaluated", false);
+        figures.put("millis_since_promotion", now - promotedAtMillis);
+        figures.put("min_refresh_interval_millis", policy.minRefreshInterval().toMillis());
+        Decision d = reject(version, TOO_SOON, figures);
+        heldBack = version;
+        return d;
+    }
+
     private Decision promote(long version, long now, String reason, Map<String, Object> figures) {
         promotedVersion = version;
         promotedAtMillis = now;

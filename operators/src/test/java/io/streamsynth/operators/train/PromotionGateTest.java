@@ -1,6 +1,7 @@
 package io.streamsynth.operators.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -230,5 +231,47 @@ class PromotionGateTest {
         assertThat(restored.heldBack()).isEqualTo(2);
         assertThat(restored.retryAt()).isEqualTo(35_000);
         assertThat(restored.judge(3, recall(0.9, 40), null, 40_000).reason()).isEqualTo("new_lineage");
+    }
+    @Test
+    void withinTheIntervalACandidateIsHeldBackWhateverItsFiguresSoItNeedsNone() {
+        PromotionGate g = gate(0, 30);
+        assertThat(g.holdsBackRegardless(0, false)).as("nothing promoted yet: the first version needs no baseline")
+                .isFalse();
+        g.coldStart(0, 0);
+
+        assertThat(g.holdsBackRegardless(29 * SECOND, false)).isTrue();
+        assertThat(g.holdsBackRegardless(30 * SECOND, false)).as("the interval has passed").isFalse();
+        assertThat(g.holdsBackRegardless(29 * SECOND, true)).as("an idle stream may be promoted early").isFalse();
+
+        PromotionGate.Decision d = g.holdBackUnevaluated(1, 10 * SECOND, false);
+
+        assertThat(d.promoted()).isFalse();
+        assertThat(d.toMap()).containsExactly(Map.entry("promoted", false), Map.entry("reason", "too_soon"),
+                Map.entry("serving_version", 0L), Map.entry("promoted_version", 0L), Map.entry("evaluated", false),
+                Map.entry("millis_since_promotion", 10_000L), Map.entry("min_refresh_interval_millis", 30_000L));
+        assertThat(g.heldBack()).as("the trainer publishes again, evaluated, when the interval has passed")
+                .isEqualTo(1);
+        assertThat(g.retryDue(30 * SECOND)).isTrue();
+        assertThat(g.rejections()).isEqualTo(1);
+    }
+
+    @Test
+    void anEarlyPromotionUsedUpWithinTheIntervalHoldsBackTheNextIdleCandidateToo() {
+        PromotionGate g = gate(0, 30);
+        g.coldStart(0, 0);
+        g.judge(1, recall(0.75, 40), recall(0.75, 40), 5 * SECOND, true);
+        assertThat(g.promotedVersion()).as("promoted early as stream_idle").isEqualTo(1);
+
+        assertThat(g.holdsBackRegardless(10 * SECOND, true)).isTrue();
+        assertThat(g.holdBackUnevaluated(2, 10 * SECOND, true).reason()).isEqualTo("too_soon");
+    }
+
+    @Test
+    void holdingBackUnevaluatedAfterTheIntervalIsRefused() {
+        PromotionGate g = gate(0, 30);
+        g.coldStart(0, 0);
+
+        assertThatThrownBy(() -> g.holdBackUnevaluated(1, 30 * SECOND, false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("version 1");
     }
 }

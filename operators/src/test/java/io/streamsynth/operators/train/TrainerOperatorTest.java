@@ -6,6 +6,7 @@ import io.streamsynth.model.checkpoint.Checkpoint;
 import io.streamsynth.model.checkpoint.CheckpointCodec;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,6 +23,18 @@ class TrainerOperatorTest {
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new TrainerOperator(Batches.settings(every)),
                 in -> in.catalog, Types.STRING);
+    }
+
+    /**
+     * As {@link #harness(int)} with no minimum refresh interval: every candidate is evaluated, since one that the
+     * interval alone holds back is published unevaluated.
+     */
+    private static KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, ModelRelease> evaluatingHarness(
+            int every) throws Exception {
+        TrainerSettings settings = Batches.settings(every)
+                .withPromotion(new PromotionPolicy(PromotionPolicy.DEFAULT_TOLERANCE, Duration.ZERO));
+        return new KeyedOneInputStreamOperatorTestHarness<>(new TrainerOperator(settings), in -> in.catalog,
+                Types.STRING);
     }
 
     private static List<ModelRelease> releases(KeyedOneInputStreamOperatorTestHarness<String, ?, ModelRelease> h) {
@@ -46,7 +59,7 @@ class TrainerOperatorTest {
                     .containsEntry("reason", "cold_start").containsEntry("serving_version", 0);
             assertThat(CheckpointCodec.decode(out.get(5).checkpoint).metadata().promotion())
                     .containsEntry("promoted", false).containsEntry("reason", "too_soon")
-                    .containsEntry("serving_version", 0);
+                    .containsEntry("serving_version", 0).containsEntry("evaluated", false);
             Checkpoint c = CheckpointCodec.decode(out.get(4).checkpoint);
             assertThat(c.metadata().catalog()).isEqualTo("shoes");
             assertThat(c.metadata().modelVersion()).isEqualTo(2);
@@ -57,7 +70,7 @@ class TrainerOperatorTest {
     @Test
     void heldOutItemsAreEvaluatedAtPublishAndNeverTrained() throws Exception {
         Random random = new Random(2);
-        try (var h = harness(2)) {
+        try (var h = evaluatingHarness(2)) {
             h.open();
             for (int i = 0; i < 12; i++) {
                 h.processElement(new StreamRecord<>(Batches.heldOut("shoes", "item-" + i, i % 3, random)));
@@ -79,7 +92,7 @@ class TrainerOperatorTest {
     void aDeletedHeldOutItemLeavesTheEvaluationSetAcrossASnapshot() throws Exception {
         Random random = new Random(5);
         OperatorSubtaskState snapshot;
-        try (var h = harness(2)) {
+        try (var h = evaluatingHarness(2)) {
             h.open();
             for (int i = 0; i < 12; i++) {
                 h.processElement(new StreamRecord<>(Batches.heldOut("shoes", "item-" + i, i % 3, random)));
@@ -89,7 +102,7 @@ class TrainerOperatorTest {
             h.processElement(new StreamRecord<>(deletion("shoes", "never-seen")));
             snapshot = h.snapshot(1, 1);
         }
-        try (var restored = harness(2)) {
+        try (var restored = evaluatingHarness(2)) {
             restored.initializeState(snapshot);
             restored.open();
             restored.processElement(new StreamRecord<>(deletion("shoes", "item-4")));

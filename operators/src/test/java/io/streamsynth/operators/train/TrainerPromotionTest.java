@@ -166,4 +166,33 @@ class TrainerPromotionTest {
             assertThat(metadata(retry).weightsSha256()).isEqualTo(heldBackWeights);
         }
     }
+    @Test
+    void aCandidateTheIntervalHoldsBackIsPublishedUnevaluatedAndTheRetryIsEvaluated() throws Exception {
+        Random random = new Random(23);
+        // any recall within tolerance: the test is about which versions are evaluated, not how they compare
+        TrainerSettings settings = settings(1e-2f, Duration.ZERO).withPromotion(new PromotionPolicy(1,
+                Duration.ofSeconds(10)));
+        try (var h = harness(settings)) {
+            h.open();
+            h.setProcessingTime(1_000);
+            heldOutSet(h, random); // version 0 at 1 s, with the first held-out item
+            train(h, random, 4); // versions 1 and 2, within the interval
+            h.setProcessingTime(11_000); // the retry, version 3
+
+            List<ModelRelease> out = h.extractOutputValues();
+            assertThat(out).extracting(r -> r.version + ":" + r.promoted).containsExactly("0:true", "1:false",
+                    "2:false", "3:true");
+            for (ModelRelease early : out.subList(1, 3)) {
+                // its figures could not have changed the decision, so none were computed
+                assertThat(metadata(early).evaluation()).isEmpty();
+                assertThat(metadata(early).promotion()).containsEntry("reason", "too_soon")
+                        .containsEntry("evaluated", false).doesNotContainKey("candidate_recall_at_1");
+            }
+            CheckpointMetadata retry = metadata(out.get(3));
+            assertThat(retry.evaluation()).containsKey("r_at_1").containsEntry("held_out_items", 40.0);
+            assertThat(retry.promotion()).containsEntry("reason", "recall_within_tolerance")
+                    .containsEntry("deferred_from", 2).containsEntry("held_out_items", 40)
+                    .containsKeys("candidate_recall_at_1", "promoted_recall_at_1");
+        }
+    }
 }

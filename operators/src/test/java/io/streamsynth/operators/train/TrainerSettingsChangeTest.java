@@ -12,6 +12,7 @@ import io.streamsynth.model.train.TrainingConfig;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.TrainerInput;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,7 +27,9 @@ class TrainerSettingsChangeTest {
     private static final byte[] MS_LOSS = "multi-similarity".getBytes(StandardCharsets.UTF_8);
     /** The same stored 12 x 12 squares, a 10 x 10 center crop: a new network input, a new lineage. */
     private static final byte[] CROP_10 = "crop 10".getBytes(StandardCharsets.UTF_8);
-    private static final TrainerSettings FLAGS = Batches.settings(3);
+    /** No minimum refresh interval, so that every candidate is evaluated (the tests count held-out items). */
+    private static final TrainerSettings FLAGS = Batches.settings(3)
+            .withPromotion(new PromotionPolicy(PromotionPolicy.DEFAULT_TOLERANCE, Duration.ZERO));
 
     /** The job's flags (failing on incompatible restores), a 16-d network, or the same network under another loss. */
     private static TrainerSettings settingsOf(byte[] record) {

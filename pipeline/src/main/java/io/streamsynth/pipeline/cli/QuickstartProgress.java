@@ -27,7 +27,8 @@ final class QuickstartProgress {
             line.add("no model yet");
         }
         newest.forEach((catalog, m) -> line.add(String.format(Locale.ROOT, "%s: version %d  step %d  held-out R@1 %s",
-                catalog, m.modelVersion(), m.step(), figure("r_at_1", m.evaluation().get("r_at_1")))));
+                catalog, m.modelVersion(), m.step(), Boolean.FALSE.equals(m.promotion().get("evaluated"))
+                        ? "- (too soon, not evaluated)" : figure("r_at_1", m.evaluation().get("r_at_1")))));
         line.add("embeddings out " + embeddings);
         line.add("dead letters " + deadLetters);
         return line.toString();

@@ -29,6 +29,16 @@ class QuickstartProgressTest {
     }
 
     @Test
+    void saysWhenTheNewestVersionWasHeldBackWithoutAnEvaluation() {
+        TreeMap<String, CheckpointMetadata> newest = new TreeMap<>();
+        newest.put("fashion", model("fashion", 8, 1400, null).withPromotion(Map.of("promoted", false, "reason",
+                "too_soon", "evaluated", false)));
+
+        assertThat(QuickstartProgress.line(22_040, 22_000, 22_000, newest, 121_548, 3)).contains(
+                "fashion: version 8  step 1400  held-out R@1 - (too soon, not evaluated)");
+    }
+
+    @Test
     void saysSoBeforeAnyModel() {
         assertThat(QuickstartProgress.line(10, 7, 100, new TreeMap<>(), 0, 0))
                 .isEqualTo("events 10 in topic (quickstart sent 7/100)  |  no model yet  |  embeddings out 0"
