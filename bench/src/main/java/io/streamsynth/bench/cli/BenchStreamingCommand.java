@@ -56,6 +56,11 @@ public final class BenchStreamingCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "Rounds of offline then streaming (default: ${DEFAULT-VALUE}).")
     int rounds = 2;
 
+    @Option(names = "--warmup-rounds", description = "Rounds run and printed first, exactly as the measured ones, "
+            + "but left out of the medians: the JVM's JIT compilers spend a whole core on the job's code during its "
+            + "first jobs in the process (default: ${DEFAULT-VALUE}).")
+    int warmupRounds = 1;
+
     @Option(names = "--offline-steps", description = "Timed steps of the bare loop per round (default: ${DEFAULT-VALUE}).")
     int offlineSteps = 200;
 
@@ -101,9 +106,10 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             case "both" -> List.of(false, true);
             default -> throw new IllegalArgumentException("--embedder must be on, off or both, got '" + embedder + "'");
         };
-        if (events < 100 || rounds < 1 || offlineSteps < 10 || warmupSeconds < 0 || windowSeconds < 2) {
-            throw new IllegalArgumentException("need --events >= 100, --rounds >= 1, --offline-steps >= 10, "
-                    + "--warmup-seconds >= 0, --window-seconds >= 2");
+        if (events < 100 || rounds < 1 || warmupRounds < 0 || offlineSteps < 10 || warmupSeconds < 0
+                || windowSeconds < 2) {
+            throw new IllegalArgumentException("need --events >= 100, --rounds >= 1, --warmup-rounds >= 0, "
+                    + "--offline-steps >= 10, --warmup-seconds >= 0, --window-seconds >= 2");
         }
         List<Setup> setups = setups(modes);
         TorchRuntime.engine(threads);
@@ -122,28 +128,32 @@ public final class BenchStreamingCommand implements Callable<Integer> {
             long t = System.nanoTime();
             produce(rig, train, config.seed());
             out.printf(Locale.ROOT, "produced %d events in %.1f s%n", events, (System.nanoTime() - t) / 1e9);
-            for (int round = 1; round <= rounds; round++) {
+            for (int run = 1; run <= warmupRounds + rounds; run++) {
+                boolean warmup = run <= warmupRounds;
+                String round = warmup ? "warm-up round " + run + " (not in the medians)" : "round " + (run - warmupRounds);
                 // the first round also warms the JIT for the Java half of the step (synthesis, mining,
                 // Adam), which the streaming runs then find compiled: without it round 1 favours streaming
-                Rate offline = offline(config, train, batch, round == 1 ? FIRST_WARMUP_STEPS : WARMUP_STEPS);
+                Rate offline = offline(config, train, batch, run == 1 ? FIRST_WARMUP_STEPS : WARMUP_STEPS);
                 double[] row = new double[2 + 2 * setups.size()];
                 row[0] = offline.perSecond();
                 row[1] = offline.perCpuSecond();
-                out.printf(Locale.ROOT, "round %d  offline                 %8.1f images/s  %8.1f images/CPU-s%n",
+                out.printf(Locale.ROOT, "%s  offline                 %8.1f images/s  %8.1f images/CPU-s%n",
                         round, offline.perSecond(), offline.perCpuSecond());
                 for (int m = 0; m < setups.size(); m++) {
                     Setup setup = setups.get(m);
                     Rate streaming = streaming(rig, setup, configs.get(m));
                     row[2 + 2 * m] = streaming.perSecond();
                     row[3 + 2 * m] = streaming.perCpuSecond();
-                    out.printf(Locale.ROOT, "round %d  streaming, %s %8.1f images/s  %8.1f images/CPU-s  "
+                    out.printf(Locale.ROOT, "%s  streaming, %s %8.1f images/s  %8.1f images/CPU-s  "
                             + "ratio %.3f (wall)  %.3f (CPU)%n", round, setup.label(),
                             streaming.perSecond(), streaming.perCpuSecond(), streaming.perSecond() / offline.perSecond(),
                             streaming.perCpuSecond() / offline.perCpuSecond());
                     out.printf(Locale.ROOT, "         over the window: %s%n", streaming.refresh());
                     out.printf(Locale.ROOT, "         CPU s by thread over the window: %s%n", streaming.threads());
                 }
-                rows.add(row);
+                if (!warmup) {
+                    rows.add(row);
+                }
             }
         }
         out.printf(Locale.ROOT, "median of %d round(s): offline %.1f images/s, %.1f images/CPU-s%n", rounds,

@@ -46,11 +46,12 @@ class StreamingBenchmarksIT {
         bench.images = generated(1000);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         bench.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        int code = new CommandLine(bench).execute(args("--events", "3000", "--rounds", "1", "--offline-steps", "10",
-                "--warmup-seconds", "0", "--window-seconds", "2", "--publish-every-steps", "5"));
+        int code = new CommandLine(bench).execute(args("--events", "3000", "--rounds", "1", "--warmup-rounds", "1",
+                "--offline-steps", "10", "--warmup-seconds", "0", "--window-seconds", "2", "--publish-every-steps", "5"));
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text).isZero();
-        assertThat(text).contains("round 1  offline").contains("streaming, embedder off")
+        assertThat(text).contains("warm-up round 1 (not in the medians)  offline").contains("round 1  offline")
+                .contains("streaming, embedder off")
                 .containsPattern("median of 1 round\\(s\\): streaming, embedder off: [0-9.]+ images/s")
                 .doesNotContain("NaN");
     }
