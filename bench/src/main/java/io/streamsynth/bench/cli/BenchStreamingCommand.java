@@ -57,7 +57,7 @@ public final class BenchStreamingCommand implements Callable<Integer> {
     int rounds = 2;
 
     @Option(names = "--warmup-rounds", description = "Rounds run and printed first, exactly as the measured ones, "
-            + "but left out of the medians: the JVM's JIT compilers spend a whole core on the job's code during its "
+            + "but left out of the medians: the JVM's JIT compilers spend much of a core on the job's code during its "
             + "first jobs in the process (default: ${DEFAULT-VALUE}).")
     int warmupRounds = 1;
 

@@ -206,7 +206,10 @@ public final class CatalogTrainer implements AutoCloseable {
         return release(gate.coldStart(0, now), now, lastEvaluation);
     }
 
-    /** Evaluates on the held-out set and releases the next version as a candidate for the promotion gate. */
+    /**
+     * Releases the next version as a candidate for the promotion gate, evaluated on the held-out set unless the
+     * gate's minimum refresh interval alone holds it back (then unevaluated, see {@link PromotionGate#holdsBackRegardless}).
+     */
     public ModelRelease publish(long now) {
         return publish(now, false);
     }

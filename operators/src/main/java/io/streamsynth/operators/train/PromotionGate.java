@@ -14,7 +14,9 @@ import java.util.Map;
  * <p>A candidate is promoted when its held-out Recall@1 is not below the promoted version's by more
  * than {@link PromotionPolicy#tolerance()} and at least {@link PromotionPolicy#minRefreshInterval()}
  * has passed since the last promotion. Checked in that order, so {@code too_soon} means "good enough,
- * only early". Without held-out figures (too few held-out items or classes yet) the interval alone
+ * only early" for a candidate that was evaluated; one published while the interval alone would hold it back
+ * whatever its figures ({@link #holdsBackRegardless}) is not evaluated at all, so its {@code too_soon} says
+ * nothing of its figures, and its retry is judged in full. Without held-out figures (too few held-out items or classes yet) the interval alone
  * decides: a catalog without a held-out set must still get better models. A candidate that embeds
  * some held-out item to NaN or an infinity is never promoted, with or without a promoted model to compare
  * it with (version 0 is not judged: the embedder dead-letters what a served model embeds to NaN).

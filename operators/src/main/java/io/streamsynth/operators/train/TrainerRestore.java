@@ -44,8 +44,8 @@ final class TrainerRestore {
     /**
      * Reads the rest of the snapshot after {@code head}.
      *
-     * @return true when the saved model and optimizer were restored (the head's checkpoint and
-     *     evaluation then describe the current model), false when the model built from the seed was
+     * @return true when the saved model and optimizer were restored (the head's checkpoint then describes
+     *     the current model, and its evaluation the last version evaluated), false when the model built from the seed was
      *     kept (new lineage)
      * @throws IncompatibleStateException when the saved state does not fit and the policy is
      *     {@link IncompatibleStatePolicy#FAIL}
