@@ -75,7 +75,11 @@ import org.slf4j.LoggerFactory;
  * replaced is reported superseded), so each pass serves the newest version promoted when it starts.
  * New items are embedded meanwhile with the served version. The waiting version is broadcast state,
  * so a restored job serves it, at once (taking a restored pass over: after a rescale another subtask
- * may have served it to this subtask's new key groups already). A catalog's first version never waits.
+ * may have served it to this subtask's new key groups already). A catalog's first version never waits, and
+ * neither does a version of a catalog whose input here has been quiet for {@link #INPUT_IDLE_MILLIS}: the pause
+ * leaves the cores to the trainer and to new items, and a stream that stopped has neither to come, so its
+ * last version is served at once instead of after the pause (docs/BENCHMARKS.md section 10: 174 s from
+ * publication to complete for the last version of a stopped stream, the embedder idle for part of it).
  *
  * <p>New images wait in a small in-memory batch (at most {@code batchSize} items or
  * {@code maxDelay}) so inference runs batched. That batch is operator state too: a checkpoint taken
@@ -112,6 +116,12 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         implements TwoInputStreamOperator<ImageSample, ModelRelease, ItemEmbedding> {
     private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(ItemEmbedder.class);
+    /**
+     * A catalog whose last item or deletion reached this subtask this long ago (processing time) counts as idle,
+     * and a waiting version of it no longer waits for the pause: as the trainer's {@code --publish-when-idle}
+     * default, far above the gaps between records of a running stream.
+     */
+    static final long INPUT_IDLE_MILLIS = 2000;
 
     /**
      * Newest encoded checkpoint per catalog, weights only ({@link ModelRelease#weightsOnly}) since the
@@ -164,6 +174,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      * several embedder subtasks such a version's marker may then stay open.
      */
     private transient Map<String, List<ModelRelease>> skipped;
+    /** When each catalog's last item or deletion reached this subtask (processing time); not checkpointed. */
+    private transient Map<String, Long> lastInputAt;
     private transient EmbedderOperatorState operatorState;
     private transient ServedModels served;
     /** New images waiting to be embedded, by item key: a newer image of an item replaces the older. */
@@ -254,6 +266,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         pacing = new RefreshPacing(settings.refreshPauseFactor());
         skipped = new HashMap<>();
+        lastInputAt = new HashMap<>();
         List<String> restoredWaiting = new ArrayList<>();
         for (Map.Entry<String, ModelRelease> waitingRelease : deferred.entries()) {
             restoredWaiting.add(waitingRelease.getKey());
@@ -270,6 +283,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
 
     @Override
     public void processElement1(StreamRecord<ImageSample> element) throws Exception {
+        lastInputAt.put(element.getValue().catalog, getProcessingTimeService().getCurrentProcessingTime());
         try {
             receive(element.getValue());
         } finally {
@@ -366,7 +380,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         long now = getProcessingTimeService().getCurrentProcessingTime();
         boolean running = passes.isRunning(catalog);
-        if (before == null && !running && now >= pacing.nextStartAt(catalog)) {
+        if (before == null && !running && (now >= pacing.nextStartAt(catalog) || now >= inputIdleFrom(catalog))) {
             return false;
         }
         if (before != null) {
@@ -382,9 +396,39 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         return true;
     }
 
-    /** Serves the catalog's waiting version at {@code at} (or at once), unless its pass runs again by then. */
+    /**
+     * Serves the catalog's waiting version at {@code at} (or at once), unless its pass runs again by then; or
+     * earlier, as soon as the catalog's input here has been idle for {@link #INPUT_IDLE_MILLIS}.
+     */
     private void startDeferredAt(String catalog, long at) {
-        serveWaitingAt(catalog, at, false);
+        long idleFrom = inputIdleFrom(catalog);
+        if (idleFrom >= at) {
+            serveWaitingAt(catalog, at, false);
+            return;
+        }
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(Math.max(idleFrom, now + 1), t -> {
+            if (!deferred.contains(catalog) || passes.isRunning(catalog)) {
+                return; // served meanwhile, or its pass runs: the pass's end starts the next wait
+            }
+            if (t >= inputIdleFrom(catalog)) {
+                ModelRelease waitingRelease = deferred.get(catalog);
+                deferred.remove(catalog);
+                serve(waitingRelease);
+                schedule.sliceSoon();
+            } else {
+                startDeferredAt(catalog, at); // records came meanwhile: the pause, or a later idle moment
+            }
+        });
+    }
+
+    /**
+     * When the catalog's input here counts as idle: its last record plus {@link #INPUT_IDLE_MILLIS}, or
+     * {@link Long#MIN_VALUE} when none arrived since this subtask started.
+     */
+    private long inputIdleFrom(String catalog) {
+        Long last = lastInputAt.get(catalog);
+        return last == null ? Long.MIN_VALUE : last + INPUT_IDLE_MILLIS;
     }
 
     /**

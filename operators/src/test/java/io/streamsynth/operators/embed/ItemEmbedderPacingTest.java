@@ -191,4 +191,50 @@ class ItemEmbedderPacingTest {
             assertThat(reports(h)).containsExactly("1 superseded", "2 complete");
         }
     }
+    /** Runs version 1's pass one slice per second from time 0: a pass of 5 s, so no next pass before 10 s. */
+    private static void passOfFiveSeconds(KeyedTwoInputStreamOperatorTestHarness<String, ImageSample, ModelRelease,
+            ItemEmbedding> h) throws Exception {
+        storeItemsThenServeVersion1(h);
+        for (long t = 1000; t <= 5000; t += 1000) {
+            h.setProcessingTime(t);
+        }
+        assertThat(perVersion(h.extractOutputValues())).isEqualTo(Map.of(1L, (long) ITEMS));
+        assertThat(reports(h)).containsExactly("1 complete");
+    }
+
+    @Test
+    void aVersionOfACatalogWhoseInputStoppedIsServedWithoutThePause() throws Exception {
+        try (var h = harness()) {
+            passOfFiveSeconds(h); // the last item came at 0: the input is idle from 2 s on
+            h.setProcessingTime(5100);
+            h.processElement2(version(2), 5100);
+            at(h, 5200);
+
+            assertThat(perVersion(h.extractOutputValues())).as("served at once, not at 10 s")
+                    .isEqualTo(Map.of(1L, (long) ITEMS, 2L, (long) ITEMS));
+            assertThat(reports(h)).containsExactly("1 complete", "2 complete");
+        }
+    }
+
+    @Test
+    void aVersionWaitingInThePauseIsServedOnceTheCatalogsInputHasBeenIdleForTwoSeconds() throws Exception {
+        try (var h = harness()) {
+            passOfFiveSeconds(h);
+            h.setProcessingTime(5100);
+            h.processElement1(item(ITEMS), 5100); // the stream still runs: the pause holds
+            h.setProcessingTime(5200);
+            h.processElement2(version(2), 5200);
+            at(h, 5300);
+            h.setProcessingTime(7099);
+            assertThat(perVersion(h.extractOutputValues())).as("waiting: input seen 2 s ago at most")
+                    .isEqualTo(Map.of(1L, (long) ITEMS + 1));
+
+            h.setProcessingTime(7100); // 2 s after the last item, 2.9 s before the pause ends
+            at(h, 7200);
+
+            assertThat(perVersion(h.extractOutputValues())).isEqualTo(Map.of(1L, (long) ITEMS + 1, 2L,
+                    (long) ITEMS + 1));
+            assertThat(reports(h)).containsExactly("1 complete", "2 complete");
+        }
+    }
 }
