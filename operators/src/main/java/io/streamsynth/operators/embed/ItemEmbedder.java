@@ -267,12 +267,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         pacing = new RefreshPacing(settings.refreshPauseFactor());
         skipped = new HashMap<>();
         lastInputAt = new HashMap<>();
-        List<String> restoredWaiting = new ArrayList<>();
         for (Map.Entry<String, ModelRelease> waitingRelease : deferred.entries()) {
-            restoredWaiting.add(waitingRelease.getKey());
-        }
-        for (String catalog : restoredWaiting) {
-            serveRestoredWaiting(catalog);
+            serveRestoredWaiting(waitingRelease.getKey()); // a timer: the state changes when it fires
         }
         // restored reports whose pass is through (or whose items all moved here done) go out then
         if (!passes.isEmpty() || !reports.isEmpty()) {
@@ -412,10 +408,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 return; // served meanwhile, or its pass runs: the pass's end starts the next wait
             }
             if (t >= inputIdleFrom(catalog)) {
-                ModelRelease waitingRelease = deferred.get(catalog);
-                deferred.remove(catalog);
-                serve(waitingRelease);
-                schedule.sliceSoon();
+                serveWaiting(catalog);
             } else {
                 startDeferredAt(catalog, at); // records came meanwhile: the pause, or a later idle moment
             }
@@ -444,13 +437,18 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private void serveWaitingAt(String catalog, long at, boolean overRunningPass) {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(Math.max(at, now + 1), t -> {
-            ModelRelease waitingRelease = deferred.get(catalog);
-            if (waitingRelease != null && (overRunningPass || !passes.isRunning(catalog))) {
-                deferred.remove(catalog);
-                serve(waitingRelease);
-                schedule.sliceSoon();
+            if (deferred.contains(catalog) && (overRunningPass || !passes.isRunning(catalog))) {
+                serveWaiting(catalog);
             }
         });
+    }
+
+    /** Serves the catalog's waiting version now and schedules its pass's first slice. */
+    private void serveWaiting(String catalog) throws Exception {
+        ModelRelease waitingRelease = deferred.get(catalog);
+        deferred.remove(catalog);
+        serve(waitingRelease);
+        schedule.sliceSoon();
     }
 
     /**

@@ -144,14 +144,12 @@ final class PromotionGate {
         figures.put("millis_since_promotion", since);
         figures.put("min_refresh_interval_millis", policy.minRefreshInterval().toMillis());
         if (since < policy.minRefreshInterval().toMillis()) {
-            if (streamIdle && (earlyAtMillis < 0 || now - earlyAtMillis >= policy.minRefreshInterval().toMillis())) {
+            if (streamIdle && earlyPromotionAllowed(now)) {
                 figures.put("stream_idle", true);
                 earlyAtMillis = now;
                 return promote(version, now, STREAM_IDLE, figures);
             }
-            Decision d = reject(version, TOO_SOON, figures);
-            heldBack = version;
-            return d;
+            return holdBack(version, figures);
         }
         return promote(version, now, recall == null ? NO_HELD_OUT_FIGURES : RECALL_WITHIN_TOLERANCE, figures);
     }
@@ -167,8 +165,12 @@ final class PromotionGate {
         if (promotedVersion < 0 || now - promotedAtMillis >= policy.minRefreshInterval().toMillis()) {
             return false;
         }
-        boolean earlyAllowed = earlyAtMillis < 0 || now - earlyAtMillis >= policy.minRefreshInterval().toMillis();
-        return !(streamIdle && earlyAllowed);
+        return !(streamIdle && earlyPromotionAllowed(now));
+    }
+
+    /** No candidate was promoted early ({@link #STREAM_IDLE}) within the last interval. */
+    private boolean earlyPromotionAllowed(long now) {
+        return earlyAtMillis < 0 || now - earlyAtMillis >= policy.minRefreshInterval().toMillis();
     }
 
     /**
@@ -187,6 +189,11 @@ final class PromotionGate {
         figures.put("evaluated", false);
         figures.put("millis_since_promotion", now - promotedAtMillis);
         figures.put("min_refresh_interval_millis", policy.minRefreshInterval().toMillis());
+        return holdBack(version, figures);
+    }
+
+    /** Not promoted as {@link #TOO_SOON}, remembered as {@link #heldBack()} for the retry. */
+    private Decision holdBack(long version, Map<String, Object> figures) {
         Decision d = reject(version, TOO_SOON, figures);
         heldBack = version;
         return d;
