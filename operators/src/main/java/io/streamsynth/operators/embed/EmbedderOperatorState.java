@@ -15,10 +15,10 @@ import org.apache.flink.api.java.tuple.Tuple2;
 
 /**
  * The embedder's operator state (not keyed): the waiting batch, the keys a running pass has still to
- * do, and the version reports still owed. All three are union lists, so that after a rescale each
- * entry goes to the subtask that now holds its key (or key group), which {@link SubtaskKeys} decides
- * on restore: a newer image or a delete of an item arrives there and must find its waiting image, or
- * the older image could be published after the newer one.
+ * do, the version reports still owed, and the version each key group is served at. All four are union
+ * lists, so that after a rescale each entry goes to the subtask that now holds its key (or key group),
+ * which {@link SubtaskKeys} decides on restore: a newer image or a delete of an item arrives there and
+ * must find its waiting image, or the older image could be published after the newer one.
  */
 final class EmbedderOperatorState {
     private static final ListStateDescriptor<Tuple2<String, String>> PENDING = new ListStateDescriptor<>(
@@ -28,6 +28,7 @@ final class EmbedderOperatorState {
     private final ListState<ImageSample> waiting;
     private final ListState<Tuple2<String, String>> pending;
     private final ListState<OwedReports.Entry> owed;
+    private final ListState<ServedKeyGroups.Entry> served;
 
     EmbedderOperatorState(OperatorStateStore store) throws Exception {
         this.store = store;
@@ -36,6 +37,8 @@ final class EmbedderOperatorState {
         this.pending = store.getUnionListState(PENDING);
         this.owed = store.getUnionListState(new ListStateDescriptor<>("version-reports-owed",
                 TypeInformation.of(OwedReports.Entry.class)));
+        this.served = store.getUnionListState(new ListStateDescriptor<>("served-key-groups",
+                TypeInformation.of(ServedKeyGroups.Entry.class)));
     }
 
     /** The waiting images of the items this subtask holds, by item key. */
@@ -75,7 +78,15 @@ final class EmbedderOperatorState {
         return reports;
     }
 
-    void snapshot(Collection<ImageSample> waitingImages, RefreshPasses passes, OwedReports reports) throws Exception {
+    /** The versions this subtask's key groups were served at (empty from state older than the entries). */
+    ServedKeyGroups restoreServed(SubtaskKeys keys) throws Exception {
+        ServedKeyGroups restored = new ServedKeyGroups();
+        restored.restore(served.get(), keys.keyGroups());
+        return restored;
+    }
+
+    void snapshot(Collection<ImageSample> waitingImages, RefreshPasses passes, OwedReports reports,
+            ServedKeyGroups servedGroups) throws Exception {
         waiting.update(new ArrayList<>(waitingImages));
         List<Tuple2<String, String>> keys = new ArrayList<>();
         for (RefreshPasses.Pending p : passes.snapshot()) {
@@ -83,5 +94,6 @@ final class EmbedderOperatorState {
         }
         pending.update(keys);
         owed.update(reports.snapshot());
+        served.update(servedGroups.snapshot());
     }
 }

@@ -8,9 +8,11 @@ import io.streamsynth.operators.types.ItemKey;
 import io.streamsynth.operators.types.ModelRelease;
 import io.streamsynth.operators.types.VersionProgress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -73,9 +76,11 @@ import org.slf4j.LoggerFactory;
  * take at most 1/(k+1) of the subtask's time and leave the rest to the trainer on a shared machine. A
  * version that arrives while the catalog's pass runs or pauses waits; a newer one replaces it (the one
  * replaced is reported superseded), so each pass serves the newest version promoted when it starts.
- * New items are embedded meanwhile with the served version. The waiting version is broadcast state,
- * so a restored job serves it, at once (taking a restored pass over: after a rescale another subtask
- * may have served it to this subtask's new key groups already). A catalog's first version never waits, and
+ * New items are embedded meanwhile with the served version. So the subtasks of one job may serve
+ * different versions, while broadcast state (the served and the waiting version) is restored from a
+ * single old subtask's copy: each subtask therefore checkpoints the version its key groups are served at
+ * ({@link ServedKeyGroups}), and on restore serves the newest version it knows (a waiting one at once) to
+ * the key groups behind it, and only to them, whichever copy it got. A catalog's first version never waits, and
  * neither does a version of a catalog whose input here has been quiet for {@link #INPUT_IDLE_MILLIS}: the pause
  * leaves the cores to the trainer and to new items, and a stream that stopped has neither to come, so its
  * last version is served at once instead of after the pause (docs/BENCHMARKS.md section 10: 174 s from
@@ -189,6 +194,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient Map<String, Integer> unmodelled;
     private transient RefreshPasses passes;
     private transient OwedReports reports;
+    /** The version each key group held here is served at, per catalog (see {@link #catchUpAfterRestore}). */
+    private transient ServedKeyGroups servedGroups;
     private transient VersionReporting reporting;
     private transient RefreshSchedule schedule;
     private transient long passStartNanos;
@@ -217,6 +224,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         waiting = operatorState.restoreWaiting(subtask);
         passes = operatorState.restorePasses(subtask);
         reports = operatorState.restoreReports(subtask);
+        servedGroups = operatorState.restoreServed(subtask);
     }
 
     @Override
@@ -267,9 +275,13 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         pacing = new RefreshPacing(settings.refreshPauseFactor());
         skipped = new HashMap<>();
         lastInputAt = new HashMap<>();
-        for (Map.Entry<String, ModelRelease> waitingRelease : deferred.entries()) {
-            serveRestoredWaiting(waitingRelease.getKey()); // a timer: the state changes when it fires
+        Set<String> modelled = new LinkedHashSet<>();
+        newest.entries().forEach(e -> modelled.add(e.getKey()));
+        deferred.entries().forEach(e -> modelled.add(e.getKey()));
+        for (String catalog : modelled) {
+            catchUpAfterRestore(catalog);
         }
+        gauges.lag(waiting.values(), passes, unmodelled);
         // restored reports whose pass is through (or whose items all moved here done) go out then
         if (!passes.isEmpty() || !reports.isEmpty()) {
             passStartNanos = System.nanoTime();
@@ -399,7 +411,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private void startDeferredAt(String catalog, long at) {
         long idleFrom = inputIdleFrom(catalog);
         if (idleFrom >= at) {
-            serveWaitingAt(catalog, at, false);
+            serveWaitingAt(catalog, at);
             return;
         }
         long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -424,23 +436,61 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         return last == null ? Long.MIN_VALUE : last + INPUT_IDLE_MILLIS;
     }
 
-    /**
-     * Serves a waiting version restored from a checkpoint as soon as the operator runs, taking a restored pass
-     * over. Under pacing the subtasks serve versions at different times, and broadcast state is restored from
-     * one old subtask's copy: after a rescale this subtask may hold key groups whose items another subtask had
-     * already embedded at the waiting version, and a new image of one must not be embedded at an older one.
-     */
-    private void serveRestoredWaiting(String catalog) {
-        serveWaitingAt(catalog, getProcessingTimeService().getCurrentProcessingTime() + 1, true);
-    }
-
-    private void serveWaitingAt(String catalog, long at, boolean overRunningPass) {
+    private void serveWaitingAt(String catalog, long at) {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(Math.max(at, now + 1), t -> {
-            if (deferred.contains(catalog) && (overRunningPass || !passes.isRunning(catalog))) {
+            if (deferred.contains(catalog) && !passes.isRunning(catalog)) {
                 serveWaiting(catalog);
             }
         });
+    }
+
+    /**
+     * On open, brings the key groups this subtask holds to the newest version of the catalog it knows:
+     * the waiting version if the restored broadcast state holds one (served at once), else the served
+     * one. Broadcast state comes from one old subtask's copy, while under pacing the old subtasks may have
+     * served different versions, so which key groups are behind comes from {@link ServedKeyGroups}: their
+     * stored items (bar those in the waiting batch, which its flush embeds) join the pass and owe the
+     * version's report; the key groups at it already keep their restored pass and report, so that no item
+     * is embedded twice at one version. Reports of passes at older versions go out superseded. Before
+     * {@link ServedKeyGroups} was checkpointed a restored waiting version was served to every key group
+     * and a served one to none, which is still what state without it gets.
+     */
+    private void catchUpAfterRestore(String catalog) throws Exception {
+        ModelRelease waitingRelease = deferred.get(catalog);
+        long version = waitingRelease != null ? waitingRelease.version
+                : CheckpointCodec.readMetadata(newest.get(catalog)).modelVersion();
+        KeyGroupRange own = subtask.keyGroups();
+        BitSet behind;
+        if (servedGroups.knows(catalog)) {
+            behind = servedGroups.behind(catalog, version, own);
+        } else {
+            behind = new BitSet();
+            if (waitingRelease != null) {
+                behind.set(own.getStartKeyGroup(), own.getEndKeyGroup() + 1);
+            }
+        }
+        if (waitingRelease != null) {
+            deferred.remove(catalog);
+            served.serve(waitingRelease);
+        }
+        reports.cutBelow(catalog, version);
+        CatalogModels.Loaded model = behind.isEmpty() ? null : served.loaded(catalog);
+        if (model != null) {
+            List<String> keys;
+            String prefix = ItemKey.catalogPrefix(catalog);
+            try (Stream<String> all = storedKeys()) {
+                keys = all.filter(k -> k.startsWith(prefix) && behind.get(subtask.keyGroupOf(k))
+                        && !waiting.containsKey(k)).toList();
+            }
+            passes.start(catalog, keys);
+            reports.oweAlso(catalog, version, behind, model.checkpointSha256(), model.weightsSha256());
+            unmodelled.remove(catalog);
+            if (pacing.enabled() && passes.isRunning(catalog)) {
+                pacing.started(catalog, getProcessingTimeService().getCurrentProcessingTime());
+            }
+        }
+        servedGroups.served(catalog, version, own);
     }
 
     /** Serves the catalog's waiting version now and schedules its pass's first slice. */
@@ -497,6 +547,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         gauges.stored(release.catalog, items.size());
         passes.start(release.catalog, items);
         CatalogModels.Loaded now = served.current(release.catalog);
+        servedGroups.served(release.catalog, now.version(), subtask.keyGroups());
         reports.owe(release.catalog, now.version(), subtask.keyGroups(), now.checkpointSha256(), now.weightsSha256());
         reporting.reportIfThrough(release.catalog);
         gauges.lag(waiting.values(), passes, unmodelled);
@@ -636,7 +687,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        operatorState.snapshot(waiting.values(), passes, reports);
+        operatorState.snapshot(waiting.values(), passes, reports, servedGroups);
     }
 
     /** Bounded input has ended: finish the running passes and the waiting batch before the operator closes. */

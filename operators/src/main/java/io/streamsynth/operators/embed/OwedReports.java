@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.runtime.state.KeyGroupRange;
 
 /**
@@ -62,6 +63,10 @@ final class OwedReports {
     }
 
     private final Map<String, Owed> owed = new LinkedHashMap<>();
+    /** Restored reports of versions older than the catalog's newest owed one, by catalog; see {@link #restore}. */
+    private final Map<String, TreeMap<Long, Owed>> older = new LinkedHashMap<>();
+    /** Per catalog, reports whose passes a newer version cut on restore, not yet reported; see {@link #cutBelow}. */
+    private final Map<String, List<Owed>> cut = new LinkedHashMap<>();
 
     /** From now on the subtask owes a report of {@code version} for all of its key groups. */
     void owe(String catalog, long version, KeyGroupRange own, String checkpointSha256, String weightsSha256) {
@@ -92,24 +97,31 @@ final class OwedReports {
     }
 
     boolean isEmpty() {
-        return owed.isEmpty();
+        return owed.isEmpty() && cut.isEmpty() && older.isEmpty();
     }
 
     List<Entry> snapshot() {
         List<Entry> out = new ArrayList<>(owed.size());
-        owed.forEach((catalog, o) -> out.add(new Entry(catalog, o.version, o.keyGroupArray(), o.embedded,
-                o.checkpointSha256, o.weightsSha256)));
+        cut.forEach((catalog, versions) -> versions.forEach(o -> out.add(entry(catalog, o))));
+        older.forEach((catalog, versions) -> versions.values().forEach(o -> out.add(entry(catalog, o))));
+        owed.forEach((catalog, o) -> out.add(entry(catalog, o)));
         return out;
+    }
+
+    private static Entry entry(String catalog, Owed o) {
+        return new Entry(catalog, o.version, o.keyGroupArray(), o.embedded, o.checkpointSha256, o.weightsSha256);
     }
 
     /**
      * Takes the entries of every subtask of the snapshot and keeps the owed key groups within
      * {@code own}. Entries of one catalog and version merge (a scale-in joins key groups that two
      * subtasks owed; their embedded counts add up; a scale-out leaves the count with the subtask of the
-     * lowest key group). All subtasks had received the same versions at
-     * the checkpoint (the broadcast's barriers align), so one catalog never owes two versions.
+     * lowest key group). All subtasks had received the same versions at the checkpoint (the broadcast's
+     * barriers align), but under pacing they may have served different ones, so one catalog may owe
+     * several versions here: the newest stays owed, the older wait for {@link #cutBelow}.
      */
     void restore(Iterable<Entry> entries, KeyGroupRange own) {
+        Map<String, TreeMap<Long, Owed>> restored = new LinkedHashMap<>();
         for (Entry e : entries) {
             BitSet mine = new BitSet();
             for (int g : e.keyGroups) {
@@ -122,13 +134,69 @@ final class OwedReports {
             }
             // on a scale-out the count goes with the lowest key group, so that no two subtasks count it
             long embedded = own.contains(e.keyGroups[0]) ? e.embedded : 0;
-            Owed current = owed.get(e.catalog);
-            if (current == null || current.version < e.version) {
-                owed.put(e.catalog, new Owed(e.version, mine, embedded, e.checkpointSha256, e.weightsSha256));
-            } else if (current.version == e.version) {
+            TreeMap<Long, Owed> versions = restored.computeIfAbsent(e.catalog, c -> new TreeMap<>());
+            Owed current = versions.get(e.version);
+            if (current == null) {
+                versions.put(e.version, new Owed(e.version, mine, embedded, e.checkpointSha256, e.weightsSha256));
+            } else {
                 current.keyGroups.or(mine);
                 current.embedded += embedded;
             }
+        }
+        restored.forEach((catalog, versions) -> {
+            owed.put(catalog, versions.pollLastEntry().getValue());
+            if (!versions.isEmpty()) {
+                older.put(catalog, versions);
+            }
+        });
+    }
+
+    /**
+     * Moves the catalog's owed reports of versions below {@code version} to the cut ones ({@link #takeCut}):
+     * a newer version now serves their key groups, so their passes were cut short. Until taken they stay
+     * in the snapshot, and a restore cuts them again.
+     */
+    void cutBelow(String catalog, long version) {
+        List<Owed> cutHere = new ArrayList<>();
+        TreeMap<Long, Owed> versions = older.remove(catalog);
+        if (versions != null) {
+            cutHere.addAll(versions.values());
+        }
+        Owed newest = owed.get(catalog);
+        if (newest != null && newest.version < version) {
+            cutHere.add(owed.remove(catalog));
+        }
+        if (!cutHere.isEmpty()) {
+            cut.computeIfAbsent(catalog, c -> new ArrayList<>()).addAll(cutHere);
+        }
+    }
+
+    /** The cut reports (oldest first per catalog), to be reported superseded; none remain. */
+    Map<String, List<Owed>> takeCut() {
+        Map<String, List<Owed>> taken = new LinkedHashMap<>(cut);
+        cut.clear();
+        return taken;
+    }
+
+    boolean hasCut() {
+        return !cut.isEmpty();
+    }
+
+    /**
+     * The subtask owes a report of {@code version} for {@code groups} too: merged into the catalog's owed
+     * report of that version, or the catalog's first owed report.
+     *
+     * @throws IllegalStateException when the catalog owes another version (cut it first)
+     */
+    void oweAlso(String catalog, long version, BitSet groups, String checkpointSha256, String weightsSha256) {
+        Owed current = owed.get(catalog);
+        if (current == null) {
+            owed.put(catalog, new Owed(version, (BitSet) groups.clone(), 0, checkpointSha256, weightsSha256));
+        } else if (current.version == version) {
+            current.keyGroups.or(groups);
+        } else {
+            throw new IllegalStateException("catalog " + catalog + " owes a report of v" + current.version
+                    + ", not of v" + version);
         }
     }
 }

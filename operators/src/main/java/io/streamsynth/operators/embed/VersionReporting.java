@@ -54,6 +54,7 @@ final class VersionReporting {
     }
 
     void reportAllThrough() throws Exception {
+        reportCut();
         for (String catalog : reports.catalogs()) {
             reportIfThrough(catalog);
         }
@@ -68,10 +69,23 @@ final class VersionReporting {
     }
 
     /**
+     * Reports superseded the passes a restore cut ({@link OwedReports#cutBelow}). Every other report calls
+     * it first, so that this subtask still reports each catalog's versions in order.
+     */
+    void reportCut() {
+        if (!reports.hasCut()) {
+            return;
+        }
+        reports.takeCut().forEach((catalog, versions) -> versions.forEach(
+                o -> emit(catalog, o, true, new int[o.keyGroups.cardinality()])));
+    }
+
+    /**
      * A version this subtask never served (paced, a newer one replaced it while it waited): reported
      * superseded for all of this subtask's key groups, nothing embedded, so its marker does not wait for them.
      */
     void skipped(String catalog, long version, String checkpointSha256, String weightsSha256) {
+        reportCut();
         int[] groups = java.util.stream.IntStream.rangeClosed(subtask.keyGroups().getStartKeyGroup(),
                 subtask.keyGroups().getEndKeyGroup()).toArray();
         out.accept(new VersionProgress(catalog, version, true, subtask.maxParallelism(), groups,
@@ -94,6 +108,11 @@ final class VersionReporting {
     }
 
     private void report(String catalog, OwedReports.Owed owed, boolean superseded, int[] liveItems) {
+        reportCut();
+        emit(catalog, owed, superseded, liveItems);
+    }
+
+    private void emit(String catalog, OwedReports.Owed owed, boolean superseded, int[] liveItems) {
         out.accept(new VersionProgress(catalog, owed.version, superseded, subtask.maxParallelism(),
                 owed.keyGroupArray(), liveItems, owed.embedded, owed.checkpointSha256, owed.weightsSha256));
     }

@@ -163,9 +163,9 @@ class ItemEmbedderPacingTest {
     }
 
     /**
-     * After a rescale another subtask may have served the waiting version to this subtask's new key groups
-     * already, so a restored waiting version is served at once, taking the restored pass over: no item is
-     * embedded at the older version after the restore.
+     * A restored waiting version is served at once to the key groups that were not served it before the
+     * checkpoint (here all), taking the restored pass over: no item is embedded at the older version after the
+     * restore. Rescales where another subtask had served it: {@link ItemEmbedderPacedRescaleTest}.
      */
     @Test
     void aWaitingVersionRestoredMidPassIsServedAtOnce() throws Exception {
