@@ -32,6 +32,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     private static final String CATALOG = "fashion";
     /** How long a Ctrl-C waits for the summary, the job's stop and the cleanup. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(90);
+    /** Partitions beyond the embedder's default max parallelism (128 key groups) would gain nothing here. */
+    private static final int MAX_PARTITIONS = 128;
 
     @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
@@ -52,6 +54,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--query-items", description = "Unseen-class test images streamed as index-only items "
             + "for the zero-shot report (default: ${DEFAULT-VALUE}).")
     int queryItems = 2000;
+
+    @Option(names = "--partitions", description = "Partitions of the images and embeddings topics. With more than "
+            + "one the order in which samples reach the trainer, and so its figures, change a little from run to run; "
+            + "1 makes runs repeat to the last digit (default: ${DEFAULT-VALUE}).")
+    int partitions = QuickstartBroker.DEFAULT_PARTITIONS;
 
     @Option(names = "--bad-events", description = "Malformed events sent to show the dead-letter path (default: ${DEFAULT-VALUE}).")
     int badEvents = 3;
@@ -85,6 +92,9 @@ public final class QuickstartCommand implements Callable<Integer> {
         if (events < 1 || rate < 1 || queryItems < 0 || badEvents < 0) {
             throw new IllegalArgumentException("--events and --rate must be positive; --query-items and --bad-events "
                     + "must not be negative");
+        }
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("--partitions must be 1.." + MAX_PARTITIONS + ", got " + partitions);
         }
         QuickstartTimeBudget budget = new QuickstartTimeBudget();
         QuickstartData.parseClasses(trainClasses); // a bad class list stops the run before the broker starts
@@ -120,7 +130,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             JobConfig config = job.toConfig(kafka.bootstrapServers());
             QuickstartData split = QuickstartData.select(data, trainClasses, events, queryItems, config.seed());
             budget.startupPart("data");
-            kafka.createTopics(config);
+            kafka.createTopics(config, partitions);
             budget.startupPart("topics");
             Awaiting.result(torch);
             budget.startupPart("pytorch");
