@@ -85,15 +85,21 @@ final class EmbedderOperatorState {
         return restored;
     }
 
+    /**
+     * @param skipped versions this subtask skipped (never served) and has not reported yet, as owed reports
+     *     of its key groups
+     */
     void snapshot(Collection<ImageSample> waitingImages, RefreshPasses passes, OwedReports reports,
-            ServedKeyGroups servedGroups) throws Exception {
+            List<OwedReports.Entry> skipped, ServedKeyGroups servedGroups) throws Exception {
         waiting.update(new ArrayList<>(waitingImages));
         List<Tuple2<String, String>> keys = new ArrayList<>();
         for (RefreshPasses.Pending p : passes.snapshot()) {
             keys.add(Tuple2.of(p.catalog(), p.key()));
         }
         pending.update(keys);
-        owed.update(reports.snapshot());
+        List<OwedReports.Entry> owedEntries = reports.snapshot();
+        owedEntries.addAll(skipped);
+        owed.update(owedEntries);
         served.update(servedGroups.snapshot());
     }
 }

@@ -1,6 +1,7 @@
 package io.streamsynth.operators.embed;
 
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.operators.types.DeadLetter;
 import io.streamsynth.operators.types.ImageSample;
 import io.streamsynth.operators.types.ItemEmbedding;
@@ -175,8 +176,8 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     private transient RefreshPacing pacing;
     /**
      * Per catalog, waiting versions a newer one replaced while the served version's pass ran: reported
-     * superseded when that pass is through. Not checkpointed: after a restore they go unreported, and with
-     * several embedder subtasks such a version's marker may then stay open.
+     * superseded when that pass is through. Checkpointed as owed reports ({@link #skippedReports}), which a
+     * restore reports superseded.
      */
     private transient Map<String, List<ModelRelease>> skipped;
     /** When each catalog's last item or deletion reached this subtask (processing time); not checkpointed. */
@@ -472,23 +473,32 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         }
         if (waitingRelease != null) {
             deferred.remove(catalog);
-            served.serve(waitingRelease);
+            served.serveRestored(waitingRelease);
         }
         reports.cutBelow(catalog, version);
-        CatalogModels.Loaded model = behind.isEmpty() ? null : served.loaded(catalog);
-        if (model != null) {
-            List<String> keys;
-            String prefix = ItemKey.catalogPrefix(catalog);
-            try (Stream<String> all = storedKeys()) {
-                keys = all.filter(k -> k.startsWith(prefix) && behind.get(subtask.keyGroupOf(k))
-                        && !waiting.containsKey(k)).toList();
-            }
-            passes.start(catalog, keys);
-            reports.oweAlso(catalog, version, behind, model.checkpointSha256(), model.weightsSha256());
-            unmodelled.remove(catalog);
-            if (pacing.enabled() && passes.isRunning(catalog)) {
-                pacing.started(catalog, getProcessingTimeService().getCurrentProcessingTime());
-            }
+        if (behind.isEmpty()) {
+            servedGroups.served(catalog, version, own);
+            return;
+        }
+        // owed even when the model cannot be rebuilt here: its next version supersedes it, so it gets a marker
+        byte[] servedCheckpoint = newest.get(catalog);
+        String digest = newestDigests.get(catalog);
+        reports.oweAlso(catalog, version, behind, digest != null ? digest : Sha256.hex(servedCheckpoint),
+                CheckpointCodec.readMetadata(servedCheckpoint).weightsSha256());
+        CatalogModels.Loaded model = served.loaded(catalog);
+        if (model == null) {
+            return; // unusable: the key groups stay behind until the next version's pass
+        }
+        List<String> keys;
+        String prefix = ItemKey.catalogPrefix(catalog);
+        try (Stream<String> all = storedKeys()) {
+            keys = all.filter(k -> k.startsWith(prefix) && behind.get(subtask.keyGroupOf(k))
+                    && !waiting.containsKey(k)).toList();
+        }
+        passes.start(catalog, keys);
+        unmodelled.remove(catalog);
+        if (pacing.enabled() && passes.isRunning(catalog)) {
+            pacing.started(catalog, getProcessingTimeService().getCurrentProcessingTime());
         }
         servedGroups.served(catalog, version, own);
     }
@@ -499,6 +509,23 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         deferred.remove(catalog);
         serve(waitingRelease);
         schedule.sliceSoon();
+    }
+
+    /**
+     * The skipped versions as owed reports of this subtask's key groups, for the checkpoint: a restore cuts
+     * them with the older versions, so they still go out superseded, in order, and their markers come.
+     */
+    private List<OwedReports.Entry> skippedReports() {
+        if (skipped.isEmpty()) {
+            return List.of();
+        }
+        int[] groups = java.util.stream.IntStream.rangeClosed(subtask.keyGroups().getStartKeyGroup(),
+                subtask.keyGroups().getEndKeyGroup()).toArray();
+        List<OwedReports.Entry> entries = new ArrayList<>();
+        skipped.forEach((catalog, versions) -> versions.forEach(r -> entries.add(new OwedReports.Entry(catalog,
+                r.version, groups, 0, r.checkpointDigest(),
+                CheckpointCodec.readMetadata(r.checkpoint).weightsSha256()))));
+        return entries;
     }
 
     /**
@@ -687,7 +714,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        operatorState.snapshot(waiting.values(), passes, reports, servedGroups);
+        operatorState.snapshot(waiting.values(), passes, reports, skippedReports(), servedGroups);
     }
 
     /** Bounded input has ended: finish the running passes and the waiting batch before the operator closes. */

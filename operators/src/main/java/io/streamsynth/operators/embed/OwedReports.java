@@ -184,19 +184,18 @@ final class OwedReports {
 
     /**
      * The subtask owes a report of {@code version} for {@code groups} too: merged into the catalog's owed
-     * report of that version, or the catalog's first owed report.
-     *
-     * @throws IllegalStateException when the catalog owes another version (cut it first)
+     * report of that version, or the catalog's first owed report; an owed older version is cut. A newer owed
+     * version is left as it is: only a checkpoint whose subtasks had not all received the same releases (not
+     * aligned) gets there, the newer release comes again from the replayed input, and its pass covers every
+     * key group.
      */
     void oweAlso(String catalog, long version, BitSet groups, String checkpointSha256, String weightsSha256) {
+        cutBelow(catalog, version);
         Owed current = owed.get(catalog);
         if (current == null) {
             owed.put(catalog, new Owed(version, (BitSet) groups.clone(), 0, checkpointSha256, weightsSha256));
         } else if (current.version == version) {
             current.keyGroups.or(groups);
-        } else {
-            throw new IllegalStateException("catalog " + catalog + " owes a report of v" + current.version
-                    + ", not of v" + version);
         }
     }
 }

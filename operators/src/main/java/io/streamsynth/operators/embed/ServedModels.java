@@ -53,6 +53,23 @@ final class ServedModels implements AutoCloseable {
         unusable.remove(release.catalog);
     }
 
+    /**
+     * Serves a release restored from a checkpoint (a version that waited): as {@link #serve}, but a model this
+     * embedder cannot rebuild is kept in state as unusable (see {@link #unusable}) instead of failing the
+     * restore, which would restart the job into the same failure.
+     */
+    void serveRestored(ModelRelease release) throws Exception {
+        try {
+            serve(release);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("catalog {}: the restored model v{} cannot be rebuilt ({}); its items wait for its next version",
+                    release.catalog, release.version, e.getMessage());
+            checkpoints.put(release.catalog, release.checkpoint);
+            digests.put(release.catalog, release.checkpointDigest());
+            unusable.add(release.catalog);
+        }
+    }
+
     /** The model loaded most recently for the catalog, without loading one from state. */
     CatalogModels.Loaded current(String catalog) {
         return models.get(catalog);

@@ -52,8 +52,13 @@ class ItemEmbedderNewBackboneTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, ImageSample, ModelRelease, ItemEmbedding> harness(
             String module) throws Exception {
+        return harness(module, 0);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ImageSample, ModelRelease, ItemEmbedding> harness(
+            String module, double refreshPauseFactor) throws Exception {
         var operator = new ItemEmbedder(new EmbedderSettings(DeviceSpec.parse("cpu"), 4, Duration.ofMillis(50), 1)
-                .withScriptedBackbone(module));
+                .withScriptedBackbone(module).withRefreshPauseFactor(refreshPauseFactor));
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(operator, ImageSample::itemKey,
                 (ModelRelease r) -> "release", Types.STRING, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -112,6 +117,73 @@ class ItemEmbedderNewBackboneTest {
                     .map(r -> "v" + r.version + (r.superseded ? " superseded" : " complete")).toList();
             assertThat(reports).as("the old version, never through here, is superseded by the new one")
                     .containsExactly("v" + old.version + " superseded", "v" + anew.version + " complete");
+        }
+    }
+
+    private static List<String> reports(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) {
+        return h.getSideOutput(ItemEmbedder.VERSION_PROGRESS).stream().map(StreamRecord::getValue)
+                .map(r -> "v" + r.version + (r.superseded ? " superseded" : " complete")).toList();
+    }
+
+    /**
+     * Paced: a version of the old module waited for the pause when the snapshot was taken. The restore serves
+     * it at once, and cannot rebuild it: the operator must still open (else the job restarts into the same
+     * failure), and the waiting version, owed by every key group, must be superseded by the new lineage's.
+     */
+    @Test
+    void aRestoredWaitingVersionOfAReplacedModuleIsSupersededByTheNewLineage(@TempDir Path dir) throws Exception {
+        String module = dir.resolve("module.pt").toString();
+        Files.copy(Path.of(URI.create(TorchScriptSettings.GREY)), Path.of(module));
+        ModelRelease served;
+        ModelRelease waiting;
+        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
+                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+            trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+            served = trainer.publish(1);
+            trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+            waiting = trainer.publish(2);
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(module, 1)) {
+            h.open();
+            h.setProcessingTime(0);
+            h.processElement1(item("a"), 0);
+            h.processElement1(item("b"), 0);
+            h.processElement2(served, 0);
+            while (((ItemEmbedder) h.getOperator()).pendingRefresh() > 0) {
+                h.setProcessingTime(h.getProcessingTime() + 1);
+            }
+            h.processElement2(waiting, h.getProcessingTime()); // the pause after the pass holds it
+            assertThat(embeddings(h)).allMatch(e -> e.modelVersion == served.version);
+            assertThat(reports(h)).containsExactly("v" + served.version + " complete");
+            snapshot = h.snapshot(1, h.getProcessingTime());
+        }
+        Files.copy(Path.of(TorchScriptSettings.OTHER), Path.of(module), StandardCopyOption.REPLACE_EXISTING);
+        ModelRelease anew;
+        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
+                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+            do {
+                trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+                anew = trainer.publish(1);
+            } while (anew.version <= waiting.version);
+        }
+        try (var h = harness(module, 1)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(1_000);
+            h.processElement1(item("c"), 1_000);
+            h.setProcessingTime(1_100);
+            assertThat(embeddings(h)).as("nothing can be embedded at the old module's versions").isEmpty();
+
+            h.processElement2(anew, 1_100);
+            for (int t = 1_101; t < 1_200; t++) {
+                h.setProcessingTime(t);
+            }
+            String v = " v" + anew.version;
+            assertThat(embeddings(h)).extracting(e -> e.itemId + " v" + e.modelVersion)
+                    .containsExactlyInAnyOrder("a" + v, "b" + v, "c" + v);
+            assertThat(reports(h)).containsExactly("v" + waiting.version + " superseded", "v" + anew.version
+                    + " complete");
         }
     }
 }

@@ -46,6 +46,7 @@ class ItemEmbedderPacedRescaleTest {
     private static CatalogTrainer trainer;
     private static ModelRelease v1;
     private static ModelRelease v2;
+    private static ModelRelease v3;
 
     @BeforeAll
     static void releases() {
@@ -55,7 +56,9 @@ class ItemEmbedderPacedRescaleTest {
         v1 = trainer.publish(1);
         trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
         v2 = trainer.publish(2);
-        assertThat(List.of(v1.version, v2.version)).containsExactly(1L, 2L);
+        trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
+        v3 = trainer.publish(3);
+        assertThat(List.of(v1.version, v2.version, v3.version)).containsExactly(1L, 2L, 3L);
     }
 
     @AfterAll
@@ -115,9 +118,15 @@ class ItemEmbedderPacedRescaleTest {
         /** Version 2 arrived during the pause after version 1's pass: it waits. */
         WAITING,
         /** Version 2 arrived during version 1's pass: it waits, and that pass runs at the savepoint. */
-        WAITING_MID_PASS
+        WAITING_MID_PASS,
+        /** During version 1's pass version 2 arrived and waited, then version 3 replaced it: 2 is skipped here. */
+        SKIPPED_MID_PASS,
+        /** Served version 2 and then version 3, each after its pause, and finished both passes. */
+        SERVED_V3_AND_THROUGH
     }
 
+    /** The newest version every old subtask received: every item must reach it. */
+    private long newest = 2;
     private final List<ItemEmbedding> out = new ArrayList<>();
     private final List<VersionProgress> progress = new ArrayList<>();
 
@@ -132,9 +141,13 @@ class ItemEmbedderPacedRescaleTest {
                 }
             }
             h.processElement2(v1, 0);
-            if (before == Before.WAITING_MID_PASS) {
+            if (before == Before.WAITING_MID_PASS || before == Before.SKIPPED_MID_PASS) {
                 runUntil(h, 2);
                 h.processElement2(v2, 2);
+                if (before == Before.SKIPPED_MID_PASS) {
+                    runUntil(h, 3);
+                    h.processElement2(v3, 3);
+                }
                 assertThat(((ItemEmbedder) h.getOperator()).pendingRefresh()).as("mid-pass").isPositive();
                 out.addAll(h.extractOutputValues());
                 progress.addAll(reports(h));
@@ -157,6 +170,11 @@ class ItemEmbedderPacedRescaleTest {
                 h.processElement2(v2, 60);
                 runUntil(h, before == Before.SERVED_MID_PASS ? 62 : 100);
                 assertThat(h.extractOutputValues()).as("version 2 served").anyMatch(e -> e.modelVersion == 2);
+                if (before == Before.SERVED_V3_AND_THROUGH) {
+                    h.processElement2(v3, 200); // past the pause after version 2's pass
+                    runUntil(h, 300);
+                    assertThat(h.extractOutputValues()).as("version 3 served").anyMatch(e -> e.modelVersion == 3);
+                }
                 assertThat(((ItemEmbedder) h.getOperator()).pendingRefresh() > 0).as("mid-pass")
                         .isEqualTo(before == Before.SERVED_MID_PASS);
             }
@@ -182,7 +200,8 @@ class ItemEmbedderPacedRescaleTest {
                 assertThat(((ItemEmbedder) h.getOperator()).pendingRefresh()).as("subtask %d's passes end", subtask)
                         .isZero();
                 List<ItemEmbedding> after = h.extractOutputValues();
-                assertThat(after).as("nothing below version 2 after the restore").allMatch(e -> e.modelVersion == 2);
+                assertThat(after).as("nothing below version %d after the restore", newest)
+                        .allMatch(e -> e.modelVersion == newest);
                 out.addAll(after);
                 progress.addAll(reports(h));
                 restoredReports.add(reports(h).stream()
@@ -191,58 +210,58 @@ class ItemEmbedderPacedRescaleTest {
         }
     }
 
-    private void assertEveryItemAtVersion2OnceAndEveryKeyGroupReportedOnce() {
-        Map<String, Long> atV2 = out.stream().filter(e -> e.modelVersion == 2)
+    private void assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce() {
+        Map<String, Long> atNewest = out.stream().filter(e -> e.modelVersion == newest)
                 .collect(Collectors.groupingBy(e -> e.itemId, Collectors.counting()));
         Map<String, Long> expected = new HashMap<>();
         IDS.forEach(id -> expected.put(id, 1L));
-        assertThat(atV2).as("records at version 2 per item").isEqualTo(expected);
+        assertThat(atNewest).as("records at version %d per item", newest).isEqualTo(expected);
 
         int[] complete = new int[MAX_PARALLELISM];
         for (VersionProgress p : progress) {
-            if (p.version == 2) {
-                assertThat(p.superseded).as("version 2 superseded").isFalse();
+            if (p.version == newest) {
+                assertThat(p.superseded).as("version %d superseded", newest).isFalse();
                 for (int g : p.keyGroups) {
                     complete[g]++;
                 }
             }
         }
-        assertThat(complete).as("complete reports of version 2 per key group").containsOnly(1);
+        assertThat(complete).as("complete reports of version %d per key group", newest).containsOnly(1);
     }
 
     @Test
     void aScaleInOntoTheSubtaskThatServedTheVersionStillBringsTheOtherKeyGroupsToIt() throws Exception {
         restoreAt(1, new OperatorSubtaskState[] {oldSubtask(0, Before.SERVED_AND_THROUGH),
                 oldSubtask(1, Before.WAITING)});
-        assertEveryItemAtVersion2OnceAndEveryKeyGroupReportedOnce();
+        assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce();
     }
 
     @Test
     void aScaleInOntoTheSubtaskWhereTheVersionWaitedDoesNotEmbedTheOtherKeyGroupsTwice() throws Exception {
         restoreAt(1, new OperatorSubtaskState[] {oldSubtask(0, Before.WAITING),
                 oldSubtask(1, Before.SERVED_AND_THROUGH)});
-        assertEveryItemAtVersion2OnceAndEveryKeyGroupReportedOnce();
+        assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce();
     }
 
     @Test
     void aScaleInWithTheServedVersionsPassRunningFinishesItAndBringsTheWaitingKeyGroupsToIt() throws Exception {
         restoreAt(1, new OperatorSubtaskState[] {oldSubtask(0, Before.SERVED_MID_PASS),
                 oldSubtask(1, Before.WAITING)});
-        assertEveryItemAtVersion2OnceAndEveryKeyGroupReportedOnce();
+        assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce();
     }
 
     @Test
     void aScaleOutSplitsTheKeyGroupsOfBothOldSubtasksCorrectly() throws Exception {
         restoreAt(3, new OperatorSubtaskState[] {oldSubtask(0, Before.WAITING),
                 oldSubtask(1, Before.SERVED_MID_PASS)});
-        assertEveryItemAtVersion2OnceAndEveryKeyGroupReportedOnce();
+        assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce();
     }
 
     @Test
     void aPassTheRestoreCutIsReportedSupersededBeforeTheNewerVersionsReport() throws Exception {
         restoreAt(1, new OperatorSubtaskState[] {oldSubtask(0, Before.SERVED_AND_THROUGH),
                 oldSubtask(1, Before.WAITING_MID_PASS)});
-        assertEveryItemAtVersion2OnceAndEveryKeyGroupReportedOnce();
+        assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce();
         // subtask 1 owed version 1 for its key groups: a marker of it must come, and before version 2's
         assertThat(restoredReports).containsExactly(List.of("1 superseded", "2 complete"));
     }
@@ -250,5 +269,15 @@ class ItemEmbedderPacedRescaleTest {
     @Test
     void theServedKeyGroupsAreCheckpointedAsAFlinkPojo() {
         assertThat(TypeInformation.of(ServedKeyGroups.Entry.class)).isInstanceOf(PojoTypeInfo.class);
+    }
+
+    @Test
+    void aVersionSkippedBeforeTheSavepointIsReportedSupersededAfterTheRestore() throws Exception {
+        newest = 3;
+        restoreAt(1, new OperatorSubtaskState[] {oldSubtask(0, Before.SERVED_V3_AND_THROUGH),
+                oldSubtask(1, Before.SKIPPED_MID_PASS)});
+        assertEveryItemAtTheNewestVersionOnceAndEveryKeyGroupReportedOnce();
+        // subtask 1 never served version 2: without its superseded report version 2 would get no marker
+        assertThat(restoredReports).containsExactly(List.of("1 superseded", "2 superseded", "3 complete"));
     }
 }
