@@ -564,6 +564,9 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         flush();
         reporting.reportIfThrough(release.catalog);
         reporting.supersede(release.catalog);
+        // versions skipped while this one waited are older: their reports go before any of its own (a pass
+        // cut short by the input's end serves it without passProgressed reporting them first)
+        reportSkipped(release.catalog);
         served.serve(release);
         unmodelled.remove(release.catalog); // the pass below counts them now
         List<String> items;

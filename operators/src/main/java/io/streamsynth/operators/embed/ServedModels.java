@@ -1,6 +1,7 @@
 package io.streamsynth.operators.embed;
 
 import io.streamsynth.model.checkpoint.Sha256;
+import io.streamsynth.operators.backbone.MissingBackboneFileException;
 import io.streamsynth.operators.types.ModelRelease;
 import java.util.HashSet;
 import java.util.Set;
@@ -61,6 +62,8 @@ final class ServedModels implements AutoCloseable {
     void serveRestored(ModelRelease release) throws Exception {
         try {
             serve(release);
+        } catch (MissingBackboneFileException e) {
+            throw e; // no file at all: the restore stops the job, as for every other missing backbone file
         } catch (IllegalArgumentException e) {
             LOG.warn("catalog {}: the restored model v{} cannot be rebuilt ({}); its items wait for its next version",
                     release.catalog, release.version, e.getMessage());

@@ -237,4 +237,21 @@ class ItemEmbedderPacingTest {
             assertThat(reports(h)).containsExactly("1 complete", "2 complete");
         }
     }
+
+    /** Bounded input ends while version 1's pass runs, 2 skipped and 3 waiting: 2's marker needs its report before 3's. */
+    @Test
+    void whenTheInputEndsASkippedVersionIsReportedBeforeTheWaitingVersionIsServed() throws Exception {
+        try (var h = harness()) {
+            storeItemsThenServeVersion1(h);
+            at(h, 2);
+            h.processElement2(version(2), 2); // waits for version 1's pass
+            h.processElement2(version(3), 2); // replaces 2, which is skipped here
+            h.getOperator().finish();
+
+            assertThat(reports(h)).containsExactly("1 superseded", "2 superseded", "3 complete");
+            List<ItemEmbedding> out = h.extractOutputValues();
+            assertThat(out.stream().filter(e -> e.modelVersion == 3).map(e -> e.itemId).distinct().count())
+                    .isEqualTo(ITEMS);
+        }
+    }
 }
