@@ -1,6 +1,7 @@
 package io.streamsynth.operators.embed;
 
 import io.streamsynth.model.checkpoint.CheckpointCodec;
+import io.streamsynth.model.checkpoint.CheckpointMetadata;
 import io.streamsynth.model.checkpoint.Sha256;
 import io.streamsynth.operators.types.DeadLetter;
 import io.streamsynth.operators.types.ImageSample;
@@ -17,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -269,7 +271,6 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
                 }
             }
         }
-        gauges.lag(waiting.values(), passes, unmodelled);
         if (!waiting.isEmpty()) {
             schedule.flushLater();
         }
@@ -459,43 +460,31 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
      */
     private void catchUpAfterRestore(String catalog) throws Exception {
         ModelRelease waitingRelease = deferred.get(catalog);
-        long version = waitingRelease != null ? waitingRelease.version
-                : CheckpointCodec.readMetadata(newest.get(catalog)).modelVersion();
-        KeyGroupRange own = subtask.keyGroups();
-        BitSet behind;
-        if (servedGroups.knows(catalog)) {
-            behind = servedGroups.behind(catalog, version, own);
-        } else {
-            behind = new BitSet();
-            if (waitingRelease != null) {
-                behind.set(own.getStartKeyGroup(), own.getEndKeyGroup() + 1);
-            }
-        }
         if (waitingRelease != null) {
             deferred.remove(catalog);
-            served.serveRestored(waitingRelease);
+            served.serveRestored(waitingRelease); // into the broadcast state too, even when unusable
         }
+        byte[] servedCheckpoint = newest.get(catalog);
+        CheckpointMetadata metadata = CheckpointCodec.readMetadata(servedCheckpoint);
+        long version = metadata.modelVersion();
+        KeyGroupRange own = subtask.keyGroups();
+        BitSet behind = servedGroups.knows(catalog) ? servedGroups.behind(catalog, version, own)
+                : waitingRelease != null ? SubtaskKeys.bits(own) : new BitSet();
         reports.cutBelow(catalog, version);
         if (behind.isEmpty()) {
             servedGroups.served(catalog, version, own);
             return;
         }
         // owed even when the model cannot be rebuilt here: its next version supersedes it, so it gets a marker
-        byte[] servedCheckpoint = newest.get(catalog);
         String digest = newestDigests.get(catalog);
         reports.oweAlso(catalog, version, behind, digest != null ? digest : Sha256.hex(servedCheckpoint),
-                CheckpointCodec.readMetadata(servedCheckpoint).weightsSha256());
+                metadata.weightsSha256());
         CatalogModels.Loaded model = served.loaded(catalog);
         if (model == null) {
             return; // unusable: the key groups stay behind until the next version's pass
         }
-        List<String> keys;
-        String prefix = ItemKey.catalogPrefix(catalog);
-        try (Stream<String> all = storedKeys()) {
-            keys = all.filter(k -> k.startsWith(prefix) && behind.get(subtask.keyGroupOf(k))
-                    && !waiting.containsKey(k)).toList();
-        }
-        passes.start(catalog, keys);
+        passes.start(catalog,
+                storedKeysOf(catalog, k -> behind.get(subtask.keyGroupOf(k)) && !waiting.containsKey(k)));
         unmodelled.remove(catalog);
         if (pacing.enabled() && passes.isRunning(catalog)) {
             pacing.started(catalog, getProcessingTimeService().getCurrentProcessingTime());
@@ -519,8 +508,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (skipped.isEmpty()) {
             return List.of();
         }
-        int[] groups = java.util.stream.IntStream.rangeClosed(subtask.keyGroups().getStartKeyGroup(),
-                subtask.keyGroups().getEndKeyGroup()).toArray();
+        int[] groups = subtask.keyGroupArray();
         List<OwedReports.Entry> entries = new ArrayList<>();
         skipped.forEach((catalog, versions) -> versions.forEach(r -> entries.add(new OwedReports.Entry(catalog,
                 r.version, groups, 0, r.checkpointDigest(),
@@ -569,11 +557,7 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         reportSkipped(release.catalog);
         served.serve(release);
         unmodelled.remove(release.catalog); // the pass below counts them now
-        List<String> items;
-        try (Stream<String> all = storedKeys()) {
-            String prefix = ItemKey.catalogPrefix(release.catalog);
-            items = all.filter(k -> k.startsWith(prefix)).toList();
-        }
+        List<String> items = storedKeysOf(release.catalog, k -> true);
         gauges.stored(release.catalog, items.size());
         passes.start(release.catalog, items);
         CatalogModels.Loaded now = served.current(release.catalog);
@@ -585,6 +569,14 @@ public final class ItemEmbedder extends AbstractStreamOperator<ItemEmbedding>
         if (pacing.enabled()) {
             pacing.started(release.catalog, getProcessingTimeService().getCurrentProcessingTime());
             passProgressed(release.catalog); // a catalog without items here is through at once
+        }
+    }
+
+    /** The keys of the catalog's items stored here that {@code which} accepts. */
+    private List<String> storedKeysOf(String catalog, Predicate<String> which) {
+        String prefix = ItemKey.catalogPrefix(catalog);
+        try (Stream<String> all = storedKeys()) {
+            return all.filter(k -> k.startsWith(prefix) && which.test(k)).toList();
         }
     }
 

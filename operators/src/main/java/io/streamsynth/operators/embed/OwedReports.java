@@ -70,9 +70,7 @@ final class OwedReports {
 
     /** From now on the subtask owes a report of {@code version} for all of its key groups. */
     void owe(String catalog, long version, KeyGroupRange own, String checkpointSha256, String weightsSha256) {
-        BitSet groups = new BitSet();
-        groups.set(own.getStartKeyGroup(), own.getEndKeyGroup() + 1);
-        owed.put(catalog, new Owed(version, groups, 0, checkpointSha256, weightsSha256));
+        owed.put(catalog, new Owed(version, SubtaskKeys.bits(own), 0, checkpointSha256, weightsSha256));
     }
 
     Owed get(String catalog) {

@@ -48,10 +48,8 @@ final class ServedKeyGroups {
 
     /** From now on every key group in {@code own} is served at {@code version}. */
     void served(String catalog, long version, KeyGroupRange own) {
-        BitSet all = new BitSet();
-        all.set(own.getStartKeyGroup(), own.getEndKeyGroup() + 1);
         TreeMap<Long, BitSet> versions = new TreeMap<>();
-        versions.put(version, all);
+        versions.put(version, SubtaskKeys.bits(own));
         byCatalog.put(catalog, versions);
     }
 
@@ -65,8 +63,7 @@ final class ServedKeyGroups {
      * older version, and those no old subtask served the catalog at (their items never had a model).
      */
     BitSet behind(String catalog, long version, KeyGroupRange own) {
-        BitSet behind = new BitSet();
-        behind.set(own.getStartKeyGroup(), own.getEndKeyGroup() + 1);
+        BitSet behind = SubtaskKeys.bits(own);
         TreeMap<Long, BitSet> versions = byCatalog.get(catalog);
         if (versions != null) {
             versions.tailMap(version, true).values().forEach(behind::andNot);

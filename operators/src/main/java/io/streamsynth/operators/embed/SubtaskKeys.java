@@ -1,5 +1,7 @@
 package io.streamsynth.operators.embed;
 
+import java.util.BitSet;
+
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -30,6 +32,18 @@ final class SubtaskKeys {
 
     KeyGroupRange keyGroups() {
         return KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, index);
+    }
+
+    /** The key groups of {@code range} as set bits (a key group's number is its bit). */
+    static BitSet bits(KeyGroupRange range) {
+        BitSet bits = new BitSet();
+        bits.set(range.getStartKeyGroup(), range.getEndKeyGroup() + 1);
+        return bits;
+    }
+
+    /** This subtask's key groups in increasing order. */
+    int[] keyGroupArray() {
+        return bits(keyGroups()).stream().toArray();
     }
 
     int keyGroupOf(String key) {

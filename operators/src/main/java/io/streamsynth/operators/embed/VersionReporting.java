@@ -86,8 +86,7 @@ final class VersionReporting {
      */
     void skipped(String catalog, long version, String checkpointSha256, String weightsSha256) {
         reportCut();
-        int[] groups = java.util.stream.IntStream.rangeClosed(subtask.keyGroups().getStartKeyGroup(),
-                subtask.keyGroups().getEndKeyGroup()).toArray();
+        int[] groups = subtask.keyGroupArray();
         out.accept(new VersionProgress(catalog, version, true, subtask.maxParallelism(), groups,
                 new int[groups.length], 0, checkpointSha256, weightsSha256));
     }

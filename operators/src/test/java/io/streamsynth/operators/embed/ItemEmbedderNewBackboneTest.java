@@ -66,6 +66,11 @@ class ItemEmbedderNewBackboneTest {
         return h;
     }
 
+    /** A trainer of the catalog over the TorchScript module at {@code module}, starting anew if it changed. */
+    private static CatalogTrainer trainerOver(String module) {
+        return CatalogTrainer.create(CATALOG, TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0);
+    }
+
     private static List<ItemEmbedding> embeddings(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ItemEmbedding> h) {
         return h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>)
                 .map(o -> (ItemEmbedding) ((StreamRecord<?>) o).getValue()).toList();
@@ -76,8 +81,7 @@ class ItemEmbedderNewBackboneTest {
         String module = dir.resolve("module.pt").toString();
         Files.copy(Path.of(URI.create(TorchScriptSettings.GREY)), Path.of(module));
         ModelRelease old;
-        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
-                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+        try (CatalogTrainer trainer = trainerOver(module)) {
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
             old = trainer.publish(1);
         }
@@ -91,8 +95,7 @@ class ItemEmbedderNewBackboneTest {
         }
         Files.copy(Path.of(TorchScriptSettings.OTHER), Path.of(module), StandardCopyOption.REPLACE_EXISTING);
         ModelRelease anew;
-        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
-                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+        try (CatalogTrainer trainer = trainerOver(module)) {
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
             trainer.publish(1);
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
@@ -136,8 +139,7 @@ class ItemEmbedderNewBackboneTest {
         Files.copy(Path.of(URI.create(TorchScriptSettings.GREY)), Path.of(module));
         ModelRelease served;
         ModelRelease waiting;
-        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
-                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+        try (CatalogTrainer trainer = trainerOver(module)) {
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
             served = trainer.publish(1);
             trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
@@ -160,8 +162,7 @@ class ItemEmbedderNewBackboneTest {
         }
         Files.copy(Path.of(TorchScriptSettings.OTHER), Path.of(module), StandardCopyOption.REPLACE_EXISTING);
         ModelRelease anew;
-        try (CatalogTrainer trainer = CatalogTrainer.create(CATALOG,
-                TorchScriptSettings.of(module, IncompatibleStatePolicy.NEW_LINEAGE), 0)) {
+        try (CatalogTrainer trainer = trainerOver(module)) {
             do {
                 trainer.train(Batches.batch(CATALOG, 2, 2, RANDOM));
                 anew = trainer.publish(1);

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -74,12 +73,7 @@ class ItemEmbedderVersionReportsTest {
             int parallelism, int subtask) throws Exception {
         // batches of two, one batch per slice: a pass over n items takes n/2 ticks
         var operator = new ItemEmbedder(new EmbedderSettings(DeviceSpec.parse("cpu"), 2, Duration.ofMillis(50), 1));
-        // the broadcast input is not keyed in the job; the harness sets a key for it, which must be this subtask's
-        String releaseKey = IntStream.range(0, 1000).mapToObj(i -> "release-" + i)
-                .filter(k -> KeyGroupRangeAssignment.assignKeyToParallelOperator(k, MAX_PARALLELISM, parallelism)
-                        == subtask).findFirst().orElseThrow();
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(operator, ImageSample::itemKey,
-                (ModelRelease r) -> releaseKey, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        var h = EmbedderSubtaskHarness.of(operator, MAX_PARALLELISM, parallelism, subtask);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.setup();
         return h;
