@@ -23,6 +23,11 @@ difference can be measured alone:
                        becomes the seed, so one grid cell can name a file per seed
   --sampler numpy|java numpy: NumPy's default_rng(seed); java: the batches `streamsynth offline --seed N`
                        draws (PkSampler over java.util.Random), so a run can replay ours batch for batch
+  --global-pool avg|max|gem3|avgmax   the head's global pooling of the last feature map: average (ours
+                       before GeM became the cnn's default), max, GeM with p fixed at 3, or average plus max
+  --augment none|flip|shift|flipshift|crop   training augmentation of each batch (numpy.random seeded with the
+                       seed): horizontal flip (p 0.5), a shift by up to 2 pixels (zero padding), both, or a
+                       random crop of 60-100 % of the area resized back to 28 x 28 and flipped
 
 Run: /usr/bin/python3 scripts/torch-reference.py --synthesis symm --seed 1
 """
@@ -95,8 +100,9 @@ def load_ours(model, tensors, prefix=""):
 
 
 class SmallCnn(nn.Module):
-    def __init__(self, pools, conv_bias, embedding=128, filters=32):
+    def __init__(self, pools, conv_bias, embedding=128, filters=32, global_pool="avg"):
         super().__init__()
+        self.global_pool = global_pool
         layers = []
         channels = 1
         for block, width in enumerate((filters, 2 * filters, 4 * filters)):
@@ -109,7 +115,15 @@ class SmallCnn(nn.Module):
         self.head = nn.Linear(channels, embedding)
 
     def forward(self, x):
-        x = self.features(x).mean(dim=(2, 3))
+        f = self.features(x)
+        if self.global_pool == "max":
+            x = f.amax(dim=(2, 3))
+        elif self.global_pool == "gem3":
+            x = f.clamp(min=1e-6).pow(3).mean(dim=(2, 3)).pow(1.0 / 3)
+        elif self.global_pool == "avgmax":
+            x = f.mean(dim=(2, 3)) + f.amax(dim=(2, 3))
+        else:
+            x = f.mean(dim=(2, 3))
         x = self.head(x)
         # Same normalisation as EmbeddingNetworks.normalizeRows: epsilon under the square root.
         return x / torch.sqrt((x * x).sum(1, keepdim=True) + 1e-12)
@@ -228,6 +242,30 @@ def recall_at_1(model, x, y):
     return (y[nearest] == y).float().mean().item()
 
 
+def augmented(xb, kind, rng):
+    """The batch xb (N x 1 x 28 x 28) under --augment kind, drawing from the numpy Generator rng."""
+    if kind in ("flip", "flipshift"):
+        flip = torch.from_numpy(rng.random(xb.shape[0]) < 0.5)
+        xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
+    if kind in ("shift", "flipshift"):
+        padded = F.pad(xb, (2, 2, 2, 2))
+        out = torch.empty_like(xb)
+        for i in range(xb.shape[0]):
+            dy, dx = rng.integers(0, 5, 2)
+            out[i] = padded[i, :, dy:dy + 28, dx:dx + 28]
+        xb = out
+    if kind == "crop":
+        out = torch.empty_like(xb)
+        for i in range(xb.shape[0]):
+            side = int(round(28 * math.sqrt(rng.uniform(0.6, 1.0))))
+            dy, dx = rng.integers(0, 28 - side + 1, 2)
+            c = F.interpolate(xb[i:i + 1, :, dy:dy + side, dx:dx + side], size=(28, 28), mode="bilinear",
+                              align_corners=False)
+            out[i] = (c.flip(3) if rng.random() < 0.5 else c)[0]
+        xb = out
+    return xb
+
+
 class PkSampler:
     """P distinct classes, K distinct images each, class-major: the batch order synthesis pairs in."""
 
@@ -311,6 +349,8 @@ def main():
     ap.add_argument("--conv-bias", action="store_true")
     ap.add_argument("--init-from", default=None)
     ap.add_argument("--sampler", choices=("numpy", "java"), default="numpy")
+    ap.add_argument("--global-pool", choices=("avg", "max", "gem3", "avgmax"), default="avg")
+    ap.add_argument("--augment", choices=("none", "flip", "shift", "flipshift", "crop"), default="none")
     args = ap.parse_args()
     if args.init_from and (args.conv_bias or args.init != "torch"):
         ap.error("--init-from replaces the initialisation: it goes without --init he and --conv-bias")
@@ -323,7 +363,8 @@ def main():
     x_train, y_train = load("train", train_classes)
     x_test, y_test = load("t10k", unseen)
 
-    model = SmallCnn(args.pools, args.conv_bias)
+    model = SmallCnn(args.pools, args.conv_bias, global_pool=args.global_pool)
+    augment_rng = np.random.default_rng([args.seed, 1])
     if args.init == "he":
         he_normal_(model)
     if args.init_from:
@@ -338,7 +379,8 @@ def main():
     losses, shares = [], []
     for _ in range(args.steps):
         idx, labels = sampler.next()
-        loss, share = multi_similarity(groups(model(x_train[idx]), labels, args.synthesis, args.ee_points), labels,
+        xb = x_train[idx] if args.augment == "none" else augmented(x_train[idx], args.augment, augment_rng)
+        loss, share = multi_similarity(groups(model(xb), labels, args.synthesis, args.ee_points), labels,
                                        blocks, args.beta)
         optimizer.zero_grad()
         loss.backward()
@@ -353,6 +395,7 @@ def main():
         "mining": args.mining,
         "seed": args.seed, "steps": args.steps, "p": args.classes_per_batch, "k": args.samples_per_class,
         "init": ("file:" + args.init_from) if args.init_from else args.init, "sampler": args.sampler,
+        "global_pool": args.global_pool, "augment": args.augment,
         "pools": args.pools, "weight_decay": args.weight_decay, "conv_bias": args.conv_bias,
         "lr": args.lr, "beta": args.beta, "train_classes": sorted(train_classes),
         "untrained_r_at_1": round(untrained, 4), "r_at_1": round(recall_at_1(model, x_test, y_test), 4),

@@ -76,7 +76,9 @@ public final class ModelCard {
             case RESNET18, RESNET50 -> "torchvision.models." + kind + "(num_classes=" + a.embeddingSize() + ")" + gem;
             case CNN -> "small CNN: 3 x (conv 3x3 pad 1 no bias, batch norm, relu), 2x2 max pool after the first "
                     + a.cnnMaxPools() + " (cnn_max_pools), " + a.baseFilters() + "/" + 2 * a.baseFilters() + "/"
-                    + 4 * a.baseFilters() + " filters, global pooling, fc (see docs/python/rebuild_embedder.py, SmallCnn)";
+                    + 4 * a.baseFilters() + " filters, global "
+                    + (gem.isEmpty() ? "average pooling" : "GeM pooling (learnt p: avgpool.p)")
+                    + ", fc (see docs/python/rebuild_embedder.py, SmallCnn)";
             case TORCHSCRIPT -> "the TorchScript module of sha256 " + a.backboneSha256() + " (the job's "
                     + "--backbone-torchscript file; its parameters are in the weights under its own names, its buffers "
                     + "are the file's) giving " + a.scripted().features()

@@ -60,6 +60,17 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
 
     public enum Pooling { AVG, GEM }
 
+    /**
+     * The head pooling a network gets when none is asked for: GeM for the small CNN, whose 3 x 3 x 4f
+     * last feature map average pooling blurs (zero-shot Recall@1 of the quickstart 0.759-0.788 with GeM
+     * against 0.749-0.751 with average pooling, seeds 1-3, docs/BENCHMARKS.md section 4); average
+     * pooling for the ResNets and TorchScript backbones, as torchvision's networks and their pretrained
+     * weights have it.
+     */
+    public static Pooling defaultPooling(Kind kind) {
+        return kind == Kind.CNN ? Pooling.GEM : Pooling.AVG;
+    }
+
     public static final int DEFAULT_EMBEDDING_SIZE = 128;
     /** {@code backbone_output} of a TorchScript backbone returning N x F x h x w. */
     public static final String FEATURE_MAP = "feature_map";

@@ -1,5 +1,6 @@
 package io.streamsynth.model.offline;
 
+import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.DeviceSpec;
 import io.streamsynth.model.train.BackboneFile;
 import io.streamsynth.model.train.BatchShapeRules;
@@ -25,10 +26,20 @@ import java.util.TreeSet;
  * @param scriptedBackbone a TorchScript module taking N x 1 x 28 x 28 images in [0, 1] to fine-tune under our
  *                        head instead of the small cnn (see {@link io.streamsynth.model.net.TorchScriptBackbone});
  *                        null: the small cnn
+ * @param pooling         the head's pooling; null for the network's default ({@link Architecture#defaultPooling}:
+ *                        GeM for the small cnn, average pooling over a TorchScript backbone)
  */
 public record OfflineConfig(Path data, TrainingConfig training, int embeddingSize, int steps, int classesPerBatch,
         int samplesPerClass, List<Integer> trainClasses, long seed, int threads, DeviceSpec device,
-        BackboneFile scriptedBackbone) {
+        BackboneFile scriptedBackbone, Architecture.Pooling pooling) {
+
+    /** The network's default pooling. */
+    public OfflineConfig(Path data, TrainingConfig training, int embeddingSize, int steps, int classesPerBatch,
+            int samplesPerClass, List<Integer> trainClasses, long seed, int threads, DeviceSpec device,
+            BackboneFile scriptedBackbone) {
+        this(data, training, embeddingSize, steps, classesPerBatch, samplesPerClass, trainClasses, seed, threads,
+                device, scriptedBackbone, null);
+    }
 
     /** The small cnn. */
     public OfflineConfig(Path data, TrainingConfig training, int embeddingSize, int steps, int classesPerBatch,
@@ -64,6 +75,15 @@ public record OfflineConfig(Path data, TrainingConfig training, int embeddingSiz
         if (embeddingSize < 2 || embeddingSize > 4096) {
             throw new IllegalArgumentException("--embedding-size must be within 2..4096, got " + embeddingSize);
         }
+    }
+
+    /** The pooling the network gets: the one asked for, else its default. */
+    public Architecture.Pooling poolingOrDefault() {
+        if (pooling != null) {
+            return pooling;
+        }
+        return Architecture.defaultPooling(scriptedBackbone == null ? Architecture.Kind.CNN
+                : Architecture.Kind.TORCHSCRIPT);
     }
 
     public Set<Integer> unseenClasses() {

@@ -24,6 +24,7 @@ public record OfflineResult(RetrievalReport untrainedZeroShot, RetrievalReport u
     public Map<String, Object> toMap(OfflineConfig config) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architecture", config.scriptedBackbone() == null ? "cnn" : "torchscript");
+        m.put("pooling", config.poolingOrDefault().name().toLowerCase(java.util.Locale.ROOT));
         if (config.scriptedBackbone() != null) {
             m.put("backbone_sha256", config.scriptedBackbone().sha256());
         }

@@ -75,9 +75,10 @@ public final class OfflineTrainer {
     static Architecture architecture(OfflineConfig config, int channels, int height, int width) {
         BackboneFile scripted = config.scriptedBackbone();
         if (scripted == null) {
-            return new Architecture(Architecture.Kind.CNN, channels, height, width, config.embeddingSize(), 32);
+            return new Architecture(Architecture.Kind.CNN, channels, height, width, config.embeddingSize(), 32,
+                    config.poolingOrDefault());
         }
-        return Architecture.torchScript(channels, height, width, config.embeddingSize(), Architecture.Pooling.AVG,
+        return Architecture.torchScript(channels, height, width, config.embeddingSize(), config.poolingOrDefault(),
                 TorchScriptBackbone.inspect(scripted, channels, height, width), scripted.sha256());
     }
 

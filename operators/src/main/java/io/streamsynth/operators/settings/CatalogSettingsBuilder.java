@@ -25,7 +25,6 @@ import java.util.List;
 public final class CatalogSettingsBuilder {
     public static final int DEFAULT_CHANNELS = 1;
     public static final String DEFAULT_BACKGROUND = "#ffffff";
-    public static final String DEFAULT_POOLING = "avg";
     public static final int DEFAULT_EMBEDDING_SIZE = 128;
     public static final int DEFAULT_BASE_FILTERS = 32;
     /** Multi-similarity with Symmetrical Synthesis: the pair that did best zero-shot in docs/RESULTS.md. */
@@ -50,7 +49,8 @@ public final class CatalogSettingsBuilder {
     private Integer storeQuality;
 
     private Architecture.Kind kind = Architecture.Kind.CNN;
-    private Architecture.Pooling pooling = Architecture.parsePooling(DEFAULT_POOLING);
+    /** Null: the network's own ({@link Architecture#defaultPooling}). */
+    private Architecture.Pooling pooling;
     private int embeddingSize = DEFAULT_EMBEDDING_SIZE;
     private int baseFilters = DEFAULT_BASE_FILTERS;
     /** A network checked against its backbone file elsewhere (file I/O), taken as it is. */
@@ -81,7 +81,9 @@ public final class CatalogSettingsBuilder {
         b.storeQuality = i.storeQuality();
         b.network = s.architecture();
         b.kind = s.architecture().kind();
-        b.pooling = s.architecture().pooling();
+        // a network's own default stays unset, so that a catalog record naming another network gets that one's
+        b.pooling = s.architecture().pooling() == Architecture.defaultPooling(s.architecture().kind()) ? null
+                : s.architecture().pooling();
         b.embeddingSize = s.architecture().embeddingSize();
         b.baseFilters = s.architecture().baseFilters();
         b.backbone = s.backbone();
@@ -163,10 +165,16 @@ public final class CatalogSettingsBuilder {
         return this;
     }
 
+    /** The head's pooling; null for the network's default ({@link Architecture#defaultPooling}). */
     public CatalogSettingsBuilder pooling(Architecture.Pooling value) {
         pooling = value;
         network = null;
         return this;
+    }
+
+    /** The head's pooling for a network of {@code kind}: the one set, else that network's default. */
+    public Architecture.Pooling poolingFor(Architecture.Kind kind) {
+        return pooling != null ? pooling : Architecture.defaultPooling(kind);
     }
 
     public CatalogSettingsBuilder embeddingSize(int value) {
@@ -253,7 +261,7 @@ public final class CatalogSettingsBuilder {
         }
         Architecture a = network != null ? network
                 : new Architecture(kind, image.channels(), image.crop(), image.crop(), embeddingSize, baseFilters,
-                        pooling);
+                        pooling != null ? pooling : Architecture.defaultPooling(kind));
         if (!(promotionTolerance >= 0 && promotionTolerance <= 1)) {
             throw new InvalidSettingException("promotion-tolerance", "must be within 0..1 (Recall@1), got "
                     + promotionTolerance);

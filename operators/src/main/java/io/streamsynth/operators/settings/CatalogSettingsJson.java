@@ -196,7 +196,7 @@ public final class CatalogSettingsJson {
         // checked last, once every other field is: a record wrong elsewhere costs no file read
         Architecture network = kind == Architecture.Kind.TORCHSCRIPT
                 ? files.torchScript(root, file, base.image().channels(), base.image().crop(),
-                        base.architecture().embeddingSize(), base.architecture().pooling())
+                        base.architecture().embeddingSize(), b.poolingFor(Architecture.Kind.TORCHSCRIPT))
                 : files.weights(root, file, base.architecture());
         b.network(network, file);
         return build(b);

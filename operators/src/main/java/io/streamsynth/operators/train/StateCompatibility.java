@@ -55,6 +55,7 @@ final class StateCompatibility {
     private static String describe(Architecture a) {
         return a.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.channels() + "x" + a.height() + "x"
                 + a.width() + " -> " + a.embeddingSize() + " (--embedding-size), base filters " + a.baseFilters()
+                + ", " + a.pooling().name().toLowerCase(java.util.Locale.ROOT) + " pooling (--pooling)"
                 + (a.scripted() == null ? "" : ", TorchScript backbone output " + a.scripted());
     }
 }

@@ -34,7 +34,7 @@ class CatalogSettingsBuilderTest {
         assertThat(s.image().resize()).isEqualTo(28);
         assertThat(s.image().crop()).isEqualTo(28);
         assertThat(s.architecture()).isEqualTo(new Architecture(Architecture.Kind.CNN, 1, 28, 28, 128, 32,
-                Architecture.Pooling.AVG));
+                Architecture.Pooling.GEM));
         assertThat(s.backbone()).isNull();
         assertThat(s.training().loss()).isEqualTo("ms");
         assertThat(s.training().synthesis()).isEqualTo("symm");
@@ -172,7 +172,8 @@ class CatalogSettingsBuilderTest {
         CatalogSettings grey = new CatalogSettingsBuilder().embeddingSize(16).build();
         CatalogSettings rgb = grey.toBuilder().channels(3).resize(40).crop(32).build();
 
-        assertThat(rgb.architecture()).isEqualTo(new Architecture(Architecture.Kind.CNN, 3, 32, 32, 16, 32));
+        assertThat(rgb.architecture()).isEqualTo(new Architecture(Architecture.Kind.CNN, 3, 32, 32, 16, 32,
+                Architecture.Pooling.GEM));
         assertThat(rgb.sameModelShape(grey)).isFalse();
         assertThat(grey.toBuilder().publishEverySteps(5).build().sameModelShape(grey)).isTrue();
     }
@@ -209,5 +210,17 @@ class CatalogSettingsBuilderTest {
         BatchPolicy half = s.batches(7, 256, 1000, null);
         assertThat(half).isEqualTo(new BatchPolicy(5, 6, 256, 1000, 15, 7));
         assertThat(s.batches(7, 64, 50, 4).freshPerBatch()).isEqualTo(4);
+    }
+
+    @Test
+    void theHeadPoolsByGemForTheSmallCnnAndByAverageForTheResNetsUnlessAsked() {
+        assertThat(new CatalogSettingsBuilder().build().architecture().pooling()).isEqualTo(Architecture.Pooling.GEM);
+        assertThat(new CatalogSettingsBuilder().channels(3).architecture(Architecture.Kind.RESNET18).build()
+                .architecture().pooling()).isEqualTo(Architecture.Pooling.AVG);
+        assertThat(new CatalogSettingsBuilder().pooling(Architecture.Pooling.AVG).build().architecture().pooling())
+                .isEqualTo(Architecture.Pooling.AVG);
+        assertThat(new CatalogSettingsBuilder().channels(3).pooling(Architecture.Pooling.GEM)
+                .architecture(Architecture.Kind.RESNET50).build().architecture().pooling())
+                .isEqualTo(Architecture.Pooling.GEM);
     }
 }

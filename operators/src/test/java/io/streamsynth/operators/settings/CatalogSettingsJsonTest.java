@@ -47,11 +47,26 @@ class CatalogSettingsJsonTest {
         assertThat(s.image()).isEqualTo(new ImageSpec(3, 72, 64, ImageSpec.IMAGENET_MEAN, ImageSpec.IMAGENET_STD,
                 ImageSpec.WHITE, true, 90));
         assertThat(s.architecture()).isEqualTo(new Architecture(Architecture.Kind.CNN, 3, 64, 64, 32,
-                JOB.architecture().baseFilters()));
+                JOB.architecture().baseFilters(), JOB.architecture().pooling()));
         assertThat(s.training()).isEqualTo(JOB.training());
         assertThat(s.classesPerBatch()).isEqualTo(JOB.classesPerBatch());
         assertThat(s.promotion()).isEqualTo(JOB.promotion());
         assertThat(s.sameModelShape(JOB)).isFalse();
+    }
+
+    @Test
+    void aRecordWithoutPoolingTakesItsNetworksDefaultUnlessTheJobAskedForAnother() {
+        ObjectNode resnet = minimal().put("architecture", "resnet18");
+        CatalogSettings averaging = new CatalogSettingsBuilder().pooling(Architecture.Pooling.AVG).build();
+
+        assertThat(CatalogSettingsJson.decode(bytes(minimal()), JOB).architecture().pooling())
+                .isEqualTo(Architecture.Pooling.GEM);
+        assertThat(CatalogSettingsJson.decode(bytes(resnet), JOB).architecture().pooling())
+                .isEqualTo(Architecture.Pooling.AVG);
+        assertThat(CatalogSettingsJson.decode(bytes(minimal()), averaging).architecture().pooling())
+                .isEqualTo(Architecture.Pooling.AVG);
+        assertThat(CatalogSettingsJson.decode(bytes(minimal().put("pooling", "avg")), JOB).architecture().pooling())
+                .isEqualTo(Architecture.Pooling.AVG);
     }
 
     @Test

@@ -85,6 +85,23 @@ class IncompatibleRestoreTest {
     }
 
     @Test
+    void anotherHeadPoolingUnderFailNamesBothPoolings() throws Exception {
+        Architecture saved = Batches.ARCHITECTURE;
+        Architecture other = saved.withPooling(saved.pooling() == Architecture.Pooling.AVG ? Architecture.Pooling.GEM
+                : Architecture.Pooling.AVG);
+        Throwable thrown;
+        try (var h = harness(settings(other, ADAM, 2))) {
+            h.initializeState(savepoint);
+            thrown = catchThrowable(h::open);
+        }
+
+        assertThat(ExecutionFailureHandler.isUnrecoverableError(thrown)).isTrue();
+        assertThat(thrown.getCause().getMessage()).contains(
+                saved.pooling().name().toLowerCase(java.util.Locale.ROOT) + " pooling (--pooling)",
+                other.pooling().name().toLowerCase(java.util.Locale.ROOT) + " pooling (--pooling)");
+    }
+
+    @Test
     void anotherOptimizerUnderFailNamesBothOptimizers() throws Exception {
         Throwable thrown;
         try (var h = harness(settings(Batches.ARCHITECTURE, SGD, 2))) {

@@ -19,12 +19,15 @@ import java.util.Locale;
 record BackboneChoice(Architecture architecture, String uri, String scriptedUri) {
 
     static BackboneChoice check(String kindFlag, String weights, String torchScript, int channels, int crop,
-            int embeddingSize, int baseFilters, Architecture.Pooling pooling) {
+            int embeddingSize, int baseFilters, Architecture.Pooling asked) {
         if (weights != null && torchScript != null) {
             throw new IllegalArgumentException("--backbone-weights (torchvision weights for resnet18/resnet50) and "
                     + "--backbone-torchscript (a whole backbone module) exclude each other");
         }
         Architecture.Kind kind = kindFlag == null ? null : Architecture.parseKind(kindFlag);
+        Architecture.Kind built = torchScript != null ? Architecture.Kind.TORCHSCRIPT
+                : kind == null ? Architecture.Kind.CNN : kind;
+        Architecture.Pooling pooling = asked != null ? asked : Architecture.defaultPooling(built);
         if (torchScript != null) {
             if (kind != null && kind != Architecture.Kind.TORCHSCRIPT) {
                 throw new IllegalArgumentException("--backbone-torchscript is the backbone of --architecture "
@@ -39,8 +42,7 @@ record BackboneChoice(Architecture architecture, String uri, String scriptedUri)
         if (kind == Architecture.Kind.TORCHSCRIPT) {
             throw new IllegalArgumentException("--architecture torchscript needs --backbone-torchscript FILE.pt");
         }
-        Architecture a = new Architecture(kind == null ? Architecture.Kind.CNN : kind, channels, crop, crop,
-                embeddingSize, baseFilters, pooling);
+        Architecture a = new Architecture(built, channels, crop, crop, embeddingSize, baseFilters, pooling);
         if (weights == null) {
             return new BackboneChoice(a, null, null);
         }

@@ -108,7 +108,8 @@ public final class JobOptions {
             description = "cnn, resnet18, resnet50 or torchscript (default: cnn; torchscript with --backbone-torchscript).")
     String architecture;
 
-    @Option(names = "--pooling", description = "Head pooling: avg or gem (default: " + CatalogSettingsBuilder.DEFAULT_POOLING + ").")
+    @Option(names = "--pooling", description = "Head pooling: avg or gem (default: gem for cnn, avg for resnet18, "
+            + "resnet50 and torchscript).")
     String pooling;
 
     @Option(names = "--backbone-weights", paramLabel = "FILE|URI",
@@ -277,7 +278,7 @@ public final class JobOptions {
             CatalogSettings chosen = catalog.build();
             BackboneChoice backbone = BackboneChoice.check(architecture, backboneWeights, backboneTorchScript,
                     chosen.image().channels(), chosen.image().crop(), chosen.architecture().embeddingSize(),
-                    chosen.architecture().baseFilters(), chosen.architecture().pooling());
+                    chosen.architecture().baseFilters(), pooling == null ? null : Architecture.parsePooling(pooling));
             catalog.network(backbone.architecture(), backbone.uri());
         }
         return job;

@@ -2,6 +2,7 @@ package io.streamsynth.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsynth.model.data.FashionMnist;
+import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.offline.OfflineConfig;
 import io.streamsynth.model.offline.OfflineResult;
 import io.streamsynth.model.offline.OfflineTrainer;
@@ -50,6 +51,10 @@ public final class OfflineCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    @Option(names = "--pooling", description = "Head pooling: avg or gem (default: gem for the small cnn, avg "
+            + "over --backbone-torchscript).")
+    String pooling;
+
     @Option(names = "--backbone-torchscript", paramLabel = "FILE|URI",
             description = "Fine-tune this TorchScript module (N x 1 x 28 x 28 images in [0, 1] to N x F or "
                     + "N x F x h x w) under our head instead of training the small cnn; a path or Flink file system "
@@ -80,7 +85,8 @@ public final class OfflineCommand implements Callable<Integer> {
         TrainingConfig training = builder.build().withMemorySize(memorySize).withMemoryWarmupSteps(memoryWarmupSteps);
         OfflineConfig config = new OfflineConfig(data, training, embeddingSize, steps, classesPerBatch,
                 samplesPerClass, trainClasses, seed, threads, DeviceSpec.parse(device),
-                backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)));
+                backboneTorchScript == null ? null : BackboneFiles.read(BackboneChoice.qualified(backboneTorchScript)),
+                pooling == null ? null : Architecture.parsePooling(pooling));
         OfflineResult result = OfflineTrainer.run(config, System.err);
         System.out.println(new ObjectMapper().writeValueAsString(result.toMap(config)));
         return 0;

@@ -2,6 +2,7 @@ package io.streamsynth.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsynth.model.net.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,22 @@ class TrainCommandTest {
                 .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.005, java.time.Duration.ofSeconds(14)));
         assertThat(set.toConfig("localhost:9092").trainer().promotion())
                 .isEqualTo(new io.streamsynth.operators.train.PromotionPolicy(0.02, java.time.Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void theHeadPoolsByGemForTheSmallCnnAndByAverageForResnet18UnlessAsked() throws Exception {
+        assertThat(pooling()).isEqualTo(Architecture.Pooling.GEM);
+        assertThat(pooling("--pooling", "avg")).isEqualTo(Architecture.Pooling.AVG);
+        assertThat(pooling("--architecture", "resnet18", "--image-channels", "3", "--image-resize", "32",
+                "--image-crop", "32")).isEqualTo(Architecture.Pooling.AVG);
+        assertThat(pooling("--architecture", "resnet18", "--image-channels", "3", "--image-resize", "32",
+                "--image-crop", "32", "--pooling", "gem")).isEqualTo(Architecture.Pooling.GEM);
+    }
+
+    private static Architecture.Pooling pooling(String... flags) throws Exception {
+        JobOptions options = new JobOptions();
+        new picocli.CommandLine(options).parseArgs(flags);
+        return options.toConfig("localhost:9092").catalog().architecture().pooling();
     }
 
     @Test
