@@ -165,7 +165,10 @@ public record Architecture(Kind kind, int channels, int height, int width, int e
                 scripted, sha256);
     }
 
-    /** The current network of a kind: global average pooling, {@link #CNN_MAX_POOLS} poolings in the small CNN. */
+    /**
+     * The current network of a kind with global average pooling (the ResNets' default; the small CNN's default
+     * is GeM, {@link #defaultPooling}), {@link #CNN_MAX_POOLS} poolings in the small CNN.
+     */
     public Architecture(Kind kind, int channels, int height, int width, int embeddingSize, int baseFilters) {
         this(kind, channels, height, width, embeddingSize, baseFilters, Pooling.AVG, CNN_MAX_POOLS);
     }

@@ -81,9 +81,7 @@ public final class CatalogSettingsBuilder {
         b.storeQuality = i.storeQuality();
         b.network = s.architecture();
         b.kind = s.architecture().kind();
-        // a network's own default stays unset, so that a catalog record naming another network gets that one's
-        b.pooling = s.architecture().pooling() == Architecture.defaultPooling(s.architecture().kind()) ? null
-                : s.architecture().pooling();
+        b.pooling = s.architecture().pooling();
         b.embeddingSize = s.architecture().embeddingSize();
         b.baseFilters = s.architecture().baseFilters();
         b.backbone = s.backbone();

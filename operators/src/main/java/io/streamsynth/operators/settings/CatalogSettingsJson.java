@@ -163,6 +163,8 @@ public final class CatalogSettingsJson {
         String file = backboneFile(root, kind);
         // a module's network is built over the file; until then the rest is checked under a built-in one
         b.architecture(kind == Architecture.Kind.TORCHSCRIPT ? Architecture.Kind.CNN : kind);
+        // left out, the pooling is the record's network's default, not the job's: the defaults differ by network
+        b.pooling(null);
         r.text("pooling", p -> b.pooling(parse("pooling", () -> Architecture.parsePooling(p))));
         b.embeddingSize(positive(root, "embedding_size"));
         r.positive("base_filters", b::baseFilters);

@@ -55,18 +55,24 @@ class CatalogSettingsJsonTest {
     }
 
     @Test
-    void aRecordWithoutPoolingTakesItsNetworksDefaultUnlessTheJobAskedForAnother() {
+    void aRecordWithoutPoolingTakesItsNetworksDefaultWhateverTheJobsPooling() {
         ObjectNode resnet = minimal().put("architecture", "resnet18");
         CatalogSettings averaging = new CatalogSettingsBuilder().pooling(Architecture.Pooling.AVG).build();
+        CatalogSettings gemResnet = new CatalogSettingsBuilder().channels(3).resize(32).crop(32)
+                .architecture(Architecture.Kind.RESNET18).pooling(Architecture.Pooling.GEM).build();
 
         assertThat(CatalogSettingsJson.decode(bytes(minimal()), JOB).architecture().pooling())
                 .isEqualTo(Architecture.Pooling.GEM);
+        assertThat(CatalogSettingsJson.decode(bytes(minimal()), averaging).architecture().pooling())
+                .isEqualTo(Architecture.Pooling.GEM);
         assertThat(CatalogSettingsJson.decode(bytes(resnet), JOB).architecture().pooling())
                 .isEqualTo(Architecture.Pooling.AVG);
-        assertThat(CatalogSettingsJson.decode(bytes(minimal()), averaging).architecture().pooling())
+        assertThat(CatalogSettingsJson.decode(bytes(resnet), gemResnet).architecture().pooling())
                 .isEqualTo(Architecture.Pooling.AVG);
         assertThat(CatalogSettingsJson.decode(bytes(minimal().put("pooling", "avg")), JOB).architecture().pooling())
                 .isEqualTo(Architecture.Pooling.AVG);
+        assertThat(CatalogSettingsJson.decode(bytes(resnet.put("pooling", "gem")), averaging).architecture()
+                .pooling()).isEqualTo(Architecture.Pooling.GEM);
     }
 
     @Test

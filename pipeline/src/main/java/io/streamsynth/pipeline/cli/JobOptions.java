@@ -197,7 +197,7 @@ public final class JobOptions {
 
     @Option(names = "--on-incompatible-state", paramLabel = "new-lineage|fail",
             description = "When a restored catalog's model or optimizer state does not fit --architecture, "
-                    + "--embedding-size, --base-filters, the image size or --optimizer: fail the job once (no "
+                    + "--pooling, --embedding-size, --base-filters, the image size or --optimizer: fail the job once (no "
                     + "restarts) or start that catalog's model anew, recorded in the checkpoint's lineage "
                     + "(default: " + JobConfigBuilder.DEFAULT_ON_INCOMPATIBLE_STATE + ").")
     String onIncompatibleState;
