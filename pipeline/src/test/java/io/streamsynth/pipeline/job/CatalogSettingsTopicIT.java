@@ -123,7 +123,9 @@ class CatalogSettingsTopicIT {
                         products.metadata().preprocessing(), watcher.deadLetters());
 
                 assertThat(Architecture.fromMap(products.metadata().architecture()))
-                        .isEqualTo(new Architecture(Architecture.Kind.CNN, 3, 64, 64, PRODUCTS_EMBEDDING, 8));
+                        .as("the record names no pooling: its network's default, whatever the job's")
+                        .isEqualTo(new Architecture(Architecture.Kind.CNN, 3, 64, 64, PRODUCTS_EMBEDDING, 8,
+                                Architecture.Pooling.GEM));
                 ImageSpec spec = ImageSpec.fromMap(products.metadata().preprocessing());
                 assertThat(List.of(spec.channels(), spec.resize(), spec.crop())).containsExactly(3, 72, 64);
                 assertThat(products.metadata().step()).as("products trained").isPositive();
