@@ -33,8 +33,10 @@ final class GeneralizedMeanPool extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray exponent = store.getValue(p, x.getDevice(), training);
-        return new NDList(Pool.globalAvgPool2d(x.clip(CLAMP, Float.MAX_VALUE).pow(exponent))
-                .pow(OwnedScalars.pow(exponent, -1f)));
+        // 1 / p is made on the input's manager: an operation on the parameter's own array would put its result
+        // (and the graph behind it) on the model's manager, which lives as long as the job (two arrays a pass)
+        NDArray inverse = OwnedScalars.of(x, 1f).div(exponent);
+        return new NDList(Pool.globalAvgPool2d(x.clip(CLAMP, Float.MAX_VALUE).pow(exponent)).pow(inverse));
     }
 
     @Override
