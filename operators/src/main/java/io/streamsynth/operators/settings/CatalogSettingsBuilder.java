@@ -259,7 +259,7 @@ public final class CatalogSettingsBuilder {
         }
         Architecture a = network != null ? network
                 : new Architecture(kind, image.channels(), image.crop(), image.crop(), embeddingSize, baseFilters,
-                        pooling != null ? pooling : Architecture.defaultPooling(kind));
+                        poolingFor(kind));
         if (!(promotionTolerance >= 0 && promotionTolerance <= 1)) {
             throw new InvalidSettingException("promotion-tolerance", "must be within 0..1 (Recall@1), got "
                     + promotionTolerance);
