@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * PyTorch's {@code nn.Sequential} (children named {@code 0}, {@code 1}, ...) or any module whose
- * forward pass runs its children in order ({@code conv1, bn1, relu, maxpool, layer1, ...}).
+ * forward pass runs its children in order ({@code conv1, bn1, relu_maxpool, layer1, ...}).
  */
 final class NamedSequential extends TorchModule {
 

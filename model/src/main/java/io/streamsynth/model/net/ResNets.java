@@ -1,12 +1,10 @@
 package io.streamsynth.model.net;
 
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
-
 /**
  * torchvision's ResNet-18 and ResNet-50 bodies ({@code torchvision.models.resnet18/50} up to and
  * excluding {@code avgpool} and {@code fc}), child for child: {@code conv1} 7x7 stride 2 padding 3
- * without bias, {@code bn1}, {@code relu}, {@code maxpool} 3x3 stride 2 padding 1, then
+ * without bias, {@code bn1}, {@code relu} and {@code maxpool} 3x3 stride 2 padding 1 (one block here,
+ * {@link ReluMaxPool}, for speed on the CPU), then
  * {@code layer1..layer4} of [2, 2, 2, 2] basic blocks or [3, 4, 6, 3] bottlenecks, of widths
  * 64, 128, 256, 512, the first block of layer2..layer4 with stride 2. Output: (N, 512, H/32, W/32)
  * for ResNet-18, (N, 2048, H/32, W/32) for ResNet-50 (sides rounded up at each stride).
@@ -28,8 +26,7 @@ final class ResNets {
     private static int addBody(NamedSequential net, boolean bottleneck, int[] blocks) {
         net.then("conv1", Layers.conv(64, 7, 2, 3))
                 .then("bn1", new BatchNorm2d())
-                .then("relu", Layers.relu())
-                .then("maxpool", Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+                .then("relu_maxpool", new ReluMaxPool(3, 2, 1));
         int channels = 64;
         for (int layer = 0; layer < WIDTHS.length; layer++) {
             NamedSequential stage = new NamedSequential();

@@ -1,0 +1,106 @@
+package io.streamsynth.model.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.streamsynth.model.runtime.TorchRuntime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The stem's ReLU and max pooling computed in channels last ({@link ReluMaxPool}) against the two layers run
+ * directly: the same bits forward and backward, including the gradients of the convolution and batch norm
+ * before them (which would differ by rounding if the gradient reached batch norm in the other layout).
+ */
+class ReluMaxPoolTest {
+
+    private static NDArray direct(NDArray x) {
+        return Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
+
+    /** Output, input gradient and every parameter's gradient of one training pass. */
+    private record Pass(float[] output, float[] inputGradient, Map<String, float[]> gradients) {}
+
+    /** Both passes through one network (the same weights), its pooling child switched between them. */
+    private static Pass[] passes(int side) {
+        ReluMaxPool ours = new ReluMaxPool(3, 2, 1);
+        boolean[] useOurs = {true};
+        NamedSequential net = new NamedSequential().then("conv1", Layers.conv(16, 7, 2, 3))
+                .then("bn1", new BatchNorm2d())
+                .then("pool", LambdaBlock.singleton(x -> useOurs[0]
+                        ? ours.forward(new ParameterStore(x.getManager(), false), new NDList(x), true).singletonOrThrow()
+                        : direct(x)))
+                .then("conv2", Layers.conv(8, 3, 1, 1));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(4, 3, side, side));
+            NDArray x = manager.randomNormal(new Shape(4, 3, side, side));
+            NDArray weights = null;
+            Pass[] out = new Pass[2];
+            for (int k = 0; k < 2; k++) {
+                useOurs[0] = k == 0;
+                NDArray input = x.duplicate();
+                input.setRequiresGradient(true);
+                NDArray y;
+                try (GradientCollector c = TorchRuntime.engine().newGradientCollector()) {
+                    y = net.forward(new ParameterStore(manager, false), new NDList(input), true).singletonOrThrow();
+                    weights = weights == null ? manager.randomNormal(y.getShape()) : weights;
+                    c.backward(y.mul(weights).sum());
+                }
+                Map<String, float[]> gradients = new LinkedHashMap<>();
+                for (Map.Entry<String, Parameter> e : TorchNames.of(net).entrySet()) {
+                    if (e.getValue().requiresGradient()) {
+                        NDArray g = e.getValue().getArray().getGradient();
+                        gradients.put(e.getKey(), g.toFloatArray());
+                        g.muli(0);
+                    }
+                }
+                out[k] = new Pass(y.toFloatArray(), input.getGradient().toFloatArray(), gradients);
+            }
+            return out;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} x {0} images")
+    @ValueSource(ints = {32, 45})
+    void trainingPassHasTheSameBitsAsReluThenMaxPool(int side) {
+        Pass[] passes = passes(side);
+        Pass ours = passes[0];
+        Pass reference = passes[1];
+
+        assertThat(ours.output()).containsExactly(reference.output());
+        assertThat(ours.inputGradient()).containsExactly(reference.inputGradient());
+        assertThat(ours.gradients().keySet()).containsExactly("conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight");
+        ours.gradients().forEach((name, g) -> assertThat(g).as(name).containsExactly(reference.gradients().get(name)));
+    }
+
+    @Test
+    void outputShapeIsMaxPool2dsAndTheDeclaredOne() {
+        ReluMaxPool pool = new ReluMaxPool(3, 2, 1);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            for (int side : new int[] {1, 2, 7, 28, 29}) {
+                Shape in = new Shape(2, 5, side, side + 1);
+                NDArray x = manager.randomNormal(in);
+                NDArray y = pool.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+                NDArray expected = direct(x);
+
+                assertThat(y.getShape()).isEqualTo(expected.getShape()).isEqualTo(pool.getOutputShapes(
+                        new Shape[] {in})[0]);
+                assertThat(y.toFloatArray()).containsExactly(expected.toFloatArray());
+            }
+        }
+    }
+}

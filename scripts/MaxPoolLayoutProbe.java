@@ -1,0 +1,140 @@
+/*
+ * ResNet's stem max pool (3x3, stride 2, padding 1) through DJL's libtorch 2.7.1: in the default (contiguous)
+ * layout, and on a channels-last copy of its input with the output copied back to contiguous, so that
+ * nothing before or after it changes layout. docs/BENCHMARKS.md section 9.
+ *
+ *   check: the two give the same output and the same input gradient (max pooling selects, so exactly)
+ *   time SIZE REPS: relu then max pool, forward and backward (a fixed random upstream gradient), on
+ *          conv1's output at SIZE x SIZE images (32 x 64 x SIZE/2 x SIZE/2), the two ways alternating
+ *          repetition by repetition, one thread, CPU ms of the computing thread (two warm-up repetitions)
+ *
+ * Run (after ./mvnw -o -B -q -pl model -am compile and dependency:build-classpath into /tmp/cp.txt):
+ *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1 \
+ *     java -cp model/target/classes:$(cat /tmp/cp.txt) scripts/MaxPoolLayoutProbe.java check|time [SIZE REPS]
+ */
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.GradientCollector;
+import io.streamsynth.model.runtime.TorchRuntime;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+public class MaxPoolLayoutProbe {
+    static NDArray toChannelsLast(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(-1).reshape(s).transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
+    }
+
+    static NDArray toContiguous(NDArray y) {
+        Shape o = y.getShape();
+        return y.reshape(o.get(0), -1).reshape(o);
+    }
+
+    static NDArray maxPool(NDArray x) {
+        return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
+
+    /** 0: relu, pool; 1: relu, to channels last, pool, back; 2: to channels last, relu, pool, back. */
+    static NDArray pool(NDArray x, int variant) {
+        return switch (variant) {
+            case 0 -> maxPool(Activation.relu(x));
+            case 1 -> toContiguous(maxPool(toChannelsLast(Activation.relu(x))));
+            default -> toContiguous(maxPool(Activation.relu(toChannelsLast(x))));
+        };
+    }
+
+    static final String[] NAMES = {"contiguous", "relu, then channels last for the pool", "channels last for relu and pool"};
+
+    static long cpu() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    }
+
+    public static void main(String[] args) {
+        TorchRuntime.engine(1);
+        if (args[0].equals("check")) {
+            for (int side : new int[] {56, 112, 7, 9}) {
+                check(side);
+            }
+        } else {
+            time(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        }
+    }
+
+    static void check(int side) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            NDArray base = m.randomNormal(new Shape(4, 64, side, side));
+            NDArray g = m.randomNormal(new Shape(4, 64, (side + 1) / 2, (side + 1) / 2));
+            NDArray[] out = new NDArray[3];
+            NDArray[] grad = new NDArray[3];
+            for (int k = 0; k < 3; k++) {
+                NDArray x = base.duplicate();
+                x.setRequiresGradient(true);
+                try (GradientCollector c = TorchRuntime.engine().newGradientCollector()) {
+                    NDArray y = pool(x, k);
+                    out[k] = y.duplicate();
+                    c.backward(y.mul(g).sum());
+                }
+                grad[k] = x.getGradient().duplicate();
+            }
+            for (int k = 1; k < 3; k++) {
+                System.out.printf("side %d, %s: output shape %s, largest |difference| %.3g; input gradient largest"
+                        + " |difference| %.3g (largest |gradient| %.3g)%n", side, NAMES[k], out[0].getShape(),
+                        out[0].sub(out[k]).abs().max().getFloat(), grad[0].sub(grad[k]).abs().max().getFloat(),
+                        grad[0].abs().max().getFloat());
+            }
+        }
+    }
+
+    static void time(int size, int reps) {
+        int side = size / 2;
+        List<List<Double>> forward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> backward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            NDArray base = m.randomNormal(new Shape(32, 64, side, side));
+            NDArray g = m.randomNormal(new Shape(32, 64, (side + 1) / 2, (side + 1) / 2));
+            for (int r = 0; r < reps + 2; r++) {
+                for (int k = 0; k < 3; k++) {
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray x = base.duplicate();
+                        x.attach(step);
+                        x.setRequiresGradient(true);
+                        long t0 = cpu();
+                        long t1;
+                        try (GradientCollector c = TorchRuntime.engine().newGradientCollector()) {
+                            NDArray loss = pool(x, k).mul(g).sum();
+                            loss.getFloat();
+                            t1 = cpu();
+                            c.backward(loss);
+                        }
+                        x.getGradient().getFloat(0, 0, 0, 0);
+                        long t2 = cpu();
+                        if (r >= 2) {
+                            forward.get(k).add((t1 - t0) / 1e6);
+                            backward.get(k).add((t2 - t1) / 1e6);
+                        }
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            System.out.printf("size %d (pool input 32x64x%dx%d), %s: CPU ms forward median %.1f %s, backward median"
+                    + " %.1f %s%n", size, side, side, NAMES[k],
+                    median(forward.get(k)), forward.get(k).stream().map(v -> Math.round(v * 10) / 10.0).toList(),
+                    median(backward.get(k)), backward.get(k).stream().map(v -> Math.round(v * 10) / 10.0).toList());
+        }
+    }
+}
