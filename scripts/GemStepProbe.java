@@ -16,7 +16,8 @@ import java.util.Map;
  * What the small CNN's head pooling costs a training step: the quickstart's step (4 x 8, multi-similarity with
  * Symm, one PyTorch thread) with average pooling, GeM at p = 3 (where it starts) and GeM at p = 8 (far past
  * where training takes it; clamp(x, 1e-6)^8 would be a float32 denormal, were there a slow path). Each case
- * is a fresh model: 20 warm-up steps, then 200 timed; the cases run in the order given, so repeat them.
+ * is a fresh model: 20 warm-up steps, then 200 timed (wall, and CPU of the stepping thread, on which PyTorch
+ * computes with one thread); the cases run in the order given, so repeat them.
  *
  * Run (after building app/target/streamsynth.jar):
  *   TORCH_CPP_LOG_LEVEL=ERROR java -cp app/target/streamsynth.jar scripts/GemStepProbe.java avg gem3 gem8 avg gem3 gem8
@@ -42,11 +43,14 @@ public class GemStepProbe {
                     step.run(b.pixels(), b.labels());
                 }
                 long start = System.nanoTime();
+                long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 for (int i = 0; i < 200; i++) {
                     PkSampler.Batch b = sampler.next();
                     step.run(b.pixels(), b.labels());
                 }
-                System.out.printf("%s: %.2f ms/step%s%n", c, (System.nanoTime() - start) / 1e6 / 200,
+                long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
+                System.out.printf("%s: %.2f ms/step (%.2f CPU ms of this thread)%s%n", c,
+                        (System.nanoTime() - start) / 1e6 / 200, cpu / 1e6 / 200,
                         gem ? ", p after 220 steps " + model.exportWeights().get("avgpool.p").data()[0] : "");
             }
         }

@@ -3,10 +3,12 @@
  * layout, and on a channels-last copy of its input with the output copied back to contiguous, so that
  * nothing before or after it changes layout. docs/BENCHMARKS.md section 9.
  *
- *   check: the two give the same output and the same input gradient (max pooling selects, so exactly)
+ *   check: the three ways give the same output and the same input gradient (max pooling selects, so exactly)
  *   time SIZE REPS: relu then max pool, forward and backward (a fixed random upstream gradient), on
- *          conv1's output at SIZE x SIZE images (32 x 64 x SIZE/2 x SIZE/2), the two ways alternating
+ *          conv1's output at SIZE x SIZE images (32 x 64 x SIZE/2 x SIZE/2), the three ways alternating
  *          repetition by repetition, one thread, CPU ms of the computing thread (two warm-up repetitions)
+ *   pool C SIDE KERNEL STRIDE PADDING REPS: the same for a pooling of 32 x C x SIDE x SIDE (the small CNN's
+ *          2x2 poolings: pool 32 28 2 2 0 R, pool 64 14 2 2 0 R, pool 128 7 2 2 0 R)
  *
  * Run (after ./mvnw -o -B -q -pl model -am compile and dependency:build-classpath into /tmp/cp.txt):
  *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1 \
@@ -36,8 +38,13 @@ public class MaxPoolLayoutProbe {
         return y.reshape(o.get(0), -1).reshape(o);
     }
 
+    static int kernel = 3;
+    static int stride = 2;
+    static int padding = 1;
+
     static NDArray maxPool(NDArray x) {
-        return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        return Pool.maxPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding),
+                false);
     }
 
     /** 0: relu, pool; 1: relu, to channels last, pool, back; 2: to channels last, relu, pool, back. */
@@ -67,8 +74,13 @@ public class MaxPoolLayoutProbe {
             for (int side : new int[] {56, 112, 7, 9}) {
                 check(side);
             }
+        } else if (args[0].equals("pool")) {
+            kernel = Integer.parseInt(args[3]);
+            stride = Integer.parseInt(args[4]);
+            padding = Integer.parseInt(args[5]);
+            time(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[6]));
         } else {
-            time(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            time(64, Integer.parseInt(args[1]) / 2, Integer.parseInt(args[2]));
         }
     }
 
@@ -98,14 +110,14 @@ public class MaxPoolLayoutProbe {
         }
     }
 
-    static void time(int size, int reps) {
-        int side = size / 2;
+    static void time(int channels, int side, int reps) {
+        int out = (side + 2 * padding - kernel) / stride + 1;
         List<List<Double>> forward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         List<List<Double>> backward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(3);
-            NDArray base = m.randomNormal(new Shape(32, 64, side, side));
-            NDArray g = m.randomNormal(new Shape(32, 64, (side + 1) / 2, (side + 1) / 2));
+            NDArray base = m.randomNormal(new Shape(32, channels, side, side));
+            NDArray g = m.randomNormal(new Shape(32, channels, out, out));
             for (int r = 0; r < reps + 2; r++) {
                 for (int k = 0; k < 3; k++) {
                     try (NDManager step = m.newSubManager()) {
@@ -131,8 +143,8 @@ public class MaxPoolLayoutProbe {
             }
         }
         for (int k = 0; k < 3; k++) {
-            System.out.printf("size %d (pool input 32x64x%dx%d), %s: CPU ms forward median %.1f %s, backward median"
-                    + " %.1f %s%n", size, side, side, NAMES[k],
+            System.out.printf("pool %dx%d stride %d padding %d, input 32x%dx%dx%d, %s: CPU ms forward median %.1f %s,"
+                    + " backward median %.1f %s%n", kernel, kernel, stride, padding, channels, side, side, NAMES[k],
                     median(forward.get(k)), forward.get(k).stream().map(v -> Math.round(v * 10) / 10.0).toList(),
                     median(backward.get(k)), backward.get(k).stream().map(v -> Math.round(v * 10) / 10.0).toList());
         }

@@ -10,19 +10,20 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * ResNet's stem after {@code bn1}: {@code nn.ReLU} then {@code nn.MaxPool2d(kernel, stride, padding)},
- * input (N, C, H, W), output (N, C, (H + 2 padding - kernel) / stride + 1, likewise for W). On the CPU
- * both run on a channels-last copy of the input and the output is copied back to the default layout;
- * on a GPU they run as they are. Values and gradients are exactly those of the two layers run directly
- * (a ReLU and a maximum only select; {@code ReluMaxPoolTest}).
+ * {@code nn.ReLU} then {@code nn.MaxPool2d(kernel, stride, padding)}, as they follow a batch norm in ResNet's
+ * stem (3x3, stride 2, padding 1) and in each block of the small CNN (2x2, stride 2). Input (N, C, H, W),
+ * output (N, C, (H + 2 padding - kernel) / stride + 1, likewise for W). On the CPU both run on a
+ * channels-last copy of the input and the output is copied back to the default layout; on a GPU they run
+ * as they are. Values and gradients are exactly those of the two layers run directly, down to the
+ * gradients of the layers before (a ReLU and a maximum only select; {@code ReluMaxPoolTest}).
  *
- * <p>Why: libtorch 2.7.1's CPU max pooling in the default layout is a slow scalar loop (57 ms forward for
- * ResNet-18's stem at 112 x 112, batch 32), and in channels last it is vectorised over the channels (12 ms
- * with the ReLU and both copies; the backward pass costs 24 ms against 6, as the channels-last pooling's
- * backward and the copies are slower; docs/BENCHMARKS.md section 9). The ReLU runs on the copy too, as its
- * backward pass is three times slower where the gradient and its saved output differ in layout. Only this
- * block changes layout: libtorch keeps a layout from operator to operator, and in channels last it
- * miscomputes a convolution of ResNet-18's own layer4 (same section), so nothing after it sees one.
+ * <p>Why: libtorch 2.7.1's CPU max pooling in the default layout is a slow scalar loop, and in channels
+ * last it is vectorised over the channels. For ResNet-18's stem at 112 x 112, batch 32, forward and
+ * backward cost 36 ms this way against 64 ms; for the small CNN's three pools at 28 x 28, 7.8 ms against
+ * 10.2 ms (docs/BENCHMARKS.md section 9, {@code scripts/MaxPoolLayoutProbe.java}). The ReLU runs on the
+ * copy as well, as it would otherwise run its backward pass across two layouts. Only this block changes
+ * layout: libtorch keeps a layout from operator to operator, and in channels last it miscomputes a
+ * convolution of ResNet-18's own layer4 (same section), so nothing after it sees one.
  */
 final class ReluMaxPool extends AbstractBlock {
     private final Shape kernel;

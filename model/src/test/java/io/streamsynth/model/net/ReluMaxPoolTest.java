@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The stem's ReLU and max pooling computed in channels last ({@link ReluMaxPool}) against the two layers run
- * directly: the same bits forward and backward, including the gradients of the convolution and batch norm
+ * directly: the same bits forward and backward, down to the gradients of the convolution and batch norm
  * before them (which would differ by rounding if the gradient reached batch norm in the other layout).
  */
 class ReluMaxPoolTest {
@@ -32,8 +32,12 @@ class ReluMaxPoolTest {
         return Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
     }
 
-    /** Output, input gradient and every parameter's gradient of one training pass. */
-    private record Pass(float[] output, float[] inputGradient, Map<String, float[]> gradients) {}
+    /**
+     * Output and every parameter's gradient of one training pass. (No input gradient and no convolution after
+     * the pooling: libtorch 2.7.1's CPU convolution backward now and then returns NaN input gradients, in
+     * either pass, ParameterOptimizer's note.)
+     */
+    private record Pass(float[] output, Map<String, float[]> gradients) {}
 
     /** Both passes through one network (the same weights), its pooling child switched between them. */
     private static Pass[] passes(int side) {
@@ -43,8 +47,7 @@ class ReluMaxPoolTest {
                 .then("bn1", new BatchNorm2d())
                 .then("pool", LambdaBlock.singleton(x -> useOurs[0]
                         ? ours.forward(new ParameterStore(x.getManager(), false), new NDList(x), true).singletonOrThrow()
-                        : direct(x)))
-                .then("conv2", Layers.conv(8, 3, 1, 1));
+                        : direct(x)));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             net.initialize(manager, DataType.FLOAT32, new Shape(4, 3, side, side));
             NDArray x = manager.randomNormal(new Shape(4, 3, side, side));
@@ -52,11 +55,9 @@ class ReluMaxPoolTest {
             Pass[] out = new Pass[2];
             for (int k = 0; k < 2; k++) {
                 useOurs[0] = k == 0;
-                NDArray input = x.duplicate();
-                input.setRequiresGradient(true);
                 NDArray y;
                 try (GradientCollector c = TorchRuntime.engine().newGradientCollector()) {
-                    y = net.forward(new ParameterStore(manager, false), new NDList(input), true).singletonOrThrow();
+                    y = net.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
                     weights = weights == null ? manager.randomNormal(y.getShape()) : weights;
                     c.backward(y.mul(weights).sum());
                 }
@@ -65,10 +66,10 @@ class ReluMaxPoolTest {
                     if (e.getValue().requiresGradient()) {
                         NDArray g = e.getValue().getArray().getGradient();
                         gradients.put(e.getKey(), g.toFloatArray());
-                        g.muli(0);
+                        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
                     }
                 }
-                out[k] = new Pass(y.toFloatArray(), input.getGradient().toFloatArray(), gradients);
+                out[k] = new Pass(y.toFloatArray(), gradients);
             }
             return out;
         }
@@ -82,8 +83,10 @@ class ReluMaxPoolTest {
         Pass reference = passes[1];
 
         assertThat(ours.output()).containsExactly(reference.output());
-        assertThat(ours.inputGradient()).containsExactly(reference.inputGradient());
-        assertThat(ours.gradients().keySet()).containsExactly("conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight");
+        assertThat(ours.gradients().keySet()).containsExactly("conv1.weight", "bn1.weight", "bn1.bias");
+        float[] reachedConv1 = ours.gradients().get("conv1.weight");
+        assertThat(reachedConv1).as("conv1's gradient").doesNotContain(Float.NaN).isNotEqualTo(
+                new float[reachedConv1.length]);
         ours.gradients().forEach((name, g) -> assertThat(g).as(name).containsExactly(reference.gradients().get(name)));
     }
 
