@@ -2,6 +2,16 @@ package io.streamsynth.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,11 +19,13 @@ import java.util.Map;
  * term, as PyTorch's {@code torch.optim.Adam} does.
  */
 public final class Adam extends ParameterOptimizer {
+    private static final String STEP_MODULE = "adam_step.pt";
     private final float learningRate;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
     private final float weightDecay;
+    private final PtSymbolBlock module;
 
     public Adam(NDManager parent, float learningRate, float weightDecay) {
         this(parent, learningRate, 0.9f, 0.999f, 1e-8f, weightDecay);
@@ -26,6 +38,18 @@ public final class Adam extends ParameterOptimizer {
         this.beta2 = beta2;
         this.epsilon = epsilon;
         this.weightDecay = weightDecay;
+        this.module = loadStep(parent);
+    }
+
+    private static PtSymbolBlock loadStep(NDManager manager) {
+        try (InputStream in = Adam.class.getResourceAsStream(STEP_MODULE)) {
+            if (in == null) {
+                throw new IllegalStateException(STEP_MODULE + " is missing from the classpath");
+            }
+            return JniUtils.loadModule((PtNDManager) manager, in, true, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + STEP_MODULE, e);
+        }
     }
 
     @Override
@@ -39,27 +63,46 @@ public final class Adam extends ParameterOptimizer {
      * Each full-size temporary is closed as soon as it is used (at most two are alive at once, three
      * with weight decay), so the allocator hands the same memory to the next one.
      */
+    /**
+     * {@code torch.optim.Adam}'s step over every parameter in one call to {@code adam_step.pt}, a TorchScript
+     * module of torch's own in-place operations (written by {@code scripts/make_adam_step.py}, which gives the
+     * formula): moments in place, denominator sqrt(v) / sqrt(1 - beta2^t) + epsilon, then
+     * w -= lr / (1 - beta1^t) * m / denominator, and each gradient zeroed.
+     */
     @Override
-    protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale) {
-        NDArray m = state[0];
-        NDArray v = state[1];
-        try (NDArray decayed = weightDecay == 0f ? null : weight.mul(weightDecay).addi(gradient)) {
-            NDArray g = decayed == null ? gradient : decayed;
-            try (NDArray scaled = g.mul(1f - beta1)) {
-                m.muli(beta1).addi(scaled);
+    protected void applyAll(List<NDArray> weights, List<NDArray> gradients, List<NDArray[]> state, long step,
+            float[] lrScales) {
+        int n = weights.size();
+        PtNDArray[] w = new PtNDArray[n];
+        PtNDArray[] g = new PtNDArray[n];
+        PtNDArray[] m = new PtNDArray[n];
+        PtNDArray[] v = new PtNDArray[n];
+        double[] scales = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (PtNDArray) weights.get(i);
+            g[i] = (PtNDArray) gradients.get(i);
+            m[i] = (PtNDArray) state.get(i)[0];
+            v[i] = (PtNDArray) state.get(i)[1];
+            scales[i] = lrScales[i];
+        }
+        IValue[] inputs = {IValue.listFrom(w), IValue.listFrom(g), IValue.listFrom(m), IValue.listFrom(v),
+                IValue.listFrom(scales), IValue.from(step), IValue.from((double) learningRate), IValue.from((double) beta1),
+                IValue.from((double) beta2), IValue.from((double) epsilon), IValue.from((double) weightDecay)};
+        try (IValue updated = IValueUtils.forward(module, inputs)) {
+            if (updated.toLong() != n) {
+                throw new IllegalStateException("adam_step.pt updated " + updated.toLong() + " of " + n + " parameters");
             }
-            try (NDArray squared = g.square()) {
-                v.muli(beta2).addi(squared.muli(1f - beta2));
+        } finally {
+            for (IValue in : inputs) {
+                in.close();
             }
         }
-        double c1 = 1.0 - Math.pow(beta1, step);
-        double c2 = 1.0 - Math.pow(beta2, step);
-        try (NDArray denominator = v.sqrt()) {
-            denominator.divi((float) Math.sqrt(c2)).addi(epsilon);
-            try (NDArray change = m.mul((float) (learningRate * lrScale / c1))) {
-                weight.subi(change.divi(denominator));
-            }
-        }
+    }
+
+    @Override
+    public void close() {
+        module.close();
+        super.close();
     }
 
     @Override

@@ -37,18 +37,19 @@ public abstract class ParameterOptimizer implements AutoCloseable {
     protected abstract String[] slots();
 
     /**
-     * Updates one weight in place.
+     * Updates every weight in place and zeroes every gradient. The lists are parallel, one entry per trainable
+     * parameter, and every array in them is temporarily attached to a scratch manager, so temporaries made from
+     * them are freed after the step at the latest.
      *
-     * @param weight   the parameter's array
-     * @param gradient its gradient, read only: the caller zeroes it after this returns
-     * @param state    this parameter's slots, zero-initialised, updated in place
-     *                 (all arrays are temporarily attached to a scratch manager, so temporaries made
-     *                 from them are freed after the step at the latest)
-     * @param step     1-based count of updates including this one
-     * @param lrScale  this parameter's learning rate relative to the configured one (a backbone's
-     *                 {@code --backbone-lr-factor}; 1 for the head)
+     * @param weights   the parameters' arrays
+     * @param gradients their gradients, all finite; to be zeroed (a fill: PyTorch accumulates into them)
+     * @param state     each parameter's slots ({@link #slots()}), zero-initialised, updated in place
+     * @param step      1-based count of updates including this one
+     * @param lrScales  each parameter's learning rate relative to the configured one (a backbone's
+     *                  {@code --backbone-lr-factor}; 1 for the head)
      */
-    protected abstract void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale);
+    protected abstract void applyAll(List<NDArray> weights, List<NDArray> gradients, List<NDArray[]> state, long step,
+            float[] lrScales);
 
     /**
      * Applies one update to every trainable parameter, unless some gradient is not finite: then
@@ -95,16 +96,17 @@ public abstract class ParameterOptimizer implements AutoCloseable {
                 return false;
             }
             steps++;
+            List<NDArray[]> slots = new ArrayList<>(weights.size());
+            float[] scales = new float[weights.size()];
             for (int i = 0; i < weights.size(); i++) {
-                NDArray weight = weights.get(i);
-                NDArray[] slots = stateFor(names.get(i), weight);
-                for (NDArray slot : slots) {
+                NDArray[] s = stateFor(names.get(i), weights.get(i));
+                for (NDArray slot : s) {
                     slot.tempAttach(scratch);
                 }
-                NDArray grad = gradients.get(i);
-                apply(weight, grad, slots, steps, (float) lrScale.applyAsDouble(names.get(i)));
-                zero(grad);
+                slots.add(s);
+                scales[i] = (float) lrScale.applyAsDouble(names.get(i));
             }
+            applyAll(weights, gradients, slots, steps, scales);
             return true;
         }
     }
@@ -113,7 +115,7 @@ public abstract class ParameterOptimizer implements AutoCloseable {
     private static final NDIndex ALL = new NDIndex("...");
 
     /** A fill, not a multiplication: NaN times zero is still NaN. */
-    private static void zero(NDArray gradient) {
+    protected static void zero(NDArray gradient) {
         gradient.set(ALL, 0f);
     }
 

@@ -2,6 +2,7 @@ package io.streamsynth.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import java.util.Map;
 
 /** SGD with momentum and L2 weight decay, in PyTorch's convention: v = mu v + (g + wd w); w -= lr v. */
@@ -23,9 +24,15 @@ public final class SgdMomentum extends ParameterOptimizer {
     }
 
     @Override
-    protected void apply(NDArray weight, NDArray gradient, NDArray[] state, long step, float lrScale) {
-        NDArray g = weightDecay == 0f ? gradient : gradient.add(weight.mul(weightDecay));
-        weight.subi(state[0].muli(momentum).addi(g).mul(learningRate * lrScale));
+    protected void applyAll(List<NDArray> weights, List<NDArray> gradients, List<NDArray[]> state, long step,
+            float[] lrScales) {
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray weight = weights.get(i);
+            NDArray gradient = gradients.get(i);
+            NDArray g = weightDecay == 0f ? gradient : gradient.add(weight.mul(weightDecay));
+            weight.subi(state.get(i)[0].muli(momentum).addi(g).mul(learningRate * lrScales[i]));
+            zero(gradient);
+        }
     }
 
     @Override
