@@ -19,11 +19,11 @@ import ai.djl.util.PairList;
  *
  * <p>Why: libtorch 2.7.1's CPU max pooling in the default layout is a slow scalar loop, and in channels
  * last it is vectorised over the channels. For ResNet-18's stem at 112 x 112, batch 32, forward and
- * backward cost 40 ms this way against 66 ms (168 against 261 at 224 x 224); for the small CNN's three pools at 28 x 28, 7.8 ms against
- * 10.2 ms (docs/BENCHMARKS.md section 9, {@code scripts/MaxPoolLayoutProbe.java}). The ReLU runs on the
- * copy as well (it costs the same there). Only this block changes
- * layout: libtorch keeps a layout from operator to operator, and in channels last it miscomputes a
- * convolution of ResNet-18's own layer4 (same section), so nothing after it sees one.
+ * backward cost 40 ms this way against 66 ms (168 against 261 at 224 x 224); for the small CNN's three
+ * pools at 28 x 28, 7.8 ms against 10.2 ms (docs/BENCHMARKS.md section 9,
+ * {@code scripts/MaxPoolLayoutProbe.java}). The ReLU runs on the copy as well (it costs the same there).
+ * Only this block changes layout: libtorch keeps a layout from operator to operator, and in channels last
+ * it miscomputes a convolution of ResNet-18's own layer4 (same section), so nothing after it sees one.
  */
 final class ReluMaxPool extends AbstractBlock {
     private final Shape kernel;
