@@ -9,6 +9,9 @@
  *   time SIZE REPS: ResNet-18 (our blocks, training mode) forward and backward, batch 32 x 3 x SIZE x SIZE,
  *         the input contiguous or channels last, alternating repetition by repetition in one JVM, one
  *         thread, CPU ms of the computing thread (two warm-up repetitions each)
+ *   embed CHANNELS REPS: the job's default network (the small CNN, GeM, CHANNELS x 28 x 28, embedding 128) in inference,
+ *         a batch of 256 (the embedder's default), no autograd, the input contiguous or channels last,
+ *         alternating as above, with the largest difference of the embeddings
  *
  * Run (after ./mvnw -o -B -q -pl model -am compile and dependency:build-classpath into /tmp/cp.txt):
  *   MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1 \
@@ -51,6 +54,8 @@ public class ChannelsLastProbe {
         TorchRuntime.engine(1);
         if (args[0].equals("ops")) {
             ops();
+        } else if (args[0].equals("embed")) {
+            embed(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         } else {
             time(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         }
@@ -121,5 +126,45 @@ public class ChannelsLastProbe {
                             .map(Math::round).toList(), median(backward.get(k)), backward.get(k).stream()
                             .map(Math::round).toList());
         }
+    }
+
+    static void embed(int channels, int reps) {
+        int n = 256;
+        float[] pixels = new float[n * channels * 28 * 28];
+        Random random = new Random(1);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        Architecture a = new Architecture(Architecture.Kind.CNN, channels, 28, 28, 128, 32, Architecture.Pooling.GEM);
+        List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
+        float difference = 0;
+        try (EmbeddingModel model = new EmbeddingModel(a, Device.cpu(), 1)) {
+            for (int r = 0; r < reps + 2; r++) {
+                float[][] out = new float[2][];
+                for (int k = 0; k < 2; k++) {
+                    try (NDManager m = model.manager().newSubManager()) {
+                        NDArray images = HostArrays.floats(m, pixels, new Shape(n, channels, 28, 28));
+                        NDArray input = k == 0 ? images : channelsLast(images);
+                        long t0 = cpu();
+                        float[][] e = new float[1][];
+                        io.streamsynth.model.runtime.NoGrad.run(() -> e[0] = model.forward(input, false).toFloatArray());
+                        long t1 = cpu();
+                        out[k] = e[0];
+                        if (r >= 2) {
+                            times.get(k).add((t1 - t0) / 1e6);
+                        }
+                    }
+                }
+                for (int i = 0; i < out[0].length; i++) {
+                    difference = Math.max(difference, Math.abs(out[0][i] - out[1][i]));
+                }
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            System.out.printf("small CNN inference, batch 256 x %d x 28 x 28, input %s: CPU ms median %.1f %s%n",
+                    channels, k == 0 ? "contiguous" : "channels last", median(times.get(k)), times.get(k).stream()
+                            .map(v -> Math.round(v * 10) / 10.0).toList());
+        }
+        System.out.printf("largest |difference| of the embeddings: %.3g%n", difference);
     }
 }
