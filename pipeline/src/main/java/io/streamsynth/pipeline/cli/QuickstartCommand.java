@@ -55,9 +55,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             + "for the zero-shot report (default: ${DEFAULT-VALUE}).")
     int queryItems = 2000;
 
-    @Option(names = "--partitions", description = "Partitions of the images and embeddings topics. With more than "
-            + "one the order in which samples reach the trainer, and so its figures, change a little from run to run; "
-            + "1 makes runs repeat to the last digit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", description = "Partitions of the images and embeddings topics. With one, runs "
+            + "repeat to the last digit; with more, the order in which samples reach the trainer, and so its figures, "
+            + "change a little from run to run (default: ${DEFAULT-VALUE}).")
     int partitions = QuickstartBroker.DEFAULT_PARTITIONS;
 
     @Option(names = "--bad-events", description = "Malformed events sent to show the dead-letter path (default: ${DEFAULT-VALUE}).")

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code quickstart --partitions}: a bad count exits 2 with the reason before a broker starts; the default is two. */
+/** {@code quickstart --partitions}: a bad count exits 2 with the reason before a broker starts; the default is one, so that runs repeat. */
 class QuickstartPartitionsFlagTest {
 
     @Test
@@ -18,9 +18,9 @@ class QuickstartPartitionsFlagTest {
     }
 
     @Test
-    void twoPartitionsByDefault() {
+    void onePartitionByDefault() {
         QuickstartCommand parsed = new QuickstartCommand();
         new CommandLine(parsed).parseArgs();
-        assertThat(parsed.partitions).isEqualTo(2);
+        assertThat(parsed.partitions).isEqualTo(1);
     }
 }
