@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Adam (Kingma and Ba, 2015) with bias correction; weight decay is added to the gradient as an L2
- * term, as PyTorch's {@code torch.optim.Adam} does.
+ * term, as PyTorch's {@code torch.optim.Adam} does (torch 1.13's arithmetic: {@link #applyAll}).
  */
 public final class Adam extends ParameterOptimizer {
     private static final String STEP_MODULE = "adam_step.pt";
@@ -38,7 +38,14 @@ public final class Adam extends ParameterOptimizer {
         this.beta2 = beta2;
         this.epsilon = epsilon;
         this.weightDecay = weightDecay;
-        this.module = loadStep(parent);
+        PtSymbolBlock step;
+        try {
+            step = loadStep(parent);
+        } catch (RuntimeException e) {
+            super.close();
+            throw e;
+        }
+        this.module = step;
     }
 
     private static PtSymbolBlock loadStep(NDManager manager) {
@@ -58,16 +65,11 @@ public final class Adam extends ParameterOptimizer {
     }
 
     /**
-     * {@code torch.optim.Adam}'s step in its own order of operations: the moments in place,
-     * denominator sqrt(v) / sqrt(1 - beta2^t) + epsilon, then w -= lr / (1 - beta1^t) * m / denominator.
-     * Each full-size temporary is closed as soon as it is used (at most two are alive at once, three
-     * with weight decay), so the allocator hands the same memory to the next one.
-     */
-    /**
-     * {@code torch.optim.Adam}'s step over every parameter in one call to {@code adam_step.pt}, a TorchScript
-     * module of torch's own in-place operations (written by {@code scripts/make_adam_step.py}, which gives the
-     * formula): moments in place, denominator sqrt(v) / sqrt(1 - beta2^t) + epsilon, then
-     * w -= lr / (1 - beta1^t) * m / denominator, and each gradient zeroed.
+     * torch 1.13's {@code torch.optim.Adam} step ({@code _single_tensor_adam}) over every parameter in one call to
+     * {@code adam_step.pt}, a TorchScript module of torch's own in-place operations (written by
+     * {@code scripts/make_adam_step.py}, which gives the formula): g += weight decay * w, the moments in place,
+     * denominator sqrt(v) / sqrt(1 - beta2^t) + epsilon, then w -= lr * lrScale / (1 - beta1^t) * m / denominator,
+     * and each gradient zeroed.
      */
     @Override
     protected void applyAll(List<NDArray> weights, List<NDArray> gradients, List<NDArray[]> state, long step,

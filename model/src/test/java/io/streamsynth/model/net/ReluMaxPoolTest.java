@@ -17,9 +17,8 @@ import ai.djl.training.ParameterStore;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The stem's ReLU and max pooling computed in channels last ({@link ReluMaxPool}) against the two layers run
@@ -28,8 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReluMaxPoolTest {
 
-    private static NDArray direct(NDArray x) {
-        return Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    /** ReLU then nn.MaxPool2d(kernel, stride, padding), run directly. */
+    private static NDArray direct(NDArray x, int kernel, int stride, int padding) {
+        return Pool.maxPool2d(Activation.relu(x), new Shape(kernel, kernel), new Shape(stride, stride),
+                new Shape(padding, padding), false);
     }
 
     /**
@@ -40,14 +41,14 @@ class ReluMaxPoolTest {
     private record Pass(float[] output, Map<String, float[]> gradients) {}
 
     /** Both passes through one network (the same weights), its pooling child switched between them. */
-    private static Pass[] passes(int side) {
-        ReluMaxPool ours = new ReluMaxPool(3, 2, 1);
+    private static Pass[] passes(int side, int kernel, int stride, int padding) {
+        ReluMaxPool ours = new ReluMaxPool(kernel, stride, padding);
         boolean[] useOurs = {true};
         NamedSequential net = new NamedSequential().then("conv1", Layers.conv(16, 7, 2, 3))
                 .then("bn1", new BatchNorm2d())
                 .then("pool", LambdaBlock.singleton(x -> useOurs[0]
                         ? ours.forward(new ParameterStore(x.getManager(), false), new NDList(x), true).singletonOrThrow()
-                        : direct(x)));
+                        : direct(x, kernel, stride, padding)));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             net.initialize(manager, DataType.FLOAT32, new Shape(4, 3, side, side));
             NDArray x = manager.randomNormal(new Shape(4, 3, side, side));
@@ -75,10 +76,11 @@ class ReluMaxPoolTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} x {0} images")
-    @ValueSource(ints = {32, 45})
-    void trainingPassHasTheSameBitsAsReluThenMaxPool(int side) {
-        Pass[] passes = passes(side);
+    /** side, kernel, stride, padding: ResNet's stem pooling (3, 2, 1) and the small CNN's (2, 2, 0). */
+    @ParameterizedTest(name = "{0} x {0} images, pool {1} stride {2} padding {3}")
+    @CsvSource({"32, 3, 2, 1", "45, 3, 2, 1", "28, 2, 2, 0", "29, 2, 2, 0"})
+    void trainingPassHasTheSameBitsAsReluThenMaxPool(int side, int kernel, int stride, int padding) {
+        Pass[] passes = passes(side, kernel, stride, padding);
         Pass ours = passes[0];
         Pass reference = passes[1];
 
@@ -90,15 +92,16 @@ class ReluMaxPoolTest {
         ours.gradients().forEach((name, g) -> assertThat(g).as(name).containsExactly(reference.gradients().get(name)));
     }
 
-    @Test
-    void outputShapeIsMaxPool2dsAndTheDeclaredOne() {
-        ReluMaxPool pool = new ReluMaxPool(3, 2, 1);
+    @ParameterizedTest(name = "pool {0} stride {1} padding {2}")
+    @CsvSource({"3, 2, 1", "2, 2, 0"})
+    void outputShapeIsMaxPool2dsAndTheDeclaredOne(int kernel, int stride, int padding) {
+        ReluMaxPool pool = new ReluMaxPool(kernel, stride, padding);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            for (int side : new int[] {1, 2, 7, 28, 29}) {
+            for (int side : new int[] {2, 3, 7, 28, 29}) {
                 Shape in = new Shape(2, 5, side, side + 1);
                 NDArray x = manager.randomNormal(in);
                 NDArray y = pool.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
-                NDArray expected = direct(x);
+                NDArray expected = direct(x, kernel, stride, padding);
 
                 assertThat(y.getShape()).isEqualTo(expected.getShape()).isEqualTo(pool.getOutputShapes(
                         new Shape[] {in})[0]);

@@ -17,9 +17,9 @@ final class QuickstartBroker implements AutoCloseable {
      * Partitions of the images and embeddings topics by default. One, so that the quickstart's figures repeat
      * to the last digit: its job runs at parallelism 1, and one source reading two partitions takes the
      * samples in the order records happen to arrive, which changed every batch and moved the final zero-shot
-     * Recall@1 by about a point from run to run (0.7415 to 0.7670 over ten idle runs at two partitions; one
-     * partition: 0.7590, 0.7640, 0.7880 for seeds 1 to 3; docs/BENCHMARKS.md section 4). {@code --partitions 2}
-     * and up show keyed partitioning over several.
+     * Recall@1 by about a point from run to run (0.7415 to 0.7655 over eight idle runs of seed 1 at two
+     * partitions; one partition: 0.7590, 0.7825, 0.7600 for seeds 1 to 3; docs/BENCHMARKS.md section 4).
+     * {@code --partitions 2} and up show keyed partitioning over several.
      */
     static final int DEFAULT_PARTITIONS = 1;
 
