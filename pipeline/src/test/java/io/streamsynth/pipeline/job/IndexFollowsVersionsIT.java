@@ -146,12 +146,14 @@ class IndexFollowsVersionsIT {
                     assertThat(n.modelVersion()).isEqualTo(last);
                     String nearest = n.neighbours().get(0).itemId();
                     hits += n.neighbours().get(0).label().equals(published.get(key(item, last)).label) ? 1 : 0;
-                    exact += nearest.equals(bruteForceNearest(item, last, items, published)) ? 1 : 0;
+                    // exact: no other item is nearer than the one HNSW found (an equally near one may be named instead)
+                    double found = cosine(published.get(key(item, last)).vector, published.get(key(nearest, last)).vector);
+                    exact += found >= bruteForceNearestCosine(item, last, items, published) - 1e-6 ? 1 : 0;
                 }
                 double indexRecall = (double) hits / items.size();
                 JsonNode evaluated = evaluate(kafka, topics, last);
                 assertThat(evaluated.get("items").asInt()).as("items evaluate scored").isEqualTo(items.size());
-                assertThat(exact).as("items whose HNSW nearest neighbour is the exact one").isEqualTo(items.size());
+                assertThat(exact).as("items whose HNSW nearest neighbour is as near as the exact one").isEqualTo(items.size());
                 assertThat(indexRecall).as("the index's Recall@1 at v%d against evaluate's", last)
                         .isEqualTo(evaluated.get("r_at_1").asDouble());
                 System.err.printf("[figures] IndexFollowsVersionsIT: %d items sent, markers %s, %d answers from"
@@ -217,21 +219,17 @@ class IndexFollowsVersionsIT {
         }
     }
 
-    private static String bruteForceNearest(String item, long version, List<String> items,
+    /** The largest cosine similarity of item to any other item at version, by brute force. */
+    private static double bruteForceNearestCosine(String item, long version, List<String> items,
             Map<String, ItemEmbedding> published) {
         float[] q = published.get(key(item, version)).vector;
-        String best = null;
         double bestCos = Double.NEGATIVE_INFINITY;
         for (String other : items) {
             if (!other.equals(item)) {
-                double c = cosine(q, published.get(key(other, version)).vector);
-                if (c > bestCos) {
-                    bestCos = c;
-                    best = other;
-                }
+                bestCos = Math.max(bestCos, cosine(q, published.get(key(other, version)).vector));
             }
         }
-        return best;
+        return bestCos;
     }
 
     private static double cosine(float[] a, float[] b) {
