@@ -21,6 +21,7 @@ import ai.djl.util.PairList;
 import io.streamsynth.model.net.Architecture;
 import io.streamsynth.model.runtime.HostArrays;
 import io.streamsynth.model.runtime.NoGrad;
+import io.streamsynth.bench.step.Quartiles;
 import io.streamsynth.model.runtime.TorchRuntime;
 import io.streamsynth.model.train.Adam;
 import io.streamsynth.model.train.EmbeddingModel;
@@ -35,9 +36,7 @@ public class AdamStepProbe {
     }
 
     static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        java.util.Collections.sort(s);
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+        return Quartiles.of(xs.stream().mapToDouble(Double::doubleValue).toArray()).median();
     }
 
     /** The update Adam made before adam_step.pt (lr 1e-4, betas 0.9 / 0.999, eps 1e-8, no weight decay). */

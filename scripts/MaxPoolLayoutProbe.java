@@ -20,10 +20,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
+import io.streamsynth.bench.step.Quartiles;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 public class MaxPoolLayoutProbe {
@@ -63,9 +63,7 @@ public class MaxPoolLayoutProbe {
     }
 
     static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+        return Quartiles.of(xs.stream().mapToDouble(Double::doubleValue).toArray()).median();
     }
 
     public static void main(String[] args) {
