@@ -1,9 +1,11 @@
 /*
  * ResNet's stem max pool (3x3, stride 2, padding 1) through DJL's libtorch 2.7.1: in the default (contiguous)
- * layout, and on a channels-last copy of its input with the output copied back to contiguous, so that
- * nothing before or after it changes layout. docs/BENCHMARKS.md section 9.
+ * layout; on a channels-last copy of its input with the output copied back to contiguous, so that
+ * nothing before or after it changes layout (two ways); and as ReluMaxPool runs it now, the TorchScript module
+ * relu_max_pool_k*.pt from the model jar (maxima found in channels last outside autograd, output gathered).
+ * docs/BENCHMARKS.md section 9.
  *
- *   check: the three ways give the same output and the same input gradient (max pooling selects, so exactly)
+ *   check: the four ways give the same output and the same input gradient (max pooling selects, so exactly)
  *   time SIZE REPS: relu then max pool, forward and backward (a fixed random upstream gradient), on
  *          conv1's output at SIZE x SIZE images (32 x 64 x SIZE/2 x SIZE/2), the three ways alternating
  *          repetition by repetition, one thread, CPU ms of the computing thread (two warm-up repetitions)
@@ -25,6 +27,12 @@ import io.streamsynth.model.runtime.TorchRuntime;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.InputStream;
 
 public class MaxPoolLayoutProbe {
     static NDArray toChannelsLast(NDArray x) {
@@ -47,16 +55,32 @@ public class MaxPoolLayoutProbe {
                 false);
     }
 
-    /** 0: relu, pool; 1: relu, to channels last, pool, back; 2: to channels last, relu, pool, back. */
+    static PtSymbolBlock scripted;
+
+    /** ReluMaxPool's module for the current kernel, stride and padding, from the classpath (the model jar). */
+    static void loadScripted() throws Exception {
+        String name = "/io/streamsynth/model/net/relu_max_pool_k" + kernel + "s" + stride + "p" + padding + ".pt";
+        try (InputStream in = MaxPoolLayoutProbe.class.getResourceAsStream(name)) {
+            scripted = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, true, false);
+        }
+    }
+
+    /**
+     * 0: relu, pool; 1: relu, to channels last, pool, back; 2: to channels last, relu, pool, back (ReluMaxPool
+     * before); 3: the scripted module (ReluMaxPool now).
+     */
     static NDArray pool(NDArray x, int variant) {
         return switch (variant) {
             case 0 -> maxPool(Activation.relu(x));
             case 1 -> toContiguous(maxPool(toChannelsLast(Activation.relu(x))));
-            default -> toContiguous(maxPool(Activation.relu(toChannelsLast(x))));
+            case 2 -> toContiguous(maxPool(Activation.relu(toChannelsLast(x))));
+            default -> IValueUtils.forward(scripted, new NDList(x), true).singletonOrThrow();
         };
     }
 
-    static final String[] NAMES = {"contiguous", "relu, then channels last for the pool", "channels last for relu and pool"};
+    static final String[] NAMES = {"contiguous", "relu, then channels last for the pool", "channels last for relu and pool",
+        "scripted: maxima in channels last, output gathered"};
+    static final int WAYS = NAMES.length;
 
     static long cpu() {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -66,9 +90,10 @@ public class MaxPoolLayoutProbe {
         return Quartiles.of(xs.stream().mapToDouble(Double::doubleValue).toArray()).median();
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         TorchRuntime.engine(1);
         if (args[0].equals("check")) {
+            loadScripted();
             for (int side : new int[] {56, 112, 7, 9}) {
                 check(side);
             }
@@ -76,8 +101,10 @@ public class MaxPoolLayoutProbe {
             kernel = Integer.parseInt(args[3]);
             stride = Integer.parseInt(args[4]);
             padding = Integer.parseInt(args[5]);
+            loadScripted();
             time(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[6]));
         } else {
+            loadScripted();
             time(64, Integer.parseInt(args[1]) / 2, Integer.parseInt(args[2]));
         }
     }
@@ -87,9 +114,9 @@ public class MaxPoolLayoutProbe {
             m.getEngine().setRandomSeed(7);
             NDArray base = m.randomNormal(new Shape(4, 64, side, side));
             NDArray g = m.randomNormal(new Shape(4, 64, (side + 1) / 2, (side + 1) / 2));
-            NDArray[] out = new NDArray[3];
-            NDArray[] grad = new NDArray[3];
-            for (int k = 0; k < 3; k++) {
+            NDArray[] out = new NDArray[WAYS];
+            NDArray[] grad = new NDArray[WAYS];
+            for (int k = 0; k < WAYS; k++) {
                 NDArray x = base.duplicate();
                 x.setRequiresGradient(true);
                 try (GradientCollector c = TorchRuntime.engine().newGradientCollector()) {
@@ -99,7 +126,7 @@ public class MaxPoolLayoutProbe {
                 }
                 grad[k] = x.getGradient().duplicate();
             }
-            for (int k = 1; k < 3; k++) {
+            for (int k = 1; k < WAYS; k++) {
                 System.out.printf("side %d, %s: output shape %s, largest |difference| %.3g; input gradient largest"
                         + " |difference| %.3g (largest |gradient| %.3g)%n", side, NAMES[k], out[0].getShape(),
                         out[0].sub(out[k]).abs().max().getFloat(), grad[0].sub(grad[k]).abs().max().getFloat(),
@@ -110,14 +137,14 @@ public class MaxPoolLayoutProbe {
 
     static void time(int channels, int side, int reps) {
         int out = (side + 2 * padding - kernel) / stride + 1;
-        List<List<Double>> forward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        List<List<Double>> backward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> forward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> backward = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(3);
             NDArray base = m.randomNormal(new Shape(32, channels, side, side));
             NDArray g = m.randomNormal(new Shape(32, channels, out, out));
             for (int r = 0; r < reps + 2; r++) {
-                for (int k = 0; k < 3; k++) {
+                for (int k = 0; k < WAYS; k++) {
                     try (NDManager step = m.newSubManager()) {
                         NDArray x = base.duplicate();
                         x.attach(step);
@@ -140,7 +167,7 @@ public class MaxPoolLayoutProbe {
                 }
             }
         }
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < WAYS; k++) {
             System.out.printf("pool %dx%d stride %d padding %d, input 32x%dx%dx%d, %s: CPU ms forward median %.1f %s,"
                     + " backward median %.1f %s%n", kernel, kernel, stride, padding, channels, side, side, NAMES[k],
                     median(forward.get(k)), forward.get(k).stream().map(v -> Math.round(v * 10) / 10.0).toList(),

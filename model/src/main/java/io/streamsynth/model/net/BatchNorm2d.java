@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.BatchNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -22,8 +23,9 @@ import ai.djl.util.PairList;
 final class BatchNorm2d extends AbstractBlock {
     static final float EPSILON = 1e-5f;
     /**
-     * PyTorch's momentum 0.1 is the weight of the new batch in the running statistics; DJL's op takes the
-     * weight of the old ones, 0.9, and hands PyTorch 1 - 0.9.
+     * PyTorch's momentum 0.1 is the weight of the new batch in the running statistics; DJL's op took the
+     * weight of the old ones, 0.9, and handed libtorch 1 - 0.9 computed in float (0.10000002), which this
+     * block still passes, so running statistics keep the bits they had.
      */
     static final float DJL_MOMENTUM = 0.9f;
 
@@ -64,9 +66,12 @@ final class BatchNorm2d extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         var device = x.getDevice();
-        return BatchNorm.batchNorm(x, store.getValue(runningMean, device, training),
-                store.getValue(runningVar, device, training), store.getValue(weight, device, training),
-                store.getValue(bias, device, training), 1, DJL_MOMENTUM, EPSILON, training && !frozen);
+        // libtorch's batch_norm itself: DJL's BatchNorm.batchNorm, given axis 1, swaps axis 1 with itself before and
+        // after, so the output is a view, and the residual block's in-place sum on it made autograd copy slices
+        // of the gradient back (about 10 ms of a ResNet-18 step at 112 x 112, docs/BENCHMARKS.md section 9).
+        return new NDList(JniUtils.batchNorm((PtNDArray) x, (PtNDArray) store.getValue(runningMean, device, training),
+                (PtNDArray) store.getValue(runningVar, device, training), (PtNDArray) store.getValue(weight, device, training),
+                (PtNDArray) store.getValue(bias, device, training), training && !frozen, 1f - DJL_MOMENTUM, EPSILON));
     }
 
     @Override

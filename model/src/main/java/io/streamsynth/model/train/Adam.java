@@ -8,11 +8,17 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam (Kingma and Ba, 2015) with bias correction; weight decay is added to the gradient as an L2
@@ -94,6 +100,58 @@ public final class Adam extends ParameterOptimizer {
             if (updated.toLong() != n) {
                 throw new IllegalStateException("adam_step.pt updated " + updated.toLong() + " of " + n + " parameters");
             }
+        } finally {
+            for (IValue in : inputs) {
+                in.close();
+            }
+        }
+    }
+
+    /**
+     * The backward pass and the update as one call to {@code adam_step.pt}'s {@code minimize}: the gradients come
+     * from {@code torch.autograd.grad} as fresh tensors and go straight into {@link #applyAll}'s arithmetic, where
+     * a backward pass into {@code .grad} adds each to a zeroed tensor that the update zeroes again (two passes over
+     * every gradient that torch's {@code zero_grad(set_to_none=True)} avoids and DJL cannot express). The
+     * finiteness rule is {@link ParameterOptimizer#update}'s (the same float sums, in the same order), checked in
+     * the same call. The parameters' {@code .grad} is left as it was; a parameter the loss does not reach is
+     * updated with a zero gradient, as in {@code .grad}. Same weights and state, bit for bit, as
+     * {@code collector.backward(loss)} then {@link #update} ({@code AdamMinimizeTest}).
+     */
+    @Override
+    public boolean minimize(NDArray loss, GradientCollector collector, PairList<String, Parameter> parameters,
+            ToDoubleFunction<String> lrScale) {
+        List<PtNDArray> w = new ArrayList<>();
+        List<PtNDArray> m = new ArrayList<>();
+        List<PtNDArray> v = new ArrayList<>();
+        List<Double> scales = new ArrayList<>();
+        for (Pair<String, Parameter> p : parameters) {
+            if (p.getValue().requiresGradient()) {
+                NDArray weight = p.getValue().getArray();
+                NDArray[] slots = stateFor(p.getKey(), weight);
+                w.add((PtNDArray) weight);
+                m.add((PtNDArray) slots[0]);
+                v.add((PtNDArray) slots[1]);
+                scales.add(lrScale.applyAsDouble(p.getKey()));
+            }
+        }
+        if (w.isEmpty()) {
+            return super.minimize(loss, collector, parameters, lrScale);
+        }
+        IValue[] inputs = {IValue.from((PtNDArray) loss), IValue.listFrom(w.toArray(PtNDArray[]::new)),
+                IValue.listFrom(m.toArray(PtNDArray[]::new)), IValue.listFrom(v.toArray(PtNDArray[]::new)),
+                IValue.listFrom(scales.stream().mapToDouble(Double::doubleValue).toArray()), IValue.from(steps() + 1),
+                IValue.from((double) learningRate), IValue.from((double) beta1), IValue.from((double) beta2),
+                IValue.from((double) epsilon), IValue.from((double) weightDecay)};
+        try (IValue updated = IValueUtils.runMethod(module, "minimize", inputs)) {
+            long count = updated.toLong();
+            if (count == 0) {
+                return false;
+            }
+            if (count != w.size()) {
+                throw new IllegalStateException("adam_step.pt updated " + count + " of " + w.size() + " parameters");
+            }
+            countStep();
+            return true;
         } finally {
             for (IValue in : inputs) {
                 in.close();

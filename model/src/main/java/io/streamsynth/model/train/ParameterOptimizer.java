@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.streamsynth.model.checkpoint.Tensor;
@@ -111,6 +112,30 @@ public abstract class ParameterOptimizer implements AutoCloseable {
         }
     }
 
+    /**
+     * The backward pass of {@code loss} (a scalar) into every trainable parameter, then {@link #update(PairList,
+     * ToDoubleFunction)}: one training step's second half. Call it inside the gradient collector that recorded the
+     * loss, once per loss (the graph is freed). A subclass may fuse the two with the same arithmetic and the same
+     * finiteness rule, and then leaves the parameters' {@code .grad} as it was ({@link Adam}).
+     *
+     * @return whether the update was applied
+     */
+    public boolean minimize(NDArray loss, GradientCollector collector, PairList<String, Parameter> parameters,
+            ToDoubleFunction<String> lrScale) {
+        collector.backward(loss);
+        return NoGrad.call(() -> update(parameters, lrScale));
+    }
+
+    /** A manager for one step's temporaries, under the state's. */
+    protected NDManager newScratch() {
+        return stateManager.newSubManager();
+    }
+
+    /** Counts one applied update, for a subclass that applies one without {@link #update}. */
+    protected void countStep() {
+        steps++;
+    }
+
     /** Every element; parsed once, since the training step zeroes each gradient on every step. */
     private static final NDIndex ALL = new NDIndex("...");
 
@@ -119,7 +144,8 @@ public abstract class ParameterOptimizer implements AutoCloseable {
         gradient.set(ALL, 0f);
     }
 
-    private NDArray[] stateFor(String name, NDArray weight) {
+    /** The parameter's state slots ({@link #slots()}), created as zeros on first use. */
+    protected NDArray[] stateFor(String name, NDArray weight) {
         return state.computeIfAbsent(name, n -> {
             NDArray[] s = new NDArray[slots().length];
             for (int i = 0; i < s.length; i++) {

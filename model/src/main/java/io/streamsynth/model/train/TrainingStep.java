@@ -1,7 +1,6 @@
 package io.streamsynth.model.train;
 
 import io.streamsynth.model.runtime.HostArrays;
-import io.streamsynth.model.runtime.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -81,7 +80,9 @@ public final class TrainingStep implements AutoCloseable {
                     pairs = memory.extend(pairs, embeddings, labels);
                 }
                 NDArray value = loss.compute(pairs);
-                collector.backward(value);
+                float factor = fineTuning.backboneLrFactor();
+                applied = optimizer.minimize(value, collector, model.parameters(),
+                        name -> EmbeddingNet.isHead(name) ? 1f : factor);
                 lossValue = value.getFloat();
                 share = pairs.syntheticShare();
                 if (withMemory) {
@@ -89,9 +90,6 @@ public final class TrainingStep implements AutoCloseable {
                     memory.enqueue(embeddings, labels);
                 }
             }
-            float factor = fineTuning.backboneLrFactor();
-            applied = NoGrad.call(() -> optimizer.update(model.parameters(),
-                    name -> EmbeddingNet.isHead(name) ? 1f : factor));
         }
         return new StepResult(optimizer.steps(), lossValue, share, (System.nanoTime() - start) / 1e6, applied);
     }

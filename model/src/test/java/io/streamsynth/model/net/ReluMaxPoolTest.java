@@ -1,6 +1,7 @@
 package io.streamsynth.model.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -17,13 +18,15 @@ import ai.djl.training.ParameterStore;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The stem's ReLU and max pooling computed in channels last ({@link ReluMaxPool}) against the two layers run
- * directly: the same bits forward and backward, down to the gradients of the convolution and batch norm
- * before them (which would differ by rounding if the gradient reached batch norm in the other layout).
+ * The stem's ReLU and max pooling as {@link ReluMaxPool} computes them (window maxima found in channels last,
+ * the output gathered) against the two layers run directly: the same bits forward and backward, down to the
+ * gradients of the convolution and batch norm before them (which would differ by rounding if the gradient
+ * reached batch norm in another layout, or were summed in another order where windows overlap).
  */
 class ReluMaxPoolTest {
 
@@ -108,5 +111,12 @@ class ReluMaxPoolTest {
                 assertThat(y.toFloatArray()).containsExactly(expected.toFloatArray());
             }
         }
+    }
+
+    @Test
+    void aPoolingWithoutAScriptIsRefusedAtConstruction() {
+        assertThatThrownBy(() -> new ReluMaxPool(3, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relu_max_pool_k3s1p1.pt").hasMessageContaining("scripts/make_relu_max_pool.py");
     }
 }
