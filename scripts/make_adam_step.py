@@ -7,7 +7,7 @@ DJL's NDArray calls took about twelve tensor operations and four full-size tempo
 op sequence over every parameter.
 
 The update is torch 1.13's _single_tensor_adam (torch/optim/adam.py, amsgrad off, maximize off), for
-each parameter i with gradient g (all finite: the caller checks):
+each parameter i with gradient g (all finite: forward's caller checks them, minimize checks them itself):
     g = g + weight_decay * p                 (only when weight_decay != 0; a new tensor)
     m = beta1 * m + (1 - beta1) * g          (in place)
     v = beta2 * v + (1 - beta2) * g * g      (in place)

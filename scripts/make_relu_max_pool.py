@@ -11,6 +11,9 @@ from the ReLU's output (default layout) at those positions, so autograd sees a R
 gather's backward pass scatters the gradient into the default layout directly, as max pooling's own backward
 pass does (same positions, same order: the same bits, ReluMaxPoolTest).
 
+Without autograd (gradients off, or an input that does not require them: inference), the module pools on the
+channels-last copy itself and copies the output back; nothing would read the indices.
+
 Input (N, C, H, W) float, any layout; output (N, C, (H + 2P - K) // S + 1, likewise for W), contiguous.
 
 Run once with Debian's torch 1.13 (python3-torch); libtorch 2.7.1 loads the files:
@@ -34,6 +37,11 @@ class ReluMaxPool(torch.nn.Module):
         self.padding = padding
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not (torch.is_grad_enabled() and x.requires_grad):
+            # no backward pass to come (inference): pool in channels last and copy the output back
+            pooled = F.max_pool2d(torch.relu(x).contiguous(memory_format=torch.channels_last),
+                                  [self.kernel, self.kernel], [self.stride, self.stride], [self.padding, self.padding])
+            return pooled.contiguous()
         activated = torch.relu(x)
         n, c = activated.shape[0], activated.shape[1]
         _, argmax = F.max_pool2d_with_indices(activated.detach().contiguous(memory_format=torch.channels_last),
@@ -48,6 +56,10 @@ class ReluMaxPool(torch.nn.Module):
 def check(module: torch.nn.Module, kernel: int, stride: int, padding: int):
     torch.manual_seed(0)
     for side in (7, 9, 28, 56):
+        with torch.no_grad():
+            x = torch.randn(4, 16, side, side)
+            if not torch.equal(module(x), F.max_pool2d(torch.relu(x), kernel, stride, padding)):
+                raise SystemExit(f"pool {kernel}/{stride}/{padding} differs from torch's at side {side} without autograd")
         x = torch.randn(4, 16, side, side, requires_grad=True)
         y = module(x)
         expected = F.max_pool2d(torch.relu(x), kernel, stride, padding)

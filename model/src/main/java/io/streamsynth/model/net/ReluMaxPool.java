@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * output (N, C, (H + 2 padding - kernel) / stride + 1, likewise for W). On the CPU both run as one TorchScript
  * call ({@code relu_max_pool_k3s2p1.pt} and {@code relu_max_pool_k2s2p0.pt}, written by
  * {@code scripts/make_relu_max_pool.py}): each window's maximum is found on a channels-last copy of the ReLU's
- * output, outside autograd, and the output gathered from the ReLU's output at those positions. On a GPU the
- * two layers run as they are. Values and gradients are exactly those of the two layers run directly, down to
+ * output, outside autograd, and the output gathered from the ReLU's output at those positions; without
+ * autograd (inference) the module pools on the channels-last copy itself. On a GPU the two layers run as
+ * they are. Values and gradients are exactly those of the two layers run directly, down to
  * the gradients of the layers before ({@code ReluMaxPoolTest}).
  *
  * <p>Why: libtorch 2.7.1's CPU max pooling in the default layout is a slow scalar loop, and in channels last
@@ -67,7 +68,11 @@ final class ReluMaxPool extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (x.getDevice().isGpu()) {
+        Shape s = x.getShape();
+        // DJL leaves its handle on the input alive when a TorchScript call throws: inputs the pooling cannot take go
+        // the direct way, to fail there (or pass, for an empty batch)
+        boolean scriptable = s.dimension() == 4 && s.size() > 0 && side(s.get(2), 0) >= 1 && side(s.get(3), 1) >= 1;
+        if (x.getDevice().isGpu() || !scriptable) {
             try (NDArray activated = Activation.relu(x)) {
                 return new NDList(Pool.maxPool2d(activated, kernel, stride, padding, false));
             }
@@ -94,7 +99,8 @@ final class ReluMaxPool extends AbstractBlock {
         return new Shape[] {new Shape(s.get(0), s.get(1), side(s.get(2), 0), side(s.get(3), 1))};
     }
 
+    /** libtorch's output size (floored: an input narrower than the window gives 0). */
     private long side(long in, int axis) {
-        return (in + 2 * padding.get(axis) - kernel.get(axis)) / stride.get(axis) + 1;
+        return Math.floorDiv(in + 2 * padding.get(axis) - kernel.get(axis), stride.get(axis)) + 1;
     }
 }

@@ -124,14 +124,19 @@ public final class Adam extends ParameterOptimizer {
         List<PtNDArray> m = new ArrayList<>();
         List<PtNDArray> v = new ArrayList<>();
         List<Double> scales = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
         for (Pair<String, Parameter> p : parameters) {
             if (p.getValue().requiresGradient()) {
                 NDArray weight = p.getValue().getArray();
+                if (!hasState(p.getKey())) {
+                    fresh.add(p.getKey());
+                }
                 NDArray[] slots = stateFor(p.getKey(), weight);
                 w.add((PtNDArray) weight);
                 m.add((PtNDArray) slots[0]);
                 v.add((PtNDArray) slots[1]);
-                scales.add(lrScale.applyAsDouble(p.getKey()));
+                // rounded to float as update() rounds it, for the same bits
+                scales.add((double) (float) lrScale.applyAsDouble(p.getKey()));
             }
         }
         if (w.isEmpty()) {
@@ -145,6 +150,8 @@ public final class Adam extends ParameterOptimizer {
         try (IValue updated = IValueUtils.runMethod(module, "minimize", inputs)) {
             long count = updated.toLong();
             if (count == 0) {
+                // as update() leaves it: a parameter never updated has no state yet
+                fresh.forEach(this::dropState);
                 return false;
             }
             if (count != w.size()) {

@@ -126,11 +126,6 @@ public abstract class ParameterOptimizer implements AutoCloseable {
         return NoGrad.call(() -> update(parameters, lrScale));
     }
 
-    /** A manager for one step's temporaries, under the state's. */
-    protected NDManager newScratch() {
-        return stateManager.newSubManager();
-    }
-
     /** Counts one applied update, for a subclass that applies one without {@link #update}. */
     protected void countStep() {
         steps++;
@@ -142,6 +137,21 @@ public abstract class ParameterOptimizer implements AutoCloseable {
     /** A fill, not a multiplication: NaN times zero is still NaN. */
     protected static void zero(NDArray gradient) {
         gradient.set(ALL, 0f);
+    }
+
+    /** Whether the parameter has state slots yet (it has been updated, or its state imported). */
+    protected boolean hasState(String name) {
+        return state.containsKey(name);
+    }
+
+    /** Forgets (and frees) the parameter's state slots, as if it had never been updated. */
+    protected void dropState(String name) {
+        NDArray[] s = state.remove(name);
+        if (s != null) {
+            for (NDArray a : s) {
+                a.close();
+            }
+        }
     }
 
     /** The parameter's state slots ({@link #slots()}), created as zeros on first use. */

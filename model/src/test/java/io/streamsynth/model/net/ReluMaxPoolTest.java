@@ -119,4 +119,18 @@ class ReluMaxPoolTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("relu_max_pool_k3s1p1.pt").hasMessageContaining("scripts/make_relu_max_pool.py");
     }
+
+    /** The pooling's own error for an input narrower than its window, and an empty batch passed through. */
+    @Test
+    void inputsTheScriptCannotTakeGoTheDirectWay() {
+        ReluMaxPool pool = new ReluMaxPool(2, 2, 0);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray narrow = manager.randomNormal(new Shape(2, 3, 1, 5));
+            assertThatThrownBy(() -> pool.forward(new ParameterStore(manager, false), new NDList(narrow), false))
+                    .isInstanceOf(ai.djl.engine.EngineException.class);
+            NDArray empty = manager.zeros(new Shape(0, 3, 8, 8));
+            NDArray y = pool.forward(new ParameterStore(manager, false), new NDList(empty), false).singletonOrThrow();
+            assertThat(y.getShape()).isEqualTo(new Shape(0, 3, 4, 4));
+        }
+    }
 }

@@ -80,6 +80,19 @@ class AdamMinimizeTest {
     }
 
     @Test
+    void aSkippedFirstStepLeavesNoStateAsUpdateDoes() {
+        try (EmbeddingModel model = new EmbeddingModel(SMALL, Device.cpu(), 1);
+                Adam adam = new Adam(model.manager(), 1e-2f, 0f)) {
+            float[] pixels = GeneratedImages.batch(GeneratedImages.pk(2, 2), 16, new Random(1));
+            float[] target = new float[4 * 16];
+            target[3] = Float.POSITIVE_INFINITY;
+            assertThat(step(model, adam, pixels, target, true)).isFalse();
+            assertThat(adam.steps()).isZero();
+            assertThat(adam.exportState()).isEmpty();
+        }
+    }
+
+    @Test
     void aParameterTheLossDoesNotReachMovesOnlyByWeightDecay() {
         float lr = 1e-2f;
         float weightDecay = 0.1f;
