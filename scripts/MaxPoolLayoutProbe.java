@@ -23,16 +23,15 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import io.streamsynth.bench.step.Quartiles;
+import io.streamsynth.model.net.Architecture;
+import io.streamsynth.model.runtime.BundledScript;
 import io.streamsynth.model.runtime.TorchRuntime;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.InputStream;
 
 public class MaxPoolLayoutProbe {
     static NDArray toChannelsLast(NDArray x) {
@@ -58,11 +57,9 @@ public class MaxPoolLayoutProbe {
     static PtSymbolBlock scripted;
 
     /** ReluMaxPool's module for the current kernel, stride and padding, from the classpath (the model jar). */
-    static void loadScripted() throws Exception {
-        String name = "/io/streamsynth/model/net/relu_max_pool_k" + kernel + "s" + stride + "p" + padding + ".pt";
-        try (InputStream in = MaxPoolLayoutProbe.class.getResourceAsStream(name)) {
-            scripted = JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(), in, true, false);
-        }
+    static void loadScripted() {
+        String name = "relu_max_pool_k" + kernel + "s" + stride + "p" + padding + ".pt";
+        scripted = BundledScript.load(Architecture.class, name, NDManager.newBaseManager());
     }
 
     /**

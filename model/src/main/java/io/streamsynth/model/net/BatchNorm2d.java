@@ -68,7 +68,7 @@ final class BatchNorm2d extends AbstractBlock {
         var device = x.getDevice();
         // libtorch's batch_norm itself: DJL's BatchNorm.batchNorm, given axis 1, swaps axis 1 with itself before and
         // after, so the output is a view, and the residual block's in-place sum on it made autograd copy slices of
-        // the gradient back (24 copies and 8 fills per ResNet-18 pass, docs/BENCHMARKS.md section 9)
+        // the gradient back (32 copies and 8 fills per ResNet-18 pass, docs/BENCHMARKS.md section 9)
         return new NDList(JniUtils.batchNorm((PtNDArray) x, (PtNDArray) store.getValue(runningMean, device, training),
                 (PtNDArray) store.getValue(runningVar, device, training), (PtNDArray) store.getValue(weight, device, training),
                 (PtNDArray) store.getValue(bias, device, training), training && !frozen, 1f - DJL_MOMENTUM, EPSILON));

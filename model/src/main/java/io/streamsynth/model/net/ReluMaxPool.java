@@ -8,15 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.streamsynth.model.runtime.BundledScript;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -83,14 +79,7 @@ final class ReluMaxPool extends AbstractBlock {
 
     /** Loaded once per JVM onto a manager of its own, which lives as long as the JVM (a few KB). */
     private static PtSymbolBlock load(String script) {
-        try (InputStream in = ReluMaxPool.class.getResourceAsStream(script)) {
-            if (in == null) {
-                throw new IllegalStateException(script + " is missing from the classpath");
-            }
-            return JniUtils.loadModule((PtNDManager) NDManager.newBaseManager(Device.cpu(), "PyTorch"), in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + script, e);
-        }
+        return BundledScript.load(ReluMaxPool.class, script, NDManager.newBaseManager(Device.cpu(), "PyTorch"));
     }
 
     @Override

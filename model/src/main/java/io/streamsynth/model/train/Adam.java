@@ -3,18 +3,14 @@ package io.streamsynth.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.streamsynth.model.runtime.BundledScript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,23 +42,12 @@ public final class Adam extends ParameterOptimizer {
         this.weightDecay = weightDecay;
         PtSymbolBlock step;
         try {
-            step = loadStep(parent);
+            step = BundledScript.load(Adam.class, STEP_MODULE, parent);
         } catch (RuntimeException e) {
             super.close();
             throw e;
         }
         this.module = step;
-    }
-
-    private static PtSymbolBlock loadStep(NDManager manager) {
-        try (InputStream in = Adam.class.getResourceAsStream(STEP_MODULE)) {
-            if (in == null) {
-                throw new IllegalStateException(STEP_MODULE + " is missing from the classpath");
-            }
-            return JniUtils.loadModule((PtNDManager) manager, in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + STEP_MODULE, e);
-        }
     }
 
     @Override
@@ -93,13 +78,25 @@ public final class Adam extends ParameterOptimizer {
             v[i] = (PtNDArray) state.get(i)[1];
             scales[i] = lrScales[i];
         }
-        IValue[] inputs = {IValue.listFrom(w), IValue.listFrom(g), IValue.listFrom(m), IValue.listFrom(v),
-                IValue.listFrom(scales), IValue.from(step), IValue.from((double) learningRate), IValue.from((double) beta1),
-                IValue.from((double) beta2), IValue.from((double) epsilon), IValue.from((double) weightDecay)};
-        try (IValue updated = IValueUtils.forward(module, inputs)) {
-            if (updated.toLong() != n) {
-                throw new IllegalStateException("adam_step.pt updated " + updated.toLong() + " of " + n + " parameters");
-            }
+        long updated = call("forward", new IValue[] {IValue.listFrom(w), IValue.listFrom(g)}, m, v, scales, step);
+        if (updated != n) {
+            throw new IllegalStateException("adam_step.pt updated " + updated + " of " + n + " parameters");
+        }
+    }
+
+    /**
+     * Runs one of {@code adam_step.pt}'s methods: its own leading arguments, then the moments, learning-rate scales,
+     * step count and hyperparameters every method takes; closes every argument handle.
+     */
+    private long call(String method, IValue[] leading, PtNDArray[] m, PtNDArray[] v, double[] scales, long step) {
+        IValue[] trailing = {IValue.listFrom(m), IValue.listFrom(v), IValue.listFrom(scales), IValue.from(step),
+                IValue.from((double) learningRate), IValue.from((double) beta1), IValue.from((double) beta2),
+                IValue.from((double) epsilon), IValue.from((double) weightDecay)};
+        IValue[] inputs = new IValue[leading.length + trailing.length];
+        System.arraycopy(leading, 0, inputs, 0, leading.length);
+        System.arraycopy(trailing, 0, inputs, leading.length, trailing.length);
+        try (IValue result = IValueUtils.runMethod(module, method, inputs)) {
+            return result.toLong();
         } finally {
             for (IValue in : inputs) {
                 in.close();
@@ -142,28 +139,19 @@ public final class Adam extends ParameterOptimizer {
         if (w.isEmpty()) {
             return super.minimize(loss, collector, parameters, lrScale);
         }
-        IValue[] inputs = {IValue.from((PtNDArray) loss), IValue.listFrom(w.toArray(PtNDArray[]::new)),
-                IValue.listFrom(m.toArray(PtNDArray[]::new)), IValue.listFrom(v.toArray(PtNDArray[]::new)),
-                IValue.listFrom(scales.stream().mapToDouble(Double::doubleValue).toArray()), IValue.from(steps() + 1),
-                IValue.from((double) learningRate), IValue.from((double) beta1), IValue.from((double) beta2),
-                IValue.from((double) epsilon), IValue.from((double) weightDecay)};
-        try (IValue updated = IValueUtils.runMethod(module, "minimize", inputs)) {
-            long count = updated.toLong();
-            if (count == 0) {
-                // as update() leaves it: a parameter never updated has no state yet
-                fresh.forEach(this::dropState);
-                return false;
-            }
-            if (count != w.size()) {
-                throw new IllegalStateException("adam_step.pt updated " + count + " of " + w.size() + " parameters");
-            }
-            countStep();
-            return true;
-        } finally {
-            for (IValue in : inputs) {
-                in.close();
-            }
+        long count = call("minimize", new IValue[] {IValue.from((PtNDArray) loss), IValue.listFrom(w.toArray(PtNDArray[]::new))},
+                m.toArray(PtNDArray[]::new), v.toArray(PtNDArray[]::new),
+                scales.stream().mapToDouble(Double::doubleValue).toArray(), steps() + 1);
+        if (count == 0) {
+            // as update() leaves it: a parameter never updated has no state yet
+            fresh.forEach(this::dropState);
+            return false;
         }
+        if (count != w.size()) {
+            throw new IllegalStateException("adam_step.pt updated " + count + " of " + w.size() + " parameters");
+        }
+        countStep();
+        return true;
     }
 
     @Override

@@ -57,9 +57,8 @@ class AdamMinimizeTest {
     void nonFiniteGradientsSkipTheStepAndTheNextOneTrains() {
         try (EmbeddingModel model = new EmbeddingModel(SMALL, Device.cpu(), 1);
                 Adam adam = new Adam(model.manager(), 1e-2f, 0f)) {
-            float[] pixels = GeneratedImages.batch(GeneratedImages.pk(2, 2), 16, new Random(1));
-            float[] target = new float[4 * 16];
-            java.util.Arrays.fill(target, 1f);
+            float[] pixels = pixels();
+            float[] target = target(1f);
             assertThat(step(model, adam, pixels, target, true)).isTrue();
             Map<String, Tensor> before = model.exportWeights();
             Map<String, Tensor> stateBefore = adam.exportState();
@@ -83,8 +82,8 @@ class AdamMinimizeTest {
     void aSkippedFirstStepLeavesNoStateAsUpdateDoes() {
         try (EmbeddingModel model = new EmbeddingModel(SMALL, Device.cpu(), 1);
                 Adam adam = new Adam(model.manager(), 1e-2f, 0f)) {
-            float[] pixels = GeneratedImages.batch(GeneratedImages.pk(2, 2), 16, new Random(1));
-            float[] target = new float[4 * 16];
+            float[] pixels = pixels();
+            float[] target = target(0f);
             target[3] = Float.POSITIVE_INFINITY;
             assertThat(step(model, adam, pixels, target, true)).isFalse();
             assertThat(adam.steps()).isZero();
@@ -125,6 +124,18 @@ class AdamMinimizeTest {
         p.setArray(array);
         parameters.add(name, p);
         return array;
+    }
+
+    /** A P x K = 2 x 2 batch of SMALL's images. */
+    private static float[] pixels() {
+        return GeneratedImages.batch(GeneratedImages.pk(2, 2), 16, new Random(1));
+    }
+
+    /** A target for the batch's embeddings (4 x 16), every entry {@code value}. */
+    private static float[] target(float value) {
+        float[] target = new float[4 * 16];
+        java.util.Arrays.fill(target, value);
+        return target;
     }
 
     /** A loss that reaches every parameter: the embeddings' dot product with a fixed target. */
